@@ -1,0 +1,153 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from strategy.models import Goal, Organisation, Strategy, ViolenceType
+from strategy.workflow import Reviewed, ReviewedQuerySet
+
+NUMBER_RE = re.compile(r"^(\d+)[.:](\d+)$")
+
+
+class ActionPlan(models.Model):
+    class Kind(models.TextChoices):
+        REGIONAL = "regional", "Regional handlingsplan"
+        LOCAL = "local", "Lokal handlingsplan eller program"
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="plans", verbose_name="strategi")
+    slug = models.SlugField("adress", unique=True)
+    title = models.CharField("titel", max_length=300)
+    kind = models.CharField("typ", max_length=10, choices=Kind.choices, default=Kind.REGIONAL)
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="plans", verbose_name="ägare"
+    )
+    start_year = models.PositiveSmallIntegerField("från år")
+    end_year = models.PositiveSmallIntegerField("till år")
+    report_number = models.CharField("rapportnummer", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "handlingsplan"
+        verbose_name_plural = "handlingsplaner"
+        ordering = ["kind", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")), name="actionplan_period_ordered"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PreventionLevel(models.Model):
+    code = models.SlugField("kod", unique=True)
+    name = models.CharField("namn", max_length=50)
+    order = models.PositiveSmallIntegerField("ordning", default=0)
+
+    class Meta:
+        verbose_name = "preventionsnivå"
+        verbose_name_plural = "preventionsnivåer"
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        """Commitments the organisation leads or shares responsibility for."""
+        return self.filter(
+            models.Q(lead_organisations=organisation) | models.Q(co_organisations=organisation)
+        ).distinct()
+
+
+class Commitment(models.Model):
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="commitments", verbose_name="handlingsplan")
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="commitments", verbose_name="mål")
+    number = models.CharField("nummer", max_length=10, help_text="T.ex. 2.10")
+    # Derived from `number` so that 2.10 sorts after 2.9.
+    number_major = models.PositiveSmallIntegerField(editable=False, default=0)
+    number_minor = models.PositiveSmallIntegerField(editable=False, default=0)
+    text = models.TextField("åtagande")
+    lead_organisations = models.ManyToManyField(
+        Organisation, related_name="led_commitments", verbose_name="ansvarig organisation"
+    )
+    co_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="shared_commitments", verbose_name="medansvariga"
+    )
+    prevention_levels = models.ManyToManyField(PreventionLevel, blank=True, verbose_name="preventionsnivå")
+    violence_types = models.ManyToManyField(ViolenceType, blank=True, verbose_name="våldstyper")
+    note = models.TextField("anteckning", blank=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "åtagande"
+        verbose_name_plural = "åtaganden"
+        ordering = ["plan", "number_major", "number_minor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="commitment_unique_number",
+                violation_error_message="Handlingsplanen har redan ett åtagande med det numret.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.text[:70]}"
+
+    def clean(self):
+        if not NUMBER_RE.match(self.number or ""):
+            raise ValidationError({"number": "Numret ska skrivas som mål och löpnummer, t.ex. 2.10."})
+
+    def save(self, *args, **kwargs):
+        match = NUMBER_RE.match(self.number or "")
+        if match:
+            self.number_major, self.number_minor = int(match[1]), int(match[2])
+        super().save(*args, **kwargs)
+
+
+class StatusCategory(models.TextChoices):
+    DONE = "done", "Genomförd"
+    ONGOING = "ongoing", "Pågående"
+    NOT_STARTED = "not_started", "Ej påbörjad"
+    NOT_DONE = "not_done", "Ej genomförd under året"
+    NOT_FOLLOWED_UP = "not_followed_up", "Ej uppföljd"
+    UNSPECIFIED = "unspecified", "Ej angiven"
+
+
+class StatusReportQuerySet(ReviewedQuerySet):
+    pass
+
+
+class StatusReport(Reviewed):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="status_reports", verbose_name="åtagande"
+    )
+    year = models.PositiveSmallIntegerField("år")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="status_reports", verbose_name="rapporterande organisation"
+    )
+    category = models.CharField(
+        "status", max_length=20, choices=StatusCategory.choices, default=StatusCategory.UNSPECIFIED
+    )
+    text = models.TextField("redovisning", blank=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = StatusReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "statusrapport"
+        verbose_name_plural = "statusrapporter"
+        ordering = ["-year", "commitment__number_major", "commitment__number_minor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "year", "organisation"],
+                name="statusreport_unique_per_year",
+                violation_error_message="Organisationen har redan en statusrapport för åtagandet det året.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment.number} {self.year} ({self.organisation})"

@@ -1,0 +1,78 @@
+"""Load the regional action plan, its commitments and status reports (fixtures/actions.yaml)."""
+
+from django.utils import timezone
+
+from strategy.models import Goal, Organisation, Strategy, ViolenceType
+from strategy.seed import upsert
+from strategy.workflow import State
+
+from .models import ActionPlan, Commitment, PreventionLevel, StatusReport
+
+PREVENTION_LEVELS = [("universell", "Universell"), ("selektiv", "Selektiv"), ("indikerad", "Indikerad")]
+
+
+def load_prevention_levels():
+    for order, (code, name) in enumerate(PREVENTION_LEVELS, start=1):
+        upsert(PreventionLevel, {"code": code}, {"name": name, "order": order})
+
+
+def orgs(slugs):
+    found = list(Organisation.objects.filter(slug__in=slugs or []))
+    missing = set(slugs or []) - {o.slug for o in found}
+    if missing:
+        raise ValueError(f"Okända organisationer: {', '.join(sorted(missing))}")
+    return found
+
+
+def load_plan(strategy, data):
+    p = data["plan"]
+    plan, _ = upsert(
+        ActionPlan,
+        {"slug": p["slug"]},
+        {
+            "strategy": strategy,
+            "title": p["title"],
+            "kind": p.get("kind", ActionPlan.Kind.REGIONAL),
+            "owner": Organisation.objects.get(slug=p["owner"]),
+            "start_year": p["start_year"],
+            "end_year": p["end_year"],
+            "report_number": p.get("report_number", ""),
+        },
+    )
+    for c in data.get("commitments") or []:
+        commitment, _ = upsert(
+            Commitment,
+            {"plan": plan, "number": str(c["number"])},
+            {
+                "goal": Goal.objects.get(strategy=strategy, number=c["goal"]),
+                "text": c["text"].strip(),
+                "note": (c.get("note") or "").strip(),
+            },
+        )
+        commitment.lead_organisations.set(orgs(c.get("lead")))
+        commitment.co_organisations.set(orgs(c.get("co")))
+        commitment.prevention_levels.set(PreventionLevel.objects.filter(code__in=c.get("prevention_levels") or []))
+        commitment.violence_types.set(ViolenceType.objects.filter(slug__in=c.get("violence_types") or []))
+    now = timezone.now()
+    for r in data.get("status_reports") or []:
+        text = r["text"].strip()
+        if r.get("footnotes"):
+            text += "\n\n" + "\n".join(f"Fotnot: {f.strip()}" for f in r["footnotes"])
+        report, _ = upsert(
+            StatusReport,
+            {
+                "commitment": Commitment.objects.get(plan=plan, number=str(r["commitment"])),
+                "year": r["year"],
+                "organisation": Organisation.objects.get(slug=r["organisation"]),
+            },
+            {"category": r.get("category", "unspecified"), "text": text, "state": State.APPROVED},
+        )
+        if report.approved_at is None:
+            StatusReport.objects.filter(pk=report.pk).update(approved_at=now, submitted_at=now)
+    return plan
+
+
+def load(files, strategy_slug="strategi-2020-2026"):
+    strategy = Strategy.objects.get(slug=strategy_slug)
+    load_prevention_levels()
+    return [load_plan(strategy, data) for data in files]

@@ -1,0 +1,117 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from strategy.models import Area
+
+from .grid import MISSING_CODES, ValuesGridForm, area_choices, values_grid_save
+from .models import Category, Dimension, Indicator, Series, Value
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+
+
+@admin.register(Dimension)
+class DimensionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+    search_fields = ["name", "code"]
+    inlines = [CategoryInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["label", "dimension", "code", "order"]
+    list_filter = ["dimension"]
+    search_fields = ["label", "code"]
+
+
+class SeriesInline(admin.TabularInline):
+    model = Series
+    extra = 0
+    fields = ["label", "is_headline", "order"]
+    show_change_link = True
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "goal", "kind", "unit", "status", "responsible", "origin"]
+    list_display_links = ["code", "title"]
+    list_filter = ["goal", "kind", "status", "origin", "unit", "violence_types", "responsible"]
+    search_fields = ["code", "title", "theme", "source", "notes"]
+    list_select_related = ["goal", "responsible"]
+    autocomplete_fields = ["responsible"]
+    filter_horizontal = ["violence_types"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SeriesInline]
+    fieldsets = [
+        (None, {"fields": ["goal", "report_goal", "code", "position", "slug", "title", "kind", "origin", "theme"]}),
+        ("Mätning", {"fields": ["source", "unit", "decimals", "direction", "period_kind", "area", "kolada_kpi"]}),
+        ("Ansvar och våldstyper", {"fields": ["responsible", "violence_types"]}),
+        ("Status", {"fields": ["status", "retired_last_year", "retired_reason"]}),
+        ("Beskrivning", {"fields": ["description", "notes"]}),
+    ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/varden/",
+                self.admin_site.admin_view(self.values_grid_view),
+                name="indicators_indicator_values",
+            ),
+        ] + super().get_urls()
+
+    def values_grid_view(self, request, pk):
+        indicator = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not request.user.has_perm("indicators.change_value"):
+            raise PermissionDenied
+        areas = area_choices(indicator)
+        area = get_object_or_404(Area, slug=request.GET.get("omrade")) if request.GET.get("omrade") else areas[0]
+        form = ValuesGridForm(request.POST or None, indicator=indicator, area=area)
+        if request.method == "POST" and form.is_valid():
+            result = values_grid_save(form=form, user=request.user)
+            messages.success(
+                request,
+                f"Sparat: {result['created']} nya, {result['updated']} ändrade och {result['deleted']} borttagna värden. "
+                "Ändrade värden granskas innan de publiceras.",
+            )
+            url = reverse("admin:indicators_indicator_values", args=[indicator.pk])
+            return redirect(f"{url}?omrade={area.slug}")
+        if request.method == "POST":
+            messages.error(request, "Inget sparades. Rätta de markerade cellerna.")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": indicator,
+            "indicator": indicator,
+            "form": form,
+            "area": area,
+            "areas": areas,
+            "missing_codes": MISSING_CODES,
+            "title": f"Värden för {indicator.code}",
+        }
+        return TemplateResponse(request, "admin/indicators/indicator/values_grid.html", context)
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "display_label", "is_headline", "order"]
+    list_filter = ["indicator__goal", "is_headline"]
+    search_fields = ["indicator__code", "indicator__title", "label"]
+    autocomplete_fields = ["indicator"]
+    filter_horizontal = ["categories"]
+    list_select_related = ["indicator"]
+
+
+@admin.register(Value)
+class ValueAdmin(SimpleHistoryAdmin):
+    list_display = ["series", "year", "area", "value", "missing_reason", "state", "source_ref"]
+    list_filter = ["state", "year", "area", "series__indicator__goal", "missing_reason"]
+    search_fields = ["series__indicator__code", "series__indicator__title", "series__label", "source_ref"]
+    list_select_related = ["series__indicator", "area"]
+    autocomplete_fields = ["series"]
+    readonly_fields = ["submitted_at", "approved_at", "approved_by", "created_at", "updated_at"]

@@ -1,0 +1,290 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from strategy.models import Area, Goal, Organisation, ViolenceType
+from strategy.workflow import Reviewed, ReviewedQuerySet
+
+from .units import UNIT_SUFFIX, Unit, check_value
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+class PeriodKind(models.TextChoices):
+    CALENDAR = "calendar", "Kalenderår"
+    SCHOOL = "school", "Läsår"
+
+
+def period_label(year, period_kind):
+    """2022 → "2022" for a calendar year, "2022/2023" for a school year."""
+    if period_kind == PeriodKind.SCHOOL:
+        return f"{year}/{year + 1}"
+    return str(year)
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Indicator.Status.ACTIVE)
+
+
+class Indicator(models.Model):
+    class Kind(models.TextChoices):
+        INDICATOR = "indicator", "Indikator"
+        DEVELOPMENT = "development", "Utvecklingsindikator"
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", "Ökning är önskvärd"
+        DECREASE = "decrease", "Minskning är önskvärd"
+        NEUTRAL = "neutral", "Ingen önskad riktning"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Aktiv"
+        RETIRED = "retired", "Utgått"
+
+    class Origin(models.TextChoices):
+        BILAGA1 = "bilaga1", "Strategins bilaga 1"
+        REPORT = "report2024", "Lägesrapport 2024"
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="indicators", verbose_name="mål")
+    report_goal = models.ForeignKey(
+        Goal,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_indicators",
+        verbose_name="redovisas under mål",
+        help_text="Om lägesrapporten redovisar indikatorn under ett annat mål än bilaga 1.",
+    )
+    code = models.CharField("kod", max_length=20, unique=True)
+    position = models.PositiveSmallIntegerField("ordning", default=0)
+    slug = models.SlugField("adress", max_length=80, unique=True)
+    title = models.CharField("indikator", max_length=500)
+    kind = models.CharField("typ", max_length=12, choices=Kind.choices, default=Kind.INDICATOR)
+    origin = models.CharField("ursprung", max_length=12, choices=Origin.choices, default=Origin.BILAGA1)
+    theme = models.CharField("tema", max_length=200, blank=True)
+    source = models.CharField("källa", max_length=300, blank=True)
+    unit = models.CharField("enhet", max_length=12, choices=Unit.choices, default=Unit.PERCENT)
+    decimals = models.PositiveSmallIntegerField("decimaler", default=0)
+    direction = models.CharField(
+        "önskad riktning", max_length=10, choices=Direction.choices, default=Direction.NEUTRAL
+    )
+    period_kind = models.CharField("period", max_length=10, choices=PeriodKind.choices, default=PeriodKind.CALENDAR)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name="område", help_text="Området värdena avser."
+    )
+    responsible = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name="ansvarig organisation",
+    )
+    violence_types = models.ManyToManyField(ViolenceType, blank=True, related_name="indicators", verbose_name="våldstyper")
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    retired_last_year = models.PositiveSmallIntegerField("senaste år med data", null=True, blank=True)
+    retired_reason = models.TextField("skäl till att indikatorn utgått", blank=True)
+    description = models.TextField("beskrivning", blank=True)
+    notes = models.TextField(
+        "anteckningar", blank=True, help_text="Uppgifter som dokumenten bara anger som intervall eller trend."
+    )
+    kolada_kpi = models.CharField("Kolada-KPI", max_length=20, blank=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "indikator"
+        verbose_name_plural = "indikatorer"
+        ordering = ["goal__number", "kind", "position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="active") | models.Q(retired_last_year__isnull=False),
+                name="indicator_retired_has_last_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("indicator", args=[self.slug])
+
+    def clean(self):
+        if self.status == self.Status.RETIRED and self.retired_last_year is None:
+            raise ValidationError({"retired_last_year": "Ange senaste år med data för en indikator som utgått."})
+
+    def check_value(self, value):
+        check_value(self.unit, value)
+
+    def period_label(self, year):
+        return period_label(year, self.period_kind)
+
+    def format_value(self, value):
+        if value is None:
+            return ""
+        text = f"{value:,.{self.decimals}f}".replace(",", "\u00a0").replace(".", ",")
+        return text + UNIT_SUFFIX[self.unit]
+
+    @property
+    def shown_goal(self):
+        """The goal under which the yearly report shows this indicator."""
+        return self.report_goal or self.goal
+
+    @property
+    def note_lines(self):
+        return [line for line in self.notes.splitlines() if line.strip()]
+
+
+class Dimension(models.Model):
+    """A breakdown vocabulary: kön, ålder, årskurs, relation …"""
+
+    code = models.SlugField("kod", max_length=40, unique=True)
+    name = models.CharField("namn", max_length=100)
+    order = models.PositiveSmallIntegerField("ordning", default=0)
+
+    class Meta:
+        verbose_name = "uppdelning"
+        verbose_name_plural = "uppdelningar"
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="categories", verbose_name="uppdelning")
+    code = models.SlugField("kod", max_length=60)
+    label = models.CharField("benämning", max_length=300)
+    order = models.PositiveSmallIntegerField("ordning", default=0)
+
+    class Meta:
+        verbose_name = "kategori"
+        verbose_name_plural = "kategorier"
+        ordering = ["dimension__order", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="category_unique_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.dimension.name}: {self.label}"
+
+
+def breakdown_key(pairs):
+    """Canonical text for a set of (dimension code, category code) pairs; "" is the total."""
+    return "|".join(f"{d}={c}" for d, c in sorted(pairs))
+
+
+class Series(models.Model):
+    """One line of an indicator's table: the headline or a combination of breakdown categories."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="series", verbose_name="indikator")
+    key = models.CharField("uppdelning (kod)", max_length=300, blank=True, editable=False)
+    label = models.CharField("uppdelning", max_length=500, blank=True)
+    categories = models.ManyToManyField(Category, blank=True, related_name="series", verbose_name="kategorier")
+    is_headline = models.BooleanField("huvudserie", default=False)
+    order = models.PositiveSmallIntegerField("ordning", default=0)
+
+    class Meta:
+        verbose_name = "serie"
+        verbose_name_plural = "serier"
+        ordering = ["indicator", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "key"], name="series_unique_breakdown"),
+            models.UniqueConstraint(
+                fields=["indicator"], condition=models.Q(is_headline=True), name="series_one_headline"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} – {self.display_label}"
+
+    @property
+    def display_label(self):
+        return self.label or "Totalt"
+
+    def set_categories(self, categories):
+        """Set the breakdown and derive key and label from it (label in dimension order)."""
+        categories = sorted(categories, key=lambda c: (c.dimension.order, c.dimension.code))
+        self.key = breakdown_key((c.dimension.code, c.code) for c in categories)
+        self.label = ", ".join(c.label for c in categories)
+        self.save(update_fields=["key", "label"])
+        self.categories.set(categories)
+
+
+class MissingReason(models.TextChoices):
+    TOO_FEW = "too_few", "För få fall / sekretess"
+    NOT_AVAILABLE = "not_available", "Ej tillgänglig"
+    NOT_APPLICABLE = "not_applicable", "Ej tillämplig"
+
+
+class ValueQuerySet(ReviewedQuerySet):
+    def for_indicator(self, indicator):
+        return self.filter(series__indicator=indicator)
+
+
+class Value(Reviewed):
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values", verbose_name="serie")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="values", verbose_name="område")
+    year = models.PositiveSmallIntegerField("år", help_text="För läsår: det första året (2022 = 2022/2023).")
+    value = models.DecimalField("värde", max_digits=14, decimal_places=4, null=True, blank=True)
+    missing_reason = models.CharField("orsak till saknat värde", max_length=20, choices=MissingReason.choices, blank=True)
+    respondents = models.PositiveIntegerField("antal svarande", null=True, blank=True)
+    footnote = models.TextField("fotnot", blank=True)
+    source_ref = models.CharField(
+        "hämtat från", max_length=300, blank=True, help_text="Dokument och tabell eller avsnitt, t.ex. Lägesrapport 2024, Tabell 1."
+    )
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = ValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "värde"
+        verbose_name_plural = "värden"
+        ordering = ["series", "area", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year", "area"],
+                name="value_unique_series_year_area",
+                violation_error_message="Det finns redan ett värde för den här serien, året och området.",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(value__isnull=False) & models.Q(missing_reason=""))
+                | (models.Q(value__isnull=True) & ~models.Q(missing_reason="")),
+                name="value_number_xor_missing_reason",
+                violation_error_message="Ange antingen ett värde eller en orsak till att det saknas.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=FIRST_YEAR) & models.Q(year__lte=LAST_YEAR),
+                name="value_year_plausible",
+                violation_error_message=f"Året måste ligga mellan {FIRST_YEAR} och {LAST_YEAR}.",
+            ),
+        ]
+        indexes = [
+            # Public pages and downloads read approved values only.
+            models.Index(fields=["state", "year"], name="value_state_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.series} {self.period_label} {self.area}"
+
+    @property
+    def period_label(self):
+        return period_label(self.year, self.series.indicator.period_kind)
+
+    def clean(self):
+        errors = {}
+        if self.value is None and not self.missing_reason:
+            errors["value"] = "Ange ett värde eller en orsak till att det saknas."
+        if self.value is not None and self.missing_reason:
+            errors["missing_reason"] = "Ett värde som finns kan inte samtidigt ha en orsak till att det saknas."
+        if self.year is not None and not FIRST_YEAR <= self.year <= LAST_YEAR:
+            errors["year"] = f"Året måste ligga mellan {FIRST_YEAR} och {LAST_YEAR}."
+        if self.value is not None and self.series_id:
+            try:
+                self.series.indicator.check_value(self.value)
+            except ValidationError as exc:
+                errors["value"] = exc.messages
+        if errors:
+            raise ValidationError(errors)

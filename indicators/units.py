@@ -1,0 +1,47 @@
+"""Units of measure and the range each one allows. One place for the rule;
+model clean(), the admin grid and the importers all call `check_value`."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", "Procent"
+    COUNT = "count", "Antal"
+    MEAN_SCORE = "mean_score", "Medelvärde (skala 0–10)"
+    RATE = "rate_100k", "Per 100 000 invånare"
+    DAYS = "days", "Dagar"
+
+
+UNIT_SUFFIX = {
+    Unit.PERCENT: " %",
+    Unit.COUNT: "",
+    Unit.MEAN_SCORE: "",
+    Unit.RATE: " per 100 000",
+    Unit.DAYS: " dagar",
+}
+
+AXIS_TITLE = {
+    Unit.PERCENT: "Procent",
+    Unit.COUNT: "Antal",
+    Unit.MEAN_SCORE: "Medelvärde (0–10)",
+    Unit.RATE: "Per 100 000 invånare",
+    Unit.DAYS: "Dagar",
+}
+
+
+def check_value(unit, value):
+    """Raise ValidationError with a Swedish message if `value` is not valid for `unit`."""
+    if value is None:
+        return
+    value = Decimal(value)
+    if value < 0:
+        raise ValidationError("Värdet får inte vara negativt.", code="negative")
+    if unit == Unit.PERCENT and value > 100:
+        raise ValidationError("En andel i procent måste ligga mellan 0 och 100.", code="percent_range")
+    if unit == Unit.MEAN_SCORE and value > 10:
+        raise ValidationError("Ett medelvärde måste ligga mellan 0 och 10.", code="score_range")
+    if unit == Unit.COUNT and value != value.to_integral_value():
+        raise ValidationError("Ett antal måste vara ett heltal.", code="count_integer")

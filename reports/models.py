@@ -1,0 +1,83 @@
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from strategy.models import Goal, Strategy
+
+
+class ReportEditionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=ReportEdition.State.PUBLISHED)
+
+
+class ReportEdition(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Utkast"
+        PUBLISHED = "published", "Publicerad"
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="editions", verbose_name="strategi")
+    year = models.PositiveSmallIntegerField("uppföljningsår", unique=True)
+    title = models.CharField("titel", max_length=300)
+    report_number = models.CharField("rapportnummer", max_length=20, blank=True)
+    isbn = models.CharField("ISBN", max_length=20, blank=True)
+    publication_year = models.PositiveSmallIntegerField("utgivningsår", null=True, blank=True)
+    publication_date = models.DateField("publiceringsdatum", null=True, blank=True)
+    author = models.CharField("författare", max_length=200, blank=True)
+    cover_credit = models.CharField("omslagsbild", max_length=200, blank=True)
+    foreword = models.TextField("förord", blank=True)
+    foreword_signature = models.TextField("förordets undertecknare", blank=True)
+    how_produced = models.TextField("hur lägesrapporten har tagits fram", blank=True)
+    how_produced_footnotes = models.TextField("fotnoter till hur rapporten tagits fram", blank=True)
+    how_to_use = models.TextField("hur lägesrapporten kan användas", blank=True)
+    results_intro = models.TextField("inledning till resultaten", blank=True)
+    summary_intro = models.TextField("inledning till sammanfattningen", blank=True)
+    state = models.CharField("status", max_length=10, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField("publicerad", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ReportEditionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lägesrapport"
+        verbose_name_plural = "lägesrapporter"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"Lägesrapport {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("report", args=[self.year])
+
+    @property
+    def is_published(self):
+        return self.state == self.State.PUBLISHED
+
+
+class GoalSection(models.Model):
+    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="sections", verbose_name="lägesrapport")
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="report_sections", verbose_name="mål")
+    intro = models.TextField("inledande text", blank=True)
+    summary = models.TextField("sammanfattning", blank=True)
+    summary_footnotes = models.TextField("fotnoter till sammanfattningen", blank=True)
+    development_areas = models.TextField("utvecklingsområden", blank=True, help_text="Ett utvecklingsområde per rad.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "målavsnitt"
+        verbose_name_plural = "målavsnitt"
+        ordering = ["edition", "goal__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "goal"],
+                name="goalsection_unique_goal",
+                violation_error_message="Lägesrapporten har redan ett avsnitt för målet.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition} – {self.goal}"
+
+    @property
+    def development_area_list(self):
+        return [line.strip() for line in self.development_areas.splitlines() if line.strip()]

@@ -1,0 +1,45 @@
+"""Load the real data from fixtures/*.yaml. Idempotent: a second run changes nothing."""
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+import actions.seed
+import indicators.seed
+import reports.seed
+import strategy.seed
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+def read(name):
+    path = FIXTURES / name
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+@transaction.atomic
+def load_all():
+    counts = {}
+    data = read("strategy.yaml")
+    if data is None:
+        return counts
+    strategy.seed.load(data)
+    indicator_files = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("indicators*.yaml"))]
+    counts["indikatorer"] = indicators.seed.load(indicator_files)
+    plans = [d for d in [read("actions.yaml")] if d]
+    counts["handlingsplaner"] = len(actions.seed.load(plans))
+    reports_data = read("reports.yaml")
+    counts["lägesrapporter"] = len(reports.seed.load(reports_data)) if reports_data else 0
+    return counts
+
+
+class Command(BaseCommand):
+    help = "Läser in strategin, indikatorerna, värdena, handlingsplanen och lägesrapporten från fixtures/."
+
+    def handle(self, *args, **options):
+        counts = load_all()
+        summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "inga fixturer hittades"
+        self.stdout.write(f"Inläst: {summary}.")

@@ -1,0 +1,226 @@
+from django.conf import settings
+from django.db import models
+
+
+class Strategy(models.Model):
+    slug = models.SlugField("kortnamn", unique=True)
+    title = models.CharField("titel", max_length=300)
+    start_year = models.PositiveSmallIntegerField("från år")
+    end_year = models.PositiveSmallIntegerField("till år")
+    vision = models.TextField("vision")
+    report_number = models.CharField("rapportnummer", max_length=20, blank=True)
+    publisher = models.CharField("utgivare", max_length=200, blank=True)
+    introduction = models.TextField("inledning", blank=True)
+
+    class Meta:
+        verbose_name = "strategi"
+        verbose_name_plural = "strategier"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")),
+                name="strategy_period_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def period(self):
+        return f"{self.start_year}–{self.end_year}"
+
+
+class ViolenceType(models.Model):
+    slug = models.SlugField("kortnamn", unique=True)
+    name = models.CharField("namn", max_length=100)
+    definition = models.TextField("definition", blank=True)
+    order = models.PositiveSmallIntegerField("ordning", default=0)
+
+    class Meta:
+        verbose_name = "våldstyp"
+        verbose_name_plural = "våldstyper"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NationalGoal(models.Model):
+    code = models.CharField("beteckning", max_length=20, unique=True)
+    title = models.CharField("titel", max_length=300)
+    description = models.TextField("beskrivning", blank=True)
+    source = models.CharField("källa", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "nationellt jämställdhetspolitiskt delmål"
+        verbose_name_plural = "nationella jämställdhetspolitiska delmål"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"Delmål {self.code}: {self.title}"
+
+
+class Goal(models.Model):
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="goals", verbose_name="strategi")
+    number = models.PositiveSmallIntegerField("nummer")
+    title = models.CharField("målsättning", max_length=300)
+    short_name = models.CharField("kortnamn", max_length=100)
+    indicator_intro = models.TextField("om indikatorerna", blank=True)
+    national_goals = models.ManyToManyField(
+        NationalGoal, blank=True, related_name="goals", verbose_name="nationella delmål"
+    )
+
+    class Meta:
+        verbose_name = "mål"
+        verbose_name_plural = "mål"
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "number"], name="goal_unique_number"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="goal_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"Mål {self.number}: {self.short_name}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("goal", args=[self.number])
+
+
+class GoalItem(models.Model):
+    """One bullet of a goal's lists: what must be in place, or a suggested measure."""
+
+    PREREQUISITE = "prerequisite"
+    MEASURE = "measure"
+    NATIONAL_MEASURE = "national_measure"
+    KIND_CHOICES = [
+        (PREREQUISITE, "För att nå dit behöver följande vara på plats"),
+        (MEASURE, "Förslag på åtgärder"),
+        (NATIONAL_MEASURE, "Förslag på åtgärder enligt delmål 6"),
+    ]
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="items", verbose_name="mål")
+    kind = models.CharField("typ", max_length=20, choices=KIND_CHOICES)
+    order = models.PositiveSmallIntegerField("ordning", default=0)
+    text = models.TextField("text")
+
+    class Meta:
+        verbose_name = "punkt under mål"
+        verbose_name_plural = "punkter under mål"
+        ordering = ["goal", "kind", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "kind", "order"], name="goalitem_unique_position"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Organisation(models.Model):
+    AUTHORITY = "authority"
+    REGION = "region"
+    MUNICIPALITY = "municipality"
+    CITY_DISTRICT = "city_district"
+    COMMITTEE = "committee"
+    COMPANY = "company"
+    ASSOCIATION = "association"
+    PARTNERSHIP = "partnership"
+    KIND_CHOICES = [
+        (AUTHORITY, "Statlig myndighet"),
+        (REGION, "Region"),
+        (MUNICIPALITY, "Kommun"),
+        (CITY_DISTRICT, "Stadsdelsnämnd"),
+        (COMMITTEE, "Nämnd eller förvaltning"),
+        (COMPANY, "Kommunalt bolag"),
+        (ASSOCIATION, "Kommunförbund"),
+        (PARTNERSHIP, "Samverkansorgan"),
+    ]
+
+    slug = models.SlugField("kortnamn i adresser", unique=True)
+    name = models.CharField("namn", max_length=200)
+    short_name = models.CharField("kort namn", max_length=100, blank=True)
+    kind = models.CharField("typ", max_length=20, choices=KIND_CHOICES)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="ingår i"
+    )
+    municipality_code = models.CharField("kommunkod", max_length=4, blank=True)
+    description = models.TextField("roll enligt strategin", blank=True)
+    operation_kvinnofrid_member = models.BooleanField("ingår i Operation Kvinnofrid", default=False)
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisationer"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality_code"],
+                condition=~models.Q(municipality_code=""),
+                name="organisation_unique_municipality_code",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Area(models.Model):
+    COUNTY = "county"
+    POLICE_REGION = "police_region"
+    PROSECUTION_AREA = "prosecution_area"
+    NATION = "nation"
+    NATIONAL_MEDIAN = "national_median"
+    MUNICIPALITY = "municipality"
+    KIND_CHOICES = [
+        (COUNTY, "Län"),
+        (POLICE_REGION, "Polisregion"),
+        (PROSECUTION_AREA, "Åklagarområde"),
+        (NATION, "Riket"),
+        (NATIONAL_MEDIAN, "Riket, median"),
+        (MUNICIPALITY, "Kommun"),
+    ]
+    # Areas a chart shows as the national comparison line.
+    NATIONAL_KINDS = (NATION, NATIONAL_MEDIAN)
+
+    slug = models.SlugField("kortnamn", unique=True)
+    name = models.CharField("namn", max_length=100)
+    kind = models.CharField("typ", max_length=20, choices=KIND_CHOICES)
+    code = models.CharField("kod", max_length=10, blank=True, help_text="Kommunkod för kommuner, länskod för län.")
+    description = models.TextField("beskrivning", blank=True)
+
+    class Meta:
+        verbose_name = "område"
+        verbose_name_plural = "områden"
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="area_unique_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_national(self):
+        return self.kind in self.NATIONAL_KINDS
+
+
+class Membership(models.Model):
+    """Which organisation a user reports for; staff without one see everything only if coordinators."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name="användare"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="members", verbose_name="organisation"
+    )
+
+    class Meta:
+        verbose_name = "organisationstillhörighet"
+        verbose_name_plural = "organisationstillhörigheter"
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation}"

@@ -1,0 +1,42 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from strategy.management.commands.load_real_data import load_all
+from strategy.models import Membership, Organisation
+from strategy.roles import ensure_groups
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real data once per session; each test runs in a transaction on top of it."""
+    with django_db_blocker.unblock():
+        load_all()
+        ensure_groups()
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests use a live server and flush the database afterwards: run them last.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username, organisation_slug, role):
+        coordinator, reporter = ensure_groups()
+        user = get_user_model().objects.create_user(username=username, password="pw-for-tests", is_staff=True)
+        user.groups.set([coordinator if role == "samordnare" else reporter])
+        Membership.objects.create(user=user, organisation=Organisation.objects.get(slug=organisation_slug))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def coordinator(make_user):
+    return make_user("samordnare-test", "lansstyrelsen", "samordnare")
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
