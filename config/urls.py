@@ -7,5 +7,9 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("reports.urls")),
+    path("", include("indicators.data_urls")),  # /data/…, /api/v1/…
+    path("", include("indicators.urls")),  # /indikatorer/<slug>/
+    path("", include("strategy.urls")),  # /mal/<n>/
+    path("", include("actions.urls")),  # reporting round pages
+    path("", include("reports.urls")),  # /, /lagesrapport/<year>/, /tillganglighet/
 ]
