@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from . import downloads
+
+urlpatterns = [
+    path("data/values.csv", downloads.values_csv, name="values_csv"),
+]

@@ -1,0 +1,94 @@
+"""Reads of published indicator data, shared by downloads, the API and the pages."""
+
+from .models import MissingReason, PeriodKind, Value, period_label
+from .units import Unit
+
+LONG_COLUMNS = [
+    "goal",
+    "indicator_code",
+    "indicator",
+    "kind",
+    "year",
+    "period",
+    "area",
+    "area_code",
+    "breakdown",
+    "value",
+    "unit",
+    "missing_reason",
+    "respondents",
+    "note",
+    "source",
+    "data_source",
+]
+
+KIND_LABELS = {"indicator": "Indikator", "development": "Utvecklingsindikator"}
+UNIT_LABELS = dict(Unit.choices)
+MISSING_LABELS = dict(MissingReason.choices)
+
+
+def format_number(value):
+    """Decimal → plain text without trailing zeros: 6.9000 → "6.9", 25.0000 → "25"."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def published_value_rows(indicator=None):
+    """One dict per approved value, in LONG_COLUMNS order, in goal/indicator/series/area/year order.
+
+    One query, whatever the number of values.
+    """
+    values = Value.objects.published().filter(series__indicator__status__in=["active", "retired"])
+    if indicator is not None:
+        values = values.filter(series__indicator=indicator)
+    fields = [
+        "series__indicator__goal__number",
+        "series__indicator__code",
+        "series__indicator__title",
+        "series__indicator__kind",
+        "year",
+        "series__indicator__period_kind",
+        "area__name",
+        "area__code",
+        "series__label",
+        "value",
+        "series__indicator__unit",
+        "missing_reason",
+        "respondents",
+        "footnote",
+        "source_ref",
+        "series__indicator__source",
+    ]
+    ordering = [
+        "series__indicator__goal__number",
+        "series__indicator__kind",
+        "series__indicator__position",
+        "series__indicator__code",
+        "series__order",
+        "series_id",
+        "area__name",
+        "year",
+    ]
+    for row in values.order_by(*ordering).values_list(*fields):
+        (goal, code, title, kind, year, period_kind, area, area_code, label, value, unit, missing, respondents,
+         footnote, source_ref, data_source) = row
+        yield {
+            "goal": goal,
+            "indicator_code": code,
+            "indicator": title,
+            "kind": KIND_LABELS[kind],
+            "year": year,
+            "period": period_label(year, period_kind or PeriodKind.CALENDAR),
+            "area": area,
+            "area_code": area_code,
+            "breakdown": label or "Totalt",
+            "value": format_number(value),
+            "unit": UNIT_LABELS[unit],
+            "missing_reason": MISSING_LABELS.get(missing, "") if missing else "",
+            "respondents": "" if respondents is None else respondents,
+            "note": footnote,
+            "source": source_ref,
+            "data_source": data_source,
+        }
