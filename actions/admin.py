@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActionPlan, Commitment, PreventionLevel, StatusReport
+from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport
 
 
 @admin.register(ActionPlan)
@@ -10,6 +10,15 @@ class ActionPlanAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title"]
     autocomplete_fields = ["owner"]
+
+
+@admin.register(PlanGoal)
+class PlanGoalAdmin(admin.ModelAdmin):
+    list_display = ["plan", "number", "title"]
+    list_filter = ["plan", "regional_goals"]
+    search_fields = ["title", "description", "prerequisites"]
+    filter_horizontal = ["regional_goals"]
+    list_select_related = ["plan"]
 
 
 @admin.register(PreventionLevel)

@@ -25,6 +25,12 @@ class ActionPlan(models.Model):
     start_year = models.PositiveSmallIntegerField("från år")
     end_year = models.PositiveSmallIntegerField("till år")
     report_number = models.CharField("rapportnummer", max_length=20, blank=True)
+    adopted = models.CharField("beslutad", max_length=200, blank=True)
+    vision = models.TextField("vision", blank=True)
+    description = models.TextField("beskrivning", blank=True)
+    follow_up = models.TextField("uppföljning", blank=True)
+    remarks = models.TextField("synpunkter", blank=True, help_text="En synpunkt per rad, t.ex. från remissvar.")
+    source = models.CharField("källa", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "handlingsplan"
@@ -38,6 +44,46 @@ class ActionPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PlanGoal(models.Model):
+    """A local plan's own goal or focus area, linked to the regional goal(s) it follows.
+
+    The regional plan's commitments point at a regional goal directly; a local
+    plan's measures point at one of these, which carries the regional link.
+    """
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="plan_goals", verbose_name="plan")
+    number = models.CharField("nummer", max_length=10)
+    title = models.CharField("rubrik", max_length=300)
+    description = models.TextField("beskrivning", blank=True)
+    prerequisites = models.TextField(
+        "för att nå dit behöver följande vara på plats", blank=True, help_text="En punkt per rad."
+    )
+    regional_goals = models.ManyToManyField(
+        Goal, blank=True, related_name="plan_goals", verbose_name="regionala mål som följs"
+    )
+    note = models.TextField("anteckning", blank=True)
+    order = models.PositiveSmallIntegerField("ordning", default=0)
+
+    class Meta:
+        verbose_name = "lokalt mål eller fokusområde"
+        verbose_name_plural = "lokala mål och fokusområden"
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="plangoal_unique_number",
+                violation_error_message="Planen har redan ett mål eller fokusområde med det numret.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    @property
+    def prerequisite_list(self):
+        return [line.strip() for line in self.prerequisites.splitlines() if line.strip()]
 
 
 class PreventionLevel(models.Model):
@@ -64,8 +110,18 @@ class CommitmentQuerySet(models.QuerySet):
 
 class Commitment(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="commitments", verbose_name="handlingsplan")
-    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="commitments", verbose_name="mål")
-    number = models.CharField("nummer", max_length=10, help_text="T.ex. 2.10")
+    goal = models.ForeignKey(
+        Goal, null=True, blank=True, on_delete=models.PROTECT, related_name="commitments", verbose_name="regionalt mål"
+    )
+    plan_goal = models.ForeignKey(
+        PlanGoal,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measures",
+        verbose_name="lokalt mål eller fokusområde",
+    )
+    number = models.CharField("nummer", max_length=10, help_text="T.ex. 2.10 eller 1:1")
     # Derived from `number` so that 2.10 sorts after 2.9.
     number_major = models.PositiveSmallIntegerField(editable=False, default=0)
     number_minor = models.PositiveSmallIntegerField(editable=False, default=0)
@@ -92,6 +148,11 @@ class Commitment(models.Model):
                 name="commitment_unique_number",
                 violation_error_message="Handlingsplanen har redan ett åtagande med det numret.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(goal__isnull=False) | models.Q(plan_goal__isnull=False),
+                name="commitment_has_goal",
+                violation_error_message="Ange ett regionalt mål eller planens eget mål eller fokusområde.",
+            ),
         ]
 
     def __str__(self):
@@ -100,6 +161,15 @@ class Commitment(models.Model):
     def clean(self):
         if not NUMBER_RE.match(self.number or ""):
             raise ValidationError({"number": "Numret ska skrivas som mål och löpnummer, t.ex. 2.10."})
+        if self.goal_id is None and self.plan_goal_id is None:
+            raise ValidationError("Ange ett regionalt mål eller planens eget mål eller fokusområde.")
+
+    @property
+    def regional_goals(self):
+        """The regional goals this commitment or measure follows."""
+        if self.goal_id:
+            return [self.goal]
+        return list(self.plan_goal.regional_goals.all()) if self.plan_goal_id else []
 
     def save(self, *args, **kwargs):
         match = NUMBER_RE.match(self.number or "")
