@@ -6,7 +6,7 @@ from strategy.models import Goal, Organisation, Strategy, ViolenceType
 from strategy.seed import upsert
 from strategy.workflow import State
 
-from .models import ActionPlan, Commitment, PreventionLevel, StatusReport
+from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport
 
 PREVENTION_LEVELS = [("universell", "Universell"), ("selektiv", "Selektiv"), ("indikerad", "Indikerad")]
 
@@ -72,7 +72,73 @@ def load_plan(strategy, data):
     return plan
 
 
+def lines(items):
+    return "\n".join(str(item).strip() for item in items or [])
+
+
+def load_local_plan(strategy, p):
+    """A municipality's own plan: its committees, its goals or focus areas and their measures."""
+    for o in p.get("organisations") or []:
+        upsert(
+            Organisation,
+            {"slug": o["slug"]},
+            {
+                "name": o["name"],
+                "short_name": o.get("short_name") or "",
+                "kind": o["kind"],
+                "parent": Organisation.objects.get(slug=o["parent"]) if o.get("parent") else None,
+            },
+        )
+    plan, _ = upsert(
+        ActionPlan,
+        {"slug": p["slug"]},
+        {
+            "strategy": strategy,
+            "title": p["title"],
+            "kind": ActionPlan.Kind.LOCAL,
+            "owner": Organisation.objects.get(slug=p["owner"]),
+            "start_year": p["start_year"],
+            "end_year": p["end_year"],
+            "adopted": p.get("adopted") or "",
+            "vision": (p.get("vision") or "").strip(),
+            "description": (p.get("description") or "").strip(),
+            "follow_up": (p.get("follow_up") or "").strip(),
+            "remarks": lines(p.get("remarks")),
+            "source": p.get("source") or "",
+        },
+    )
+    for order, f in enumerate(p.get("focus_areas") or [], start=1):
+        plan_goal, _ = upsert(
+            PlanGoal,
+            {"plan": plan, "number": str(f["number"])},
+            {
+                "title": f["title"].strip(),
+                "description": (f.get("description") or "").strip(),
+                "prerequisites": lines(f.get("prerequisites")),
+                "note": (f.get("note") or "").strip(),
+                "order": order,
+            },
+        )
+        plan_goal.regional_goals.set(Goal.objects.filter(strategy=strategy, number__in=f.get("regional_goals") or []))
+        for m in f.get("measures") or []:
+            measure, _ = upsert(
+                Commitment,
+                {"plan": plan, "number": str(m["number"])},
+                {"goal": None, "plan_goal": plan_goal, "text": m["text"].strip(), "note": (m.get("note") or "").strip()},
+            )
+            measure.lead_organisations.set(orgs(m.get("lead")))
+            measure.co_organisations.set(orgs(m.get("co")))
+            measure.prevention_levels.set(PreventionLevel.objects.filter(code__in=m.get("prevention_levels") or []))
+    return plan
+
+
 def load(files, strategy_slug="strategi-2020-2026"):
     strategy = Strategy.objects.get(slug=strategy_slug)
     load_prevention_levels()
-    return [load_plan(strategy, data) for data in files]
+    plans = []
+    for data in files:
+        if "plan" in data:
+            plans.append(load_plan(strategy, data))
+        for local in data.get("plans") or []:
+            plans.append(load_local_plan(strategy, local))
+    return plans

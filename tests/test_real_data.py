@@ -184,11 +184,11 @@ def test_it_records_where_every_value_comes_from():
 
 
 def test_it_has_the_commitments_and_their_2024_status_texts():
-    numbers = list(Commitment.objects.values_list("number", flat=True))
+    numbers = list(Commitment.objects.filter(plan__slug="handlingsplan-2024-2027").values_list("number", flat=True))
     assert len(numbers) == 38
     assert numbers.index("2.7") < numbers.index("2.10")
     assert numbers[0] == "1.1" and numbers[-1] == "8.6"
-    assert Commitment.objects.get(number="2.10").lead_organisations.get().slug == "kriminalvarden"
+    assert Commitment.objects.get(plan__kind="regional", number="2.10").lead_organisations.get().slug == "kriminalvarden"
     report = StatusReport.objects.get(commitment__number="1.1", year=2024)
     assert "Framtid utan våld" in report.text and report.state == "approved"
     assert StatusReport.objects.filter(year=2024).count() == 38

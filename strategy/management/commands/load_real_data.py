@@ -29,7 +29,7 @@ def load_all():
     strategy.seed.load(data)
     indicator_files = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("indicators*.yaml"))]
     counts["indikatorer"] = indicators.seed.load(indicator_files)
-    plans = [d for d in [read("actions.yaml")] if d]
+    plans = [d for d in [read("actions.yaml"), read("local_plans.yaml")] if d]
     counts["handlingsplaner"] = len(actions.seed.load(plans))
     reports_data = read("reports.yaml")
     counts["lägesrapporter"] = len(reports.seed.load(reports_data)) if reports_data else 0
