@@ -92,3 +92,36 @@ def published_value_rows(indicator=None):
             "source": source_ref,
             "data_source": data_source,
         }
+
+
+# Fields the public pages need to draw a chart and its table; plain dicts, no model instances.
+PANEL_VALUE_FIELDS = [
+    "id",
+    "series_id",
+    "series__indicator_id",
+    "area_id",
+    "area__name",
+    "area__kind",
+    "year",
+    "value",
+    "missing_reason",
+    "footnote",
+    "state",
+]
+
+
+def values_by_indicator(indicator_ids, *, published_only=True, up_to_year=None):
+    """Values of many indicators in ONE query, grouped in Python: indicator id → list of dicts.
+
+    `published_only=False` also returns unapproved rows, for a caller (the frozen report
+    edition) that decides itself which rows to show; public callers keep the default.
+    """
+    values = Value.objects.filter(series__indicator_id__in=list(indicator_ids))
+    if published_only:
+        values = values.published()
+    if up_to_year is not None:
+        values = values.filter(year__lte=up_to_year)
+    grouped = {indicator_id: [] for indicator_id in indicator_ids}
+    for row in values.order_by("series__order", "series_id", "area_id", "year").values(*PANEL_VALUE_FIELDS):
+        grouped.setdefault(row["series__indicator_id"], []).append(row)
+    return grouped

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -33,6 +35,10 @@ class ReportEdition(models.Model):
     summary_intro = models.TextField("inledning till sammanfattningen", blank=True)
     state = models.CharField("status", max_length=10, choices=State.choices, default=State.DRAFT)
     published_at = models.DateTimeField("publicerad", null=True, blank=True)
+    # The figures as published: value id → [number as text or null, missing reason].
+    # Written once by reports.services.report_edition_publish, so that a later
+    # correction of a value never silently changes a published edition.
+    snapshot = models.JSONField("värden vid publiceringen", default=dict, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = ReportEditionQuerySet.as_manager()
@@ -51,6 +57,11 @@ class ReportEdition(models.Model):
     @property
     def is_published(self):
         return self.state == self.State.PUBLISHED
+
+    @staticmethod
+    def frozen_number(entry):
+        """The number of one snapshot entry as a Decimal, None for a missing value."""
+        return None if entry[0] is None else Decimal(entry[0])
 
 
 class GoalSection(models.Model):

@@ -6,6 +6,7 @@ from strategy.models import Goal, Strategy
 from strategy.seed import upsert
 
 from .models import GoalSection, ReportEdition
+from .services import report_edition_publish
 
 
 def text(value):
@@ -41,6 +42,7 @@ def load(data, strategy_slug="strategi-2020-2026"):
         )
         if edition.published_at is None:
             ReportEdition.objects.filter(pk=edition.pk).update(published_at=timezone.now())
+            edition.refresh_from_db()
         for s in e.get("sections") or []:
             upsert(
                 GoalSection,
@@ -52,5 +54,8 @@ def load(data, strategy_slug="strategi-2020-2026"):
                     "development_areas": text(s.get("development_areas")),
                 },
             )
+        if edition.is_published and not edition.snapshot:
+            # Freeze the figures the loaded edition was published with (the values are loaded first).
+            edition = report_edition_publish(edition=edition, user=None)
         editions.append(edition)
     return editions

@@ -1,0 +1,222 @@
+"""Chart figures and data tables for an indicator, built as plain dicts.
+
+plotly.graph_objects validates every attribute and is far too slow for a report
+with dozens of charts; the browser only needs the JSON. Each chart comes with a
+real data table and a one-line summary, and its series differ by marker symbol
+and dash style as well as colour, so no meaning is carried by colour alone.
+"""
+
+from dataclasses import dataclass, field
+
+from strategy.models import Area
+
+from .models import MissingReason
+from .trends import trend
+from .units import AXIS_TITLE
+
+# The first series drawn by default; the data table always has them all.
+MAX_DEFAULT_SERIES = 6
+
+# Okabe–Ito colours (distinguishable with colour-blindness), each with its own symbol and dash.
+COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6100", "#1F5F8B", "#000000"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "x", "star", "hexagon"]
+DASHES = ["solid", "dot", "dashdot", "longdashdot"]
+# The national comparison: grey, dashed, open markers no regional series uses.
+NATIONAL_STYLE = {"colour": "#4A4A4A", "dash": "dash", "symbols": ["diamond-open", "star-open", "hexagon-open"]}
+
+MISSING_LABELS = dict(MissingReason.choices)
+
+
+@dataclass
+class Cell:
+    text: str = ""
+    missing: str = ""
+    footnote: str = ""
+    corrected: str = ""  # the later approved figure, when it differs from a frozen one
+
+
+@dataclass
+class Row:
+    key: str  # "s<series id>" or "n<series id>-<area id>": the trace uid
+    label: str
+    cells: list
+    trend_text: str = ""
+    national: bool = False
+    selected: bool = True
+    points: list = field(default_factory=list)  # numbers per year for the chart, None for a gap
+
+
+@dataclass
+class Panel:
+    indicator: object
+    years: list
+    period_labels: list
+    rows: list = field(default_factory=list)
+    figure: dict = field(default_factory=dict)
+    summary: str = ""
+
+    @property
+    def has_data(self):
+        return bool(self.years)
+
+    @property
+    def series_rows(self):
+        return [row for row in self.rows if not row.national]
+
+    @property
+    def national_rows(self):
+        return [row for row in self.rows if row.national]
+
+    @property
+    def chart_id(self):
+        return f"chart-{self.indicator.slug}"
+
+    @property
+    def data_id(self):
+        return f"{self.chart_id}-data"
+
+    @property
+    def footnotes(self):
+        """(period, row label, text) for every cell that has a footnote."""
+        notes = []
+        for row in self.rows:
+            for label, cell in zip(self.period_labels, row.cells):
+                if cell.footnote:
+                    notes.append((label, row.label, cell.footnote))
+        return notes
+
+
+def default_selection(series_list):
+    return {s.id for s in series_list[:MAX_DEFAULT_SERIES]}
+
+
+def build_panel(indicator, series_list, values, *, selected=None, keep_hidden=False):
+    """Table rows, trends and figure for one indicator.
+
+    `values` are dicts as from indicators.selectors.values_by_indicator, optionally with
+    a "corrected" entry. Only the indicator's own area and the national comparison are
+    drawn; other areas (municipalities) are in the downloads.
+    `keep_hidden` puts unselected series in the figure as hidden traces, so that the
+    indicator page can switch series in the browser without a reload.
+    """
+    selected = default_selection(series_list) if selected is None else set(selected)
+    own, national = {}, {}
+    for v in values:
+        if v["area_id"] == indicator.area_id:
+            own.setdefault(v["series_id"], {})[v["year"]] = v
+        elif v["area__kind"] in Area.NATIONAL_KINDS:
+            national.setdefault((v["series_id"], v["area_id"]), {})[v["year"]] = v
+    years = sorted({v["year"] for by_year in (*own.values(), *national.values()) for v in by_year.values()})
+    panel = Panel(indicator, years, [indicator.period_label(y) for y in years])
+
+    labels = {s.id: s.display_label for s in series_list}
+    for s in series_list:
+        if s.id in own:
+            panel.rows.append(_row(indicator, f"s{s.id}", s.display_label, own[s.id], years, s.id in selected))
+    for (series_id, _area_id), by_year in sorted(national.items(), key=lambda item: list(labels).index(item[0][0])):
+        area_name = next(iter(by_year.values()))["area__name"]
+        label = area_name if len(series_list) == 1 or series_id == series_list[0].id else f"{area_name}, {labels[series_id]}"
+        row = _row(indicator, f"n{series_id}-{_area_id}", label, by_year, years, series_id in selected)
+        row.national = True
+        panel.rows.append(row)
+
+    panel.figure = figure(indicator, panel, keep_hidden=keep_hidden)
+    panel.summary = summary(indicator, panel)
+    return panel
+
+
+def _row(indicator, key, label, by_year, years, selected):
+    cells = []
+    for year in years:
+        v = by_year.get(year)
+        if v is None:
+            cells.append(Cell())
+            continue
+        cells.append(
+            Cell(
+                text=indicator.format_value(v["value"]),
+                missing="" if v["value"] is not None else MISSING_LABELS.get(v["missing_reason"], "Saknas"),
+                footnote=v.get("footnote", ""),
+                corrected=indicator.format_value(v["corrected"]) if v.get("corrected") is not None else "",
+            )
+        )
+    found = trend([(y, v["value"]) for y, v in by_year.items()], indicator.unit, indicator.direction)
+    trend_text = found.text(indicator.period_label) if found else "för få värden för en trend"
+    points = [by_year[y]["value"] if y in by_year else None for y in years]
+    return Row(key, label, cells, trend_text, selected=selected, points=points)
+
+
+def _wrap(text, width=70):
+    """Plotly does not wrap titles: break long ones with <br>."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def figure(indicator, panel, *, keep_hidden=False):
+    """The Plotly figure as a dict: one trace per chosen series, gaps for missing values."""
+    traces = []
+    regional = national = 0
+    for row in panel.rows:
+        if not row.selected and not keep_hidden:
+            continue
+        if row.national:
+            style = {
+                "line": {"color": NATIONAL_STYLE["colour"], "dash": NATIONAL_STYLE["dash"], "width": 2},
+                "marker": {"symbol": NATIONAL_STYLE["symbols"][national % 3], "size": 10},
+            }
+            national += 1
+        else:
+            style = {
+                "line": {"color": COLOURS[regional % len(COLOURS)], "dash": DASHES[regional % len(DASHES)], "width": 2},
+                "marker": {"symbol": SYMBOLS[regional % len(SYMBOLS)], "size": 9},
+            }
+            regional += 1
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "uid": row.key,
+                "name": row.label,
+                "x": panel.period_labels,
+                "y": [None if p is None else float(p) for p in row.points],
+                "connectgaps": False,
+                "visible": True if row.selected else False,
+                **style,
+            }
+        )
+    return {
+        "data": traces,
+        "layout": {
+            "title": {"text": _wrap(indicator.title), "font": {"size": 14}},
+            "xaxis": {"type": "category", "title": {"text": "Läsår" if indicator.period_kind == "school" else "År"}},
+            "yaxis": {"title": {"text": AXIS_TITLE[indicator.unit]}, "rangemode": "tozero"},
+            "legend": {"orientation": "h", "y": -0.25},
+            "margin": {"t": 70, "r": 20, "b": 40, "l": 60},
+            "separators": ", ",  # Swedish: decimal comma, space between thousands
+            "height": 420,
+        },
+        "config": {"displaylogo": False, "responsive": True},
+    }
+
+
+def summary(indicator, panel):
+    """One line next to the chart: the first series' latest figure and its trend."""
+    rows = panel.series_rows or panel.rows
+    if not rows:
+        return "Det finns inga publicerade värden för indikatorn ännu."
+    row = rows[0]
+    latest = next(
+        ((label, cell) for label, cell in reversed(list(zip(panel.period_labels, row.cells))) if cell.text),
+        None,
+    )
+    if latest is None:
+        return f"{row.label}: inga värden, bara uppgifter om varför värden saknas."
+    label, cell = latest
+    return f"{row.label} {label}: {cell.text}; {row.trend_text}."

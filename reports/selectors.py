@@ -1,0 +1,180 @@
+"""Reads for the public pages: the start page, a goal, an indicator, a report edition.
+
+Each page costs a constant number of queries however much data there is: the
+indicators with their series and violence types are prefetched, and the values of
+all the page's indicators come in one query (indicators.selectors.values_by_indicator)
+and are grouped in Python.
+"""
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from actions.models import ActionPlan, Commitment, StatusReport
+from indicators.charts import build_panel
+from indicators.models import Indicator, Series
+from indicators.selectors import values_by_indicator
+from strategy.models import Goal, GoalItem, Strategy
+
+from .models import GoalSection, ReportEdition
+
+OTHER_TYPES = "Övergripande, utan särskild våldstyp"
+
+
+def indicators_for_goals(goal_ids):
+    """Indicators shown under the goals (report_goal or goal), with series and violence types."""
+    return list(
+        Indicator.objects.filter(Q(report_goal_id__in=goal_ids) | Q(report_goal__isnull=True, goal_id__in=goal_ids))
+        .select_related("goal", "report_goal", "area", "responsible")
+        .prefetch_related(Prefetch("series", queryset=Series.objects.order_by("order", "id")), "violence_types")
+        .order_by("kind", "position", "code")
+    )
+
+
+def panels(indicators, values):
+    """One chart panel per indicator that has values to show."""
+    return [build_panel(ind, list(ind.series.all()), values.get(ind.id, [])) for ind in indicators]
+
+
+def by_violence_type(items):
+    """[(heading, [panel, …]), …] in violence-type order; indicators without a type come first.
+
+    An indicator the strategy ties to several violence types is shown once, under a
+    heading naming them all, rather than repeated under each.
+    """
+    groups = {}
+    for panel in items:
+        types = list(panel.indicator.violence_types.all())
+        order = min((t.order for t in types), default=-1)
+        if not types:
+            heading = OTHER_TYPES
+        elif len(types) == 1:
+            heading = types[0].name
+        else:
+            heading = "Flera våldstyper: " + ", ".join(t.name for t in types)
+            order += 0.5
+        groups.setdefault((order, heading), []).append(panel)
+    return [(heading, group) for (_order, heading), group in sorted(groups.items(), key=lambda item: item[0])]
+
+
+def regional_commitments(goal_ids, status_reports):
+    """The regional plan's commitments under the goals, with the given status reports prefetched."""
+    return list(
+        Commitment.objects.filter(goal_id__in=goal_ids, plan__kind=ActionPlan.Kind.REGIONAL)
+        .select_related("plan")
+        .prefetch_related(
+            "lead_organisations",
+            Prefetch("status_reports", queryset=status_reports.select_related("organisation"), to_attr="public_reports"),
+        )
+        .order_by("goal__number", "number_major", "number_minor")
+    )
+
+
+def latest_reports(commitment):
+    """The approved status reports of the latest year reported, one per organisation."""
+    if not commitment.public_reports:
+        return []
+    latest = max(r.year for r in commitment.public_reports)
+    return [r for r in commitment.public_reports if r.year == latest]
+
+
+def latest_published_edition():
+    return ReportEdition.objects.published().order_by("-year").first()
+
+
+def home_page():
+    strategy = Strategy.objects.order_by("id").first()
+    goals = list(Goal.objects.filter(strategy=strategy).order_by("number")) if strategy else []
+    indicators = [
+        ind for ind in indicators_for_goals([g.id for g in goals]) if ind.kind == Indicator.Kind.INDICATOR
+    ]
+    values = values_by_indicator([ind.id for ind in indicators])
+    glance = {g.id: [] for g in goals}
+    for ind in indicators:
+        if values.get(ind.id):
+            # The start page shows the headline series only: the first series of each panel.
+            headline = [s for s in ind.series.all() if s.is_headline] or list(ind.series.all())[:1]
+            panel = build_panel(ind, headline, values[ind.id])
+            if panel.series_rows:
+                glance[ind.shown_goal.id].append(panel)
+    return {
+        "strategy": strategy,
+        "goals": [(g, glance[g.id]) for g in goals],
+        "latest_edition": latest_published_edition(),
+    }
+
+
+def goal_page(number):
+    goal = get_object_or_404(Goal.objects.select_related("strategy"), number=number)
+    items = list(goal.items.order_by("kind", "order"))
+    indicators = indicators_for_goals([goal.id])
+    values = values_by_indicator([ind.id for ind in indicators])
+    active = [ind for ind in indicators if ind.status == Indicator.Status.ACTIVE]
+    commitments = regional_commitments([goal.id], StatusReport.objects.published().order_by("-year"))
+    return {
+        "goal": goal,
+        "prerequisites": [i for i in items if i.kind == GoalItem.PREREQUISITE],
+        "measures": [i for i in items if i.kind == GoalItem.MEASURE],
+        "groups": by_violence_type(panels(active, values)),
+        "retired": [ind for ind in indicators if ind.status == Indicator.Status.RETIRED],
+        "commitments": [(c, latest_reports(c)) for c in commitments],
+    }
+
+
+def indicator_page(slug):
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("goal", "report_goal", "area", "responsible").prefetch_related(
+            Prefetch("series", queryset=Series.objects.order_by("order", "id")), "violence_types"
+        ),
+        slug=slug,
+    )
+    return indicator, values_by_indicator([indicator.id])[indicator.id]
+
+
+def edition_values(edition, indicator_ids):
+    """The figures a report edition shows, indicator id → value dicts.
+
+    A published edition with a snapshot shows exactly the figures it was published
+    with; a value approved with another figure since then carries it as "corrected".
+    A draft (preview) shows today's approved values up to its year.
+    """
+    if not edition.snapshot:
+        return values_by_indicator(indicator_ids, up_to_year=edition.year)
+    rows = values_by_indicator(indicator_ids, published_only=False, up_to_year=edition.year)
+    shown = {}
+    for indicator_id, values in rows.items():
+        shown[indicator_id] = []
+        for v in values:
+            frozen = edition.snapshot.get(str(v["id"]))
+            if frozen is None:
+                continue  # approved after publication, or never approved
+            current, current_reason = v["value"], v["missing_reason"]
+            still_approved = v["state"] == "approved"
+            v = {**v, "value": edition.frozen_number(frozen), "missing_reason": frozen[1]}
+            if still_approved and (current != v["value"] or current_reason != v["missing_reason"]) and current is not None:
+                v["corrected"] = current
+            shown[indicator_id].append(v)
+    return shown
+
+
+def report_page(edition):
+    goals = list(Goal.objects.filter(strategy_id=edition.strategy_id).order_by("number"))
+    sections = {s.goal_id: s for s in GoalSection.objects.filter(edition=edition)}
+    indicators = indicators_for_goals([g.id for g in goals])
+    values = edition_values(edition, [ind.id for ind in indicators])
+    commitments = regional_commitments(
+        [g.id for g in goals], StatusReport.objects.published().filter(year=edition.year)
+    )
+    per_goal = []
+    for goal in goals:
+        mine = [ind for ind in indicators if ind.shown_goal.id == goal.id]
+        active = [ind for ind in mine if ind.status == Indicator.Status.ACTIVE]
+        per_goal.append(
+            {
+                "goal": goal,
+                "section": sections.get(goal.id),
+                "groups": by_violence_type([p for p in panels(active, values) if p.has_data or p.indicator.notes]),
+                "retired": [ind for ind in mine if ind.status == Indicator.Status.RETIRED],
+                "commitments": [(c, c.public_reports) for c in commitments if c.goal_id == goal.id],
+            }
+        )
+    return {"edition": edition, "goals": per_goal}
