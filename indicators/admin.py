@@ -5,10 +5,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from strategy.admin_review import ReviewedAdmin
+from strategy.admin_scoping import OrganisationScopedAdmin
 from strategy.models import Area
+
+from . import services
 
 from .grid import MISSING_CODES, ValuesGridForm, area_choices, values_grid_save
 from .models import Category, Dimension, Indicator, Series, Value
+from .resources import ValueImportAdminMixin
 
 
 class CategoryInline(admin.TabularInline):
@@ -38,7 +43,9 @@ class SeriesInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_lookups = ["responsible"]
+    reporter_read_only = True
     list_display = ["code", "title", "goal", "kind", "unit", "status", "responsible", "origin"]
     list_display_links = ["code", "title"]
     list_filter = ["goal", "kind", "status", "origin", "unit", "violence_types", "responsible"]
@@ -71,7 +78,9 @@ class IndicatorAdmin(admin.ModelAdmin):
             raise PermissionDenied
         areas = area_choices(indicator)
         area = get_object_or_404(Area, slug=request.GET.get("omrade")) if request.GET.get("omrade") else areas[0]
-        form = ValuesGridForm(request.POST or None, indicator=indicator, area=area)
+        form = ValuesGridForm(
+            request.POST or None, indicator=indicator, area=area, can_edit=services.value_cell_rule(user=request.user)
+        )
         if request.method == "POST" and form.is_valid():
             result = values_grid_save(form=form, user=request.user)
             messages.success(
@@ -98,7 +107,9 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_lookups = ["indicator__responsible"]
+    reporter_read_only = True
     list_display = ["indicator", "display_label", "is_headline", "order"]
     list_filter = ["indicator__goal", "is_headline"]
     search_fields = ["indicator__code", "indicator__title", "label"]
@@ -108,10 +119,19 @@ class SeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Value)
-class ValueAdmin(SimpleHistoryAdmin):
+class ValueAdmin(ValueImportAdminMixin, ReviewedAdmin, SimpleHistoryAdmin):
     list_display = ["series", "year", "area", "value", "missing_reason", "state", "source_ref"]
     list_filter = ["state", "year", "area", "series__indicator__goal", "missing_reason"]
     search_fields = ["series__indicator__code", "series__indicator__title", "series__label", "source_ref"]
     list_select_related = ["series__indicator", "area"]
     autocomplete_fields = ["series"]
-    readonly_fields = ["submitted_at", "approved_at", "approved_by", "created_at", "updated_at"]
+    organisation_lookups = ["series__indicator__responsible"]
+    transition_services = {
+        "submit": services.value_submit,
+        "return": services.value_return,
+        "approve": services.value_approve,
+        "reopen": services.value_reopen,
+    }
+    service_item_kwarg = "value"
+    bulk_transition_services = {"submit": services.values_submit, "approve": services.values_approve}
+    bulk_item_kwarg = "values"

@@ -49,6 +49,12 @@ def cell_text(value):
     return text.replace(".", ",")
 
 
+def cell_changed(existing, parsed):
+    if existing is None:
+        return parsed is not None
+    return parsed is None or (existing.value, existing.missing_reason) != parsed
+
+
 def fingerprint(values):
     """A digest of the stored cells, so a concurrent change is noticed before it is overwritten."""
     rows = sorted(f"{v.series_id}:{v.year}:{v.value}:{v.missing_reason}" for v in values)
@@ -58,10 +64,12 @@ def fingerprint(values):
 class ValuesGridForm(forms.Form):
     fingerprint = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, indicator, area, **kwargs):
+    def __init__(self, *args, indicator, area, can_edit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.area = area
+        # can_edit(existing value or None, year) → whether the user may change that cell.
+        self.can_edit = can_edit or (lambda existing, year: True)
         self.series = list(indicator.series.all())
         self.existing = {
             (v.series_id, v.year): v for v in Value.objects.filter(series__indicator=indicator, area=area)
@@ -107,6 +115,9 @@ class ValuesGridForm(forms.Form):
                     continue
                 if not FIRST_YEAR <= year <= LAST_YEAR:
                     self.add_error(name, f"Året måste ligga mellan {FIRST_YEAR} och {LAST_YEAR}.")
+                existing = self.existing.get((s.pk, year))
+                if cell_changed(existing, parsed) and not self.can_edit(existing, year):
+                    self.add_error(name, "Värdet kan inte ändras: året är inte öppet för rapportering eller värdet är låst.")
                 self.cells[(s, year)] = parsed
         return cleaned
 
@@ -127,7 +138,10 @@ def values_grid_save(*, form, user):
             if existing.value == number and existing.missing_reason == reason:
                 continue
             existing.value, existing.missing_reason = number, reason
-            existing.state, existing.approved_at, existing.approved_by = State.DRAFT, None, None
+            # A returned value stays returned until it is submitted again.
+            if existing.state != State.RETURNED:
+                existing.state = State.DRAFT
+            existing.approved_at, existing.approved_by = None, None
             existing._change_reason = "Ändrat i värdetabellen"
             existing.save()
             updated += 1

@@ -273,6 +273,10 @@ class Value(Reviewed):
     def period_label(self):
         return period_label(self.year, self.series.indicator.period_kind)
 
+    @property
+    def reporting_organisation_id(self):
+        return self.series.indicator.responsible_id
+
     def clean(self):
         errors = {}
         if self.value is None and not self.missing_reason:

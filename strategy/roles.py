@@ -2,7 +2,9 @@
 
 Samordnare (Länsstyrelsen's coordinators) may do everything. A rapportör
 writes its own organisation's status reports and values; which rows it sees is
-decided by the organisation scoping in the admin, not by these permissions.
+decided by the organisation scoping in the admin (strategy/admin_scoping.py),
+not by these permissions. Reporters get no delete permission and nothing on
+goals, organisations or indicator definitions beyond viewing their own.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -16,6 +18,7 @@ REPORTER_PERMISSIONS = [
     "actions.add_statusreport",
     "actions.change_statusreport",
     "actions.view_statusreport",
+    "actions.view_reportinground",
     "indicators.view_indicator",
     "indicators.view_series",
     "indicators.add_value",

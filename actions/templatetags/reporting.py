@@ -1,0 +1,10 @@
+from django import template
+
+from actions.models import ReportingRound
+
+register = template.Library()
+
+
+@register.simple_tag
+def open_reporting_rounds():
+    return list(ReportingRound.objects.open())
