@@ -1,0 +1,169 @@
+"""Import formats for values. Each one turns its file into the long dataset that
+`ValueResource` checks and writes, so every format gets the same preview and rules.
+
+- long CSV/XLSX: one value per row (also exactly what /data/values.csv gives);
+- wide CSV/XLSX: the report's tables, one row per series and one column per year;
+- Kolada JSON: the answer of Kolada's API (/v2/data/kpi/…), mapped through Indicator.kolada_kpi.
+"""
+
+import csv
+import io
+import json
+import re
+
+import pandas as pd
+import tablib
+from import_export.formats.base_formats import Format
+
+YEAR_COLUMN_RE = re.compile(r"^\d{4}(\.0+)?$|^\d{4}\s*/\s*\d{2,4}$")
+# Kolada's own codes for the whole country and for Stockholms län (a region code, not a municipality).
+KOLADA_AREAS = {"0000": "riket", "0001": "stockholms-lan"}
+KOLADA_GENDER = {"T": "Totalt", "K": "kon=kvinnor", "M": "kon=man"}
+KOLADA_COLUMNS = ["kolada_kpi", "area", "year", "breakdown", "value", "missing_reason", "respondents", "source"]
+
+
+def decode(data):
+    if isinstance(data, bytes):
+        return data.decode("utf-8-sig")
+    return data.lstrip("\ufeff")
+
+
+def read_csv_rows(data):
+    """Rows of a CSV file as saved by Excel in Swedish (semicolons) or by anything else (commas)."""
+    text = decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def read_xlsx_rows(data):
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    return [list(row) for row in book.active.iter_rows(values_only=True)]
+
+
+def to_dataset(rows):
+    """A tablib dataset from rows with a header row; blank lines (common at the end of sheets) are left out."""
+    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
+    dataset = tablib.Dataset()
+    if not rows:
+        return dataset
+    headers = ["" if h is None else str(h).strip() for h in rows[0]]
+    dataset.headers = headers
+    for row in rows[1:]:
+        row = list(row)[: len(headers)]
+        dataset.append(row + [""] * (len(headers) - len(row)))
+    return dataset
+
+
+def wide_to_long(rows):
+    """Reshape the report's table layout (years as columns) to one value per row; empty cells are no value."""
+    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
+    if not rows:
+        return tablib.Dataset()
+    headers = [_header(h) for h in rows[0]]
+    frame = pd.DataFrame([list(r)[: len(headers)] for r in rows[1:]], columns=headers, dtype=object)
+    year_columns = [h for h in headers if YEAR_COLUMN_RE.match(h)]
+    id_columns = [h for h in headers if h and h not in year_columns]
+    long = frame.melt(id_vars=id_columns, value_vars=year_columns, var_name="year", value_name="value")
+    long = long[long["value"].map(lambda v: v is not None and str(v).strip() != "")]
+    dataset = tablib.Dataset(headers=[*id_columns, "year", "value"])
+    for record in long.itertuples(index=False):
+        dataset.append(list(record))
+    return dataset
+
+
+def _header(cell):
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return "" if cell is None else str(cell).strip()
+
+
+def kolada_to_long(data):
+    """Kolada's {"values": [{"kpi", "municipality", "period", "values": [{"gender", "value", "count", "status"}]}]}."""
+    try:
+        document = json.loads(decode(data))
+        entries = document["values"] if isinstance(document, dict) else document
+    except (ValueError, KeyError) as exc:
+        raise ValueError("Filen är inte Koladas JSON-format med en lista ”values”.") from exc
+    dataset = tablib.Dataset(headers=KOLADA_COLUMNS)
+    for entry in entries:
+        municipality = str(entry.get("municipality", ""))
+        for point in entry.get("values", []):
+            value, status = point.get("value"), point.get("status") or ""
+            ok = value is not None and status == ""
+            count = point.get("count")
+            dataset.append([
+                entry.get("kpi", ""),
+                KOLADA_AREAS.get(municipality, municipality),
+                entry.get("period", ""),
+                KOLADA_GENDER.get(point.get("gender"), point.get("gender") or ""),
+                value if ok else "",
+                "" if ok else "not_available",
+                "" if count is None else count,
+                f"Kolada {entry.get('kpi', '')}",
+            ])
+    return dataset
+
+
+class ValueFormat(Format):
+    """A binary import-only format with a Swedish title; subclasses say how to read the file."""
+
+    title = ""
+    extension = ""
+
+    def __init__(self, encoding=None):
+        self.encoding = encoding
+
+    def get_title(self):
+        return self.title
+
+    def get_extension(self):
+        return self.extension
+
+    def can_import(self):
+        return True
+
+
+class LongCSV(ValueFormat):
+    title = "Långt format, CSV (en rad per värde)"
+    extension = "csv"
+
+    def create_dataset(self, in_stream, **kwargs):
+        return to_dataset(read_csv_rows(in_stream))
+
+
+class LongXLSX(ValueFormat):
+    title = "Långt format, Excel (en rad per värde)"
+    extension = "xlsx"
+
+    def create_dataset(self, in_stream, **kwargs):
+        return to_dataset(read_xlsx_rows(in_stream))
+
+
+class WideCSV(ValueFormat):
+    title = "Brett format, CSV (år som kolumner)"
+    extension = "csv"
+
+    def create_dataset(self, in_stream, **kwargs):
+        return wide_to_long(read_csv_rows(in_stream))
+
+
+class WideXLSX(ValueFormat):
+    title = "Brett format, Excel (år som kolumner)"
+    extension = "xlsx"
+
+    def create_dataset(self, in_stream, **kwargs):
+        return wide_to_long(read_xlsx_rows(in_stream))
+
+
+class KoladaJSON(ValueFormat):
+    title = "Kolada, JSON"
+    extension = "json"
+
+    def create_dataset(self, in_stream, **kwargs):
+        return kolada_to_long(in_stream)
+
+
+VALUE_IMPORT_FORMATS = [LongCSV, LongXLSX, WideCSV, WideXLSX, KoladaJSON]
