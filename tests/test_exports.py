@@ -1,0 +1,66 @@
+"""Public downloads: approved values only, the same columns in CSV and XLSX, one CSV per indicator."""
+
+import csv
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from indicators.models import Indicator, Value
+from indicators.selectors import LONG_COLUMNS
+from strategy.models import Area
+from strategy.workflow import State
+
+DRAFT_FOOTNOTE = "Utkast som inte får synas"
+
+
+@pytest.fixture
+def draft_value(db):
+    indicator = Indicator.objects.get(code="1.I2")
+    series = indicator.series.get(label="Flickor, Åk 8 i grundskolan")
+    return Value.objects.create(
+        series=series, area=Area.objects.get(slug="kommun-0180"), year=2021, value=Decimal("3.3"),
+        footnote=DRAFT_FOOTNOTE, state=State.DRAFT,
+    )
+
+
+def csv_rows(response):
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.django_db
+def test_it_leaves_unapproved_values_out_of_the_csv(client, draft_value):
+    rows = csv_rows(client.get(reverse("values_csv")))
+    assert len(rows) == Value.objects.published().count()
+    assert all(row["note"] != DRAFT_FOOTNOTE for row in rows)
+
+
+@pytest.mark.django_db
+def test_it_offers_the_same_rows_as_xlsx(client, draft_value):
+    response = client.get(reverse("values_xlsx"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == LONG_COLUMNS
+    assert len(rows) - 1 == Value.objects.published().count()
+    assert DRAFT_FOOTNOTE not in {row[LONG_COLUMNS.index("note")] for row in rows}
+
+
+@pytest.mark.django_db
+def test_it_gives_one_csv_per_indicator_without_drafts(client, draft_value):
+    response = client.get(reverse("indicator_csv", args=[draft_value.series.indicator.slug]))
+    rows = csv_rows(response)
+    assert rows and {row["indicator_code"] for row in rows} == {"1.I2"}
+    assert len(rows) == Value.objects.published().filter(series__indicator__code="1.I2").count()
+    assert all(row["note"] != DRAFT_FOOTNOTE for row in rows)
+
+
+@pytest.mark.django_db
+def test_it_documents_downloads_columns_and_api_on_the_data_page(client):
+    html = client.get(reverse("data_index")).content.decode()
+    for column in LONG_COLUMNS:
+        assert f"<code>{column}</code>" in html
+    assert "/data/values.xlsx" in html and "/api/v1/indicators/" in html and "CC0" in html
