@@ -28,6 +28,7 @@ WORKFLOW_FIELDS = [
     "reopened_reason",
     "created_at",
     "updated_at",
+    "version",
 ]
 STALE_MESSAGE = (
     "Någon annan har sparat ändringar i posten sedan du öppnade den. Inget sparades. "

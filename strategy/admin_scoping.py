@@ -55,7 +55,10 @@ class OrganisationScopedAdmin:
     def get_export_queryset(self, request):
         # import-export builds its queryset from the change list, which is
         # scoped already; scoping again keeps that true if it ever changes.
-        return self.scope_queryset(request, super().get_export_queryset(request))
+        parent = getattr(super(), "get_export_queryset", None)
+        if parent is None:
+            return self.get_queryset(request)
+        return self.scope_queryset(request, parent(request))
 
     def _require_in_scope(self, request, object_id):
         if object_id is None or sees_everything(request.user):

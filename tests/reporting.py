@@ -1,0 +1,47 @@
+"""Builders for the reporting-round tests: an open 2025 round and items in it."""
+
+import datetime
+from decimal import Decimal
+
+from actions.models import Commitment, ReportingRound, StatusReport
+from indicators.models import Indicator, Value
+from reports.models import ReportEdition
+from strategy.models import Organisation, Strategy
+from strategy.workflow import State
+
+YEAR = 2025
+
+
+def open_round(year=YEAR):
+    return ReportingRound.objects.create(
+        year=year, deadline=datetime.date(year + 1, 3, 1), is_open=True, opened_at=datetime.datetime.now(datetime.UTC)
+    )
+
+
+def status_report(number="2.10", org_slug="kriminalvarden", year=YEAR, state=State.DRAFT, **kwargs):
+    return StatusReport.objects.create(
+        commitment=Commitment.objects.get(plan__kind="regional", number=number),
+        organisation=Organisation.objects.get(slug=org_slug),
+        year=year,
+        state=state,
+        text=kwargs.pop("text", "Arbetet pågår enligt plan."),
+        **kwargs,
+    )
+
+
+def value(code="2.I5", year=YEAR, state=State.DRAFT, number="12"):
+    indicator = Indicator.objects.get(code=code)
+    return Value.objects.create(
+        series=indicator.series.order_by("order", "pk").first(),
+        area=indicator.area,
+        year=year,
+        value=Decimal(number),
+        state=state,
+    )
+
+
+def publish_edition(year=YEAR):
+    return ReportEdition.objects.update_or_create(
+        year=year,
+        defaults={"strategy": Strategy.objects.first(), "title": f"Lägesrapport {year}", "state": "published"},
+    )[0]
