@@ -1,0 +1,89 @@
+import json
+from decimal import Decimal
+
+import pytest
+
+from indicators.charts import NATIONAL_STYLE, build_panel
+from indicators.models import Indicator
+from indicators.selectors import values_by_indicator
+from strategy.models import Area
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def panel_for(slug, **kwargs):
+    indicator = Indicator.objects.get(slug=slug)
+    values = values_by_indicator([indicator.id])[indicator.id]
+    return build_panel(indicator, list(indicator.series.order_by("order", "id")), values, **kwargs)
+
+
+def test_it_builds_one_trace_per_series_with_years_as_categories_and_the_unit_on_the_y_axis():
+    panel = panel_for("kriminalvarden-behandlingsprogram-vnr")
+    figure = panel.figure
+    assert [t["name"] for t in figure["data"]] == ["Fullföljda", "Påbörjade", "Pågående"]
+    assert figure["data"][0]["x"] == ["2019", "2020", "2021", "2022", "2023", "2024"]
+    assert figure["layout"]["xaxis"]["type"] == "category"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Antal"
+    assert figure["config"] == {"displaylogo": False, "responsive": True}
+    assert "behandlingsprogram" in figure["layout"]["title"]["text"]
+    json.dumps(figure)  # plain JSON, ready for json_script
+
+
+def test_it_draws_a_missing_value_as_a_gap_and_gives_its_reason_in_the_table():
+    panel = panel_for("kriminalvarden-behandlingsprogram-vnr")
+    ongoing = next(row for row in panel.rows if row.label == "Pågående")
+    trace = next(t for t in panel.figure["data"] if t["name"] == "Pågående")
+    assert trace["y"][0] is None and trace["connectgaps"] is False
+    assert ongoing.cells[0].missing == "Ej tillgänglig"
+
+
+def test_it_tells_series_apart_by_symbol_and_dash_not_only_by_colour():
+    traces = panel_for("kriminalvarden-behandlingsprogram-vnr").figure["data"]
+    assert len({t["marker"]["symbol"] for t in traces}) == len(traces)
+    assert len({t["line"]["dash"] for t in traces}) == len(traces)
+
+
+def test_it_labels_school_years_on_the_x_axis():
+    panel = panel_for("skolenkaten-elever-krankande-behandling")
+    assert panel.period_labels == ["2022/2023", "2023/2024"]
+    assert panel.figure["layout"]["xaxis"]["title"]["text"] == "Läsår"
+    assert panel.rows[0].cells[0].text == "6,9"
+
+
+def test_it_draws_the_national_comparison_as_a_distinct_dashed_line():
+    indicator = factories.indicator(code="9.I90", direction="increase")
+    series = factories.headline(indicator)
+    riket = Area.objects.get(slug="riket-median")
+    for year, own, national in [(2022, 60, 55), (2023, 70, 58)]:
+        series.values.create(area=indicator.area, year=year, value=own, state="approved")
+        series.values.create(area=riket, year=year, value=national, state="approved")
+    panel = panel_for(indicator.slug)
+    regional, compared = panel.figure["data"]
+    assert compared["line"]["dash"] == NATIONAL_STYLE["dash"] != regional["line"]["dash"]
+    assert compared["marker"]["symbol"] in NATIONAL_STYLE["symbols"]
+    assert compared["marker"]["symbol"] != regional["marker"]["symbol"]
+    assert panel.national_rows[0].label == riket.name
+    assert panel.summary == "Totalt 2023: 70 %; ökar 2022–2023, i önskad riktning."
+
+
+def test_it_draws_only_the_chosen_series_and_keeps_the_others_hidden_when_asked():
+    indicator = Indicator.objects.get(slug="kriminalvarden-behandlingsprogram-vnr")
+    started = indicator.series.get(label="Påbörjade")
+    only = panel_for(indicator.slug, selected={started.id})
+    assert [t["name"] for t in only.figure["data"]] == ["Påbörjade"]
+    assert len(only.rows) == 3  # the table keeps every series
+    hidden = panel_for(indicator.slug, selected={started.id}, keep_hidden=True)
+    assert [t["visible"] for t in hidden.figure["data"]] == [False, True, False]
+
+
+def test_it_writes_a_one_line_summary_with_the_latest_value_and_trend():
+    panel = panel_for("beviljade-kontaktforbud")
+    assert panel.summary == "Totalt 2024: 37 %; ökar 2019–2024, i önskad riktning."
+
+
+def test_it_ignores_unapproved_values():
+    indicator = Indicator.objects.get(slug="beviljade-kontaktforbud")
+    indicator.series.get().values.create(area=indicator.area, year=2025, value=Decimal("99"), state="draft")
+    panel = panel_for(indicator.slug)
+    assert "2025" not in panel.period_labels
