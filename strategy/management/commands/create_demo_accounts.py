@@ -28,7 +28,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         coordinator_group, reporter_group = ensure_groups()
-        if not getattr(settings, "DEMO_MODE", False):
+        # Both, so that a stray DEMO_MODE in production settings still creates nothing.
+        if not (settings.DEBUG and getattr(settings, "DEMO_MODE", False)):
             self.stdout.write("Demokonton skapas bara i demoläge (DEBUG=1); inga konton skapades.")
             return
         User = get_user_model()
