@@ -19,10 +19,13 @@ VALUE_STATE_PRIORITY = [State.RETURNED, State.DRAFT, State.SUBMITTED, State.APPR
 
 @dataclass
 class Row:
+    """One commitment or indicator: `subject_id` is its id, `item_id` the status report's, if any."""
+
     label: str
     title: str
     state: str
-    url_args: tuple = ()
+    subject_id: int
+    item_id: int | None = None
 
     @property
     def state_label(self):
@@ -62,7 +65,10 @@ def round_completeness(*, year, organisation=None):
         values = values.filter(series__indicator__responsible=organisation)
         organisations = organisations.filter(pk=organisation.pk)
 
-    report_state = {(r.commitment_id, r.organisation_id): (r.state, r.pk) for r in reports.only("commitment_id", "organisation_id", "state")}
+    report_state = {
+        (r.commitment_id, r.organisation_id): (r.state, r.pk)
+        for r in reports.only("commitment_id", "organisation_id", "state")
+    }
     value_states = {}
     for indicator_id, area_id, state in values.values_list("series__indicator_id", "area_id", "state"):
         value_states.setdefault((indicator_id, area_id), set()).add(state)
@@ -71,10 +77,10 @@ def round_completeness(*, year, organisation=None):
     for lead in leads:
         state, pk = report_state.get((lead.commitment_id, lead.organisation_id), (MISSING, None))
         progress[lead.organisation_id].commitments.append(
-            Row(lead.commitment.number, lead.commitment.text, state, (pk,) if pk else ())
+            Row(lead.commitment.number, lead.commitment.text, state, lead.commitment_id, pk)
         )
     for indicator in indicators:
         states = value_states.get((indicator.pk, indicator.area_id), set())
         state = next((s for s in VALUE_STATE_PRIORITY if s in states), MISSING)
-        progress[indicator.responsible_id].indicators.append(Row(indicator.code, indicator.title, state, (indicator.pk,)))
+        progress[indicator.responsible_id].indicators.append(Row(indicator.code, indicator.title, state, indicator.pk))
     return [p for p in progress.values() if p.commitments or p.indicators]

@@ -106,3 +106,13 @@ def test_it_does_not_let_reporters_open_rounds(client, make_user):
     client.post(reverse("admin:actions_reportinground_changelist"), {"action": "close_rounds", "_selected_action": [r.pk]})
     r.refresh_from_db()
     assert r.is_open
+
+
+def test_it_links_a_missing_report_to_a_prefilled_add_form(client, make_user, round_2025):
+    client.force_login(make_user("rapportor-kv", "kriminalvarden", "rapportor"))
+    html = client.get(reverse("admin:actions_reportinground_completeness", args=[2025])).content.decode()
+    commitment = reporting.status_report().commitment  # 2.10 now has a draft: a change link
+    assert reverse("admin:actions_statusreport_add") + f"?commitment=" in html
+    html = client.get(reverse("admin:actions_reportinground_completeness", args=[2025])).content.decode()
+    report_url = reverse("admin:actions_statusreport_change", args=[commitment.status_reports.get(year=2025).pk])
+    assert report_url in html

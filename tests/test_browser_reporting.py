@@ -1,0 +1,82 @@
+"""End to end in Chromium: a reporter reports, the coordinator returns, the reporter fixes, the coordinator approves, the public sees it."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from actions.models import ReportingRound
+
+from .browser_support import browser, load_real_data  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FIRST_TEXT = "Kriminalvården har utbildat all frivårdspersonal i våldsprevention."
+FIXED_TEXT = "Kriminalvården har utbildat 240 av 250 medarbetare i frivården i våldsprevention."
+COMMENT = "Ange hur många medarbetare som har utbildats."
+
+
+@pytest.fixture
+def reporting_setup(load_real_data, settings):  # noqa: F811
+    settings.DEBUG, settings.DEMO_MODE = True, True
+    call_command("create_demo_accounts")
+    ReportingRound.objects.create(year=2025, deadline=datetime.date(2026, 3, 1), is_open=True)
+    return load_real_data.url
+
+
+def log_in(browser, base_url, username):  # noqa: F811
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "demo")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
+    return page
+
+
+def open_report(page, base_url):
+    page.goto(f"{base_url}/admin/")
+    page.click("text=2025")  # the round's link on the start page
+    page.click("a:text-is('2.10')")
+
+
+def review(page, transition, text=None):
+    form = page.locator(f"form.review-action:has(input[value='{transition}'])")
+    if text is not None:
+        form.locator("textarea").fill(text)
+    form.locator("input[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_it_runs_a_reporting_round_end_to_end(browser, reporting_setup):  # noqa: F811
+    base_url = reporting_setup
+
+    reporter = log_in(browser, base_url, "kriminalvarden")
+    assert "Att rapportera 2025" in reporter.content()
+    open_report(reporter, base_url)
+    reporter.select_option("#id_category", "ongoing")
+    reporter.fill("#id_text", FIRST_TEXT)
+    reporter.click("input[name=_continue]")
+    review(reporter, "submit")
+    assert "Inskickad" in reporter.locator("#review-status").inner_text()
+
+    coordinator = log_in(browser, base_url, "samordnare")
+    open_report(coordinator, base_url)
+    review(coordinator, "return", COMMENT)
+    assert "Återskickad" in coordinator.locator("#review-status").inner_text()
+
+    open_report(reporter, base_url)
+    assert COMMENT in reporter.locator("#reviewer-comment").inner_text()
+    reporter.fill("#id_text", FIXED_TEXT)
+    reporter.click("input[name=_continue]")
+    review(reporter, "submit")
+
+    assert FIXED_TEXT not in coordinator.goto(f"{base_url}/mal/2/").text()
+    open_report(coordinator, base_url)
+    review(coordinator, "approve")
+    assert "Godkänd" in coordinator.locator("#review-status").inner_text()
+
+    public = browser.new_context().new_page()
+    public.goto(f"{base_url}/mal/2/")
+    assert FIXED_TEXT in public.content()
