@@ -12,6 +12,7 @@ from strategy.scoping import organisation_for, sees_everything
 
 from . import services
 from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, ReportingRound, StatusReport
+from .resources import StatusReportImportExportMixin
 from .selectors import round_completeness
 
 
@@ -88,7 +89,7 @@ class CommitmentAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(StatusReport)
-class StatusReportAdmin(ReviewedAdmin, SimpleHistoryAdmin):
+class StatusReportAdmin(StatusReportImportExportMixin, ReviewedAdmin, SimpleHistoryAdmin):
     list_display = ["commitment", "year", "organisation", "category", "state", "updated_at"]
     list_filter = ["year", "state", "category", "organisation", "commitment__goal"]
     search_fields = ["commitment__number", "text"]
