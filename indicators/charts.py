@@ -197,6 +197,7 @@ def figure(indicator, panel, *, keep_hidden=False):
             "title": {"text": _wrap(indicator.title), "font": {"size": 14}},
             "xaxis": {"type": "category", "title": {"text": "Läsår" if indicator.period_kind == "school" else "År"}},
             "yaxis": {"title": {"text": AXIS_TITLE[indicator.unit]}, "rangemode": "tozero"},
+            "showlegend": True,  # also for a single series: the legend names what is drawn
             "legend": {"orientation": "h", "y": -0.25},
             "margin": {"t": 70, "r": 20, "b": 40, "l": 60},
             "separators": ", ",  # Swedish: decimal comma, space between thousands

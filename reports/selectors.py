@@ -35,6 +35,11 @@ def panels(indicators, values):
     return [build_panel(ind, list(ind.series.all()), values.get(ind.id, [])) for ind in indicators]
 
 
+def worth_showing(panel):
+    """A panel with values, or with notes the documents give instead of values."""
+    return panel.has_data or bool(panel.indicator.notes)
+
+
 def by_violence_type(items):
     """[(heading, [panel, …]), …] in violence-type order; indicators without a type come first.
 
@@ -108,13 +113,14 @@ def goal_page(number):
     items = list(goal.items.order_by("kind", "order"))
     indicators = indicators_for_goals([goal.id])
     values = values_by_indicator([ind.id for ind in indicators])
-    active = [ind for ind in indicators if ind.status == Indicator.Status.ACTIVE]
+    active = panels([ind for ind in indicators if ind.status == Indicator.Status.ACTIVE], values)
     commitments = regional_commitments([goal.id], StatusReport.objects.published().order_by("-year"))
     return {
         "goal": goal,
         "prerequisites": [i for i in items if i.kind == GoalItem.PREREQUISITE],
         "measures": [i for i in items if i.kind == GoalItem.MEASURE],
-        "groups": by_violence_type(panels(active, values)),
+        "groups": by_violence_type([p for p in active if worth_showing(p)]),
+        "without_data": [p.indicator for p in active if not worth_showing(p)],
         "retired": [ind for ind in indicators if ind.status == Indicator.Status.RETIRED],
         "commitments": [(c, latest_reports(c)) for c in commitments],
     }
@@ -172,7 +178,7 @@ def report_page(edition):
             {
                 "goal": goal,
                 "section": sections.get(goal.id),
-                "groups": by_violence_type([p for p in panels(active, values) if p.has_data or p.indicator.notes]),
+                "groups": by_violence_type([p for p in panels(active, values) if worth_showing(p)]),
                 "retired": [ind for ind in mine if ind.status == Indicator.Status.RETIRED],
                 "commitments": [(c, c.public_reports) for c in commitments if c.goal_id == goal.id],
             }

@@ -153,3 +153,17 @@ def test_it_loads_scripts_only_from_the_site_itself(client):
     sources = re.findall(r'<script[^>]*src="([^"]+)"', html)
     assert sources and all(src.startswith("/static/") for src in sources)
     assert not re.search(r"<script(?![^>]*(src=|application/json))", html)  # no inline code
+
+
+@pytest.mark.parametrize("url", ["/", "/mal/2/", "/indikatorer/kriminalvarden-behandlingsprogram-vnr/", "/lagesrapport/2024/"])
+def test_it_keeps_each_page_with_everything_it_loads_under_600_kb_gzipped(client, url):
+    import gzip
+
+    from django.contrib.staticfiles import finders
+
+    html = client.get(url).content
+    total = len(gzip.compress(html))
+    for asset in re.findall(rb'(?:src|href)="/static/([^"]+)"', html):
+        with open(finders.find(asset.decode()), "rb") as f:
+            total += len(gzip.compress(f.read()))
+    assert total < 600 * 1024
