@@ -26,7 +26,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Access and error log to stdout, where the container or systemd collects them, as
 # one JSON object per line like the application log (config/logging.py does the
 # escaping, so a quote in a user agent cannot break a line).
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Path without the query string, which may carry search terms.
@@ -38,6 +38,9 @@ logconfig_dict = {
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
     },
+    # Gunicorn merges this dict over its defaults key by key, so the root logger
+    # must name a handler defined here.
+    "root": {"handlers": ["stdout"], "level": loglevel.upper()},
     "loggers": {
         "gunicorn.error": {"handlers": ["stdout"], "level": loglevel.upper(), "propagate": False},
         "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},

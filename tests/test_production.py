@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.test import RequestFactory
 
+from bench.server import Gunicorn, get
 from config.logging import JsonFormatter
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -219,8 +220,12 @@ def test_it_configures_gunicorn_from_the_environment(monkeypatch):
     assert config["logconfig_dict"]["handlers"]["stdout"]["stream"] == "ext://sys.stdout"
 
 
-def test_it_loads_the_app_under_gunicorn(collected):
+def test_it_serves_under_gunicorn_with_json_access_log(collected):
+    """Start gunicorn exactly as in production and ask it for /healthz."""
     tmp_path, env = collected
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    result = run([str(gunicorn), "-c", "config/gunicorn.py", "--check-config", "config.wsgi"], env)
-    assert result.returncode == 0
+    with Gunicorn(dict(env, ALLOWED_HOSTS="example.org,127.0.0.1"), keep_output=True) as server:
+        status, body = get(server.port, "/healthz")
+    assert status == 200
+    assert json.loads(body) == {"status": "ok"}
+    access = [json.loads(line) for line in server.output.splitlines() if '"gunicorn.access"' in line]
+    assert any('"GET /healthz"' in entry["message"] and " 200 " in entry["message"] for entry in access), server.output

@@ -1,0 +1,275 @@
+"""`make bench`: build the bench database, measure, print `name: value unit` lines, drop it."""
+
+import os
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from . import database
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS = BASE_DIR / "bench-results" / "latest.txt"
+
+# Targets from the brief.
+MAX_REPORT_WARM_RATIO = 1.5  # report page warm, against the same bytes as a static file
+MAX_REPORT_COLD_MS = 150  # report page with an empty cache, large data set
+MAX_QUERIES = 15  # per page
+MAX_IMPORT_SECONDS = 10  # 100 000 values: "within seconds"
+MAX_FIRST_PAGE_KB = 600  # compressed, with its CSS and JS
+
+
+class Report:
+    def __init__(self):
+        self.lines = []
+        self.targets = []
+
+    def line(self, name, value, unit=""):
+        text = f"{name}: {value} {unit}".rstrip()
+        print(text, flush=True)
+        self.lines.append(text)
+
+    def target(self, name, met, detail):
+        verdict = "not measured" if met is None else ("met" if met else "NOT met")
+        self.targets.append((name, verdict, detail))
+
+    def section(self, title, measure, *args):
+        """Run one measurement; a failure is reported and the others still run."""
+        try:
+            measure(self, *args)
+        except Exception as exc:  # noqa: BLE001 - one broken page must not hide the other figures
+            self.line(f"{title} error", f"{type(exc).__name__}: {exc}")
+            traceback.print_exc(file=sys.stderr)
+
+    def finish(self):
+        for name, verdict, detail in self.targets:
+            self.line(f"target {name}", verdict, f"({detail})")
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text("\n".join(self.lines) + "\n", encoding="utf-8")
+
+
+def status_text(status):
+    return "404 (sidan finns inte än)" if status == 404 else f"HTTP {status}"
+
+
+def measure_queries(report, label, paths, counts):
+    from .pages import count_queries, new_client
+
+    client = new_client()
+    for path in paths:
+        status, queries = count_queries(client, path)
+        if status == 200:
+            report.line(f"queries {label} {path}", queries, "queries")
+            counts[(label, path)] = queries
+        else:
+            report.line(f"queries {label} {path}", status_text(status))
+
+
+def measure_page_times(report, paths):
+    from .pages import fetch, median_ms, new_client
+
+    client = new_client()
+    for path in paths:
+        status, _ = fetch(client, path)  # also the warm-up
+        if status != 200:
+            report.line(f"time 10x {path}", status_text(status))
+            continue
+        if path.endswith(".csv"):
+            # A download of every value: one timed request after the warm-up is enough.
+            report.line(f"time 10x {path}", f"{median_ms(client, path, 1, budget_seconds=0):.0f}", "ms")
+        else:
+            report.line(f"time 10x {path} warm median", f"{median_ms(client, path, 9):.1f}", "ms")
+
+
+def measure_report_page(report, static_root, results):
+    from django.core.cache import cache
+
+    from .pages import REPORT_PAGE, fetch, median_ms, milliseconds, new_client
+
+    client = new_client()
+    cache.clear()
+    start = time.perf_counter()
+    status, body = fetch(client, REPORT_PAGE)
+    first = (time.perf_counter() - start) * 1000
+    if status != 200:
+        report.line("report page", status_text(status))
+        return
+    report.line("report page size", len(body), "bytes")
+    report.line("report page first request after start", f"{first:.1f}", "ms")
+    cold = median_ms(client, REPORT_PAGE, 7, clear_cache=True)
+    warm = median_ms(client, REPORT_PAGE, 21)
+    report.line("report page cold (empty cache) median", f"{cold:.1f}", "ms")
+    report.line("report page warm median", f"{warm:.1f}", "ms")
+
+    # The very same bytes as a file under STATIC_ROOT, served by whitenoise in the same stack.
+    static_file = Path(static_root) / "bench" / "lagesrapport-2024.html"
+    static_file.parent.mkdir(parents=True, exist_ok=True)
+    static_file.write_bytes(body)
+    static_client = new_client()
+    static_url = "/static/bench/lagesrapport-2024.html"
+    milliseconds(static_client, static_url)
+    static = median_ms(static_client, static_url, 21)
+    report.line("report page as static file median", f"{static:.2f}", "ms")
+    report.line("report page warm / static", f"{warm / static:.1f}", "×")
+    results.update(cold=cold, warm=warm, static=static, static_url=static_url)
+
+
+def measure_transfer(report, paths, results):
+    from .pages import new_client, transfer_sizes
+
+    client = new_client()
+    # The first public page: the start page, or the first page type that works yet.
+    for path in [p for p in paths if not p.endswith(".csv")]:
+        sizes = transfer_sizes(client, path)
+        if sizes[0][1] == 200:
+            break
+        report.line(f"transfer {path}", status_text(sizes[0][1]))
+    else:
+        report.line("first page transfer", "ingen publik sida finns än")
+        return
+    total = 0
+    for url, status, raw, gz in sizes:
+        if status != 200:
+            report.line(f"transfer {url}", status_text(status) if isinstance(status, int) else status)
+            continue
+        report.line(f"transfer {url}", f"{gz / 1024:.1f}", f"KB gzip ({raw / 1024:.1f} KB raw)")
+        total += gz
+    report.line(f"transfer total {path}", f"{total / 1024:.1f}", "KB gzip")
+    results.update(first_page=path, first_page_kb=total / 1024)
+
+
+def measure_server(report, env, paths, results):
+    from .server import WORKERS, Gunicorn, get, requests_per_second
+
+    html_pages = [p for p in paths if not p.endswith(".csv")]
+    with Gunicorn(env) as server:
+        for path in html_pages + [results.get("static_url", "/static/css/site.css")]:
+            status, _ = get(server.port, path)
+            if status != 200:
+                report.line(f"gunicorn {WORKERS}w {path}", status_text(status))
+                continue
+            rate, failed, tool = requests_per_second(server.port, path)
+            suffix = f"req/s ({tool}, {failed} failed)" if failed else f"req/s ({tool})"
+            report.line(f"gunicorn {WORKERS}w {path}", f"{rate:.0f}", suffix)
+
+
+def measure_import(report, client_factory, results):
+    from indicators.models import Value
+
+    from .imports import copy_seconds, find_importer, import_seconds
+    from .pages import fetch
+
+    status, data = fetch(client_factory(), "/data/values.csv")
+    if status != 200:
+        report.line("import", "ingen CSV att importera: /data/values.csv " + status_text(status))
+        return
+    rows = data.count(b"\n") - 1
+    report.line("import csv", rows, f"rows, {len(data) / 1024 / 1024:.1f} MB")
+    seconds, copied = copy_seconds(data)
+    report.line("import postgresql COPY (limit)", f"{copied / seconds:.0f}", f"values/s ({seconds:.2f} s)")
+    importer = find_importer()
+    if importer is None:
+        report.line("import importer", "indicators.importers.import_values_csv finns inte än")
+        return
+    seconds, written, errors = import_seconds(importer, data)
+    report.line("import importer", f"{written / seconds:.0f}", f"values/s ({written} values in {seconds:.1f} s)")
+    if errors:
+        report.line("import importer rejected rows", errors, "rows")
+    results.update(import_seconds=seconds, imported=written, import_rows=rows, import_errors=errors)
+    assert Value.objects.count() == written
+
+
+def main():
+    url = database.bench_url()
+    static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
+    env = database.production_environment(url, static_root)
+    os.environ.update(env)
+    for name in ("DEBUG", "DEMO_MODE"):
+        os.environ.pop(name, None)
+
+    started = time.perf_counter()
+    database.recreate(url)
+    report = Report()
+    try:
+        run(report, env, static_root)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        database.drop(url)
+    report.line("bench total", f"{time.perf_counter() - started:.0f}", "s")
+    report.finish()
+
+
+def run(report, env, static_root):
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from indicators.models import Value
+    from strategy.management.commands.load_real_data import load_all
+
+    from . import dataset, machine, pages
+
+    for name, value, unit in machine.describe():
+        report.line(name, value, unit)
+    setup_start = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+    load_all()
+    report.line("bench setup (migrate, collectstatic, real data)", f"{time.perf_counter() - setup_start:.1f}", "s")
+    real = Value.objects.published().count()
+    report.line("values 1x (real data, approved)", real, "values")
+    paths = pages.page_paths()
+    counts = {}
+    report.section("queries 1x", measure_queries, "1x", paths, counts)
+
+    start = time.perf_counter()
+    added = dataset.grow()
+    # COPY sends no signals, so nothing told the page cache that the data changed.
+    cache.clear()
+    large = Value.objects.published().count()
+    report.line("values 10x (approved)", large, f"values (+{added} in {time.perf_counter() - start:.1f} s, "
+                f"{large / max(real, 1):.0f} × the real data)")
+    paths = pages.page_paths()  # the busiest indicator may have changed
+    report.section("queries 10x", measure_queries, "10x", paths, counts)
+
+    results = {}
+    report.section("page times", measure_page_times, paths)
+    report.section("report page", measure_report_page, static_root, results)
+    report.section("transfer", measure_transfer, paths, results)
+    report.section("gunicorn", measure_server, env, paths, results)
+    report.section("import", measure_import, pages.new_client, results)
+
+    if "warm" in results:
+        ratio = results["warm"] / results["static"]
+        report.target(f"report warm ≤ {MAX_REPORT_WARM_RATIO}× static", ratio <= MAX_REPORT_WARM_RATIO, f"{ratio:.1f}×")
+        report.target(f"report cold < {MAX_REPORT_COLD_MS} ms at 10x", results["cold"] < MAX_REPORT_COLD_MS,
+                      f"{results['cold']:.0f} ms")
+    else:
+        report.target("report page", None, "/lagesrapport/2024/ finns inte än")
+    if counts:
+        worst = max(counts, key=counts.get)
+        report.target(f"≤ {MAX_QUERIES} queries per page", counts[worst] <= MAX_QUERIES,
+                      f"most: {counts[worst]} on {worst[1]} at {worst[0]}; {len(counts)} page measurements")
+    if "import_seconds" in results:
+        complete = results["imported"] == results["import_rows"] and not results["import_errors"]
+        report.target(f"import of {results['import_rows']} values < {MAX_IMPORT_SECONDS} s",
+                      complete and results["import_seconds"] < MAX_IMPORT_SECONDS,
+                      f"{results['import_seconds']:.1f} s, {results['imported']} written")
+    else:
+        report.target("import", None, "importer or CSV missing")
+    if "first_page_kb" in results:
+        report.target(f"first page < {MAX_FIRST_PAGE_KB} KB gzip", results["first_page_kb"] < MAX_FIRST_PAGE_KB,
+                      f"{results['first_page_kb']:.0f} KB, {results['first_page']}")
+    else:
+        report.target("first page size", None, "no public page yet")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Import of the long CSV through the project's importer, against PostgreSQL COPY as the limit."""
+
+import csv
+import importlib
+import inspect
+import io
+import time
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from indicators.models import Value
+
+# Column types for the COPY target: the CSV's own columns, numbers as numbers.
+NUMERIC_COLUMNS = {"goal": "integer", "year": "integer", "value": "numeric", "respondents": "integer"}
+
+
+def csv_header(data):
+    return next(csv.reader(io.StringIO(data.decode("utf-8-sig").split("\n", 1)[0])))
+
+
+def copy_seconds(data):
+    """Seconds for COPY of the CSV rows into a temporary table with the same columns; (seconds, rows)."""
+    columns = csv_header(data)
+    definition = ", ".join(f'"{c}" {NUMERIC_COLUMNS.get(c, "text")}' for c in columns)
+    connection.ensure_connection()
+    raw = connection.connection  # the psycopg connection under Django's
+    with raw.transaction():
+        with raw.cursor() as cur:
+            cur.execute(f"CREATE TEMP TABLE bench_copy ({definition}) ON COMMIT DROP")
+            start = time.perf_counter()
+            with cur.copy("COPY bench_copy FROM STDIN (FORMAT csv, HEADER true)") as copy:
+                copy.write(data)
+            seconds = time.perf_counter() - start
+            cur.execute("SELECT count(*) FROM bench_copy")
+            rows = cur.fetchone()[0]
+    return seconds, rows
+
+
+def find_importer():
+    """indicators.importers.import_values_csv, if the project has it yet; else None."""
+    try:
+        module = importlib.import_module("indicators.importers")
+    except ImportError:
+        return None
+    return getattr(module, "import_values_csv", None)
+
+
+def import_seconds(importer, data):
+    """Empty the values table, then import the CSV as a coordinator; (seconds, values written, errors)."""
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-samordnare", defaults={"is_staff": True, "is_superuser": True}
+    )
+    with connection.cursor() as cur:
+        # Plain SQL: a queryset delete would write 100 000 history rows first.
+        cur.execute(f"DELETE FROM {Value._meta.db_table}")
+    kwargs = {"user": user} if "user" in inspect.signature(importer).parameters else {}
+    start = time.perf_counter()
+    result = importer(io.BytesIO(data), **kwargs)
+    seconds = time.perf_counter() - start
+    errors = 0
+    if hasattr(result, "has_validation_errors") and (result.has_validation_errors() or result.has_errors()):
+        errors = len(getattr(result, "invalid_rows", [])) + len(getattr(result, "row_errors", lambda: [])())
+    return seconds, Value.objects.count(), errors

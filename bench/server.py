@@ -1,0 +1,134 @@
+"""Requests per second under gunicorn, started as in production (config/gunicorn.py)."""
+
+import http.client
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+WORKERS = 2
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(port, path, timeout=10):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+class Gunicorn:
+    """gunicorn -c config/gunicorn.py config.wsgi on a free port, for a `with` block.
+
+    With keep_output the log lines (stdout) are kept in `output` after the block;
+    the bench throws them away.
+    """
+
+    def __init__(self, env, keep_output=False):
+        self.port = free_port()
+        self.env = dict(env, WEB_CONCURRENCY=str(WORKERS), GUNICORN_BIND=f"127.0.0.1:{self.port}")
+        self.keep_output = keep_output
+        self.output = ""
+        self.process = None
+
+    def __enter__(self):
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        self.process = subprocess.Popen(
+            [str(gunicorn), "-c", "config/gunicorn.py", "config.wsgi"],
+            cwd=BASE_DIR, env=self.env, stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE if self.keep_output else subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        last = "ingen anslutning"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn startade inte: " + self.process.stderr.read().decode()[-2000:])
+            try:
+                status = get(self.port, "/healthz", timeout=2)[0]
+                if status == 200:
+                    return self
+                last = f"HTTP {status}"
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"gunicorn svarade inte 200 på /healthz inom 30 s ({last})")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.keep_output:
+            self.output = self.process.stdout.read().decode()
+
+
+def with_wrk(port, path, seconds, connections):
+    out = subprocess.run(
+        # A long timeout: a slow page must count as slow, not drop out as a timeout.
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "20s", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out)
+    return rate, (int(bad.group(1)) if bad else 0) + (int(timeouts.group(1)) if timeouts else 0)
+
+
+def with_threads(port, path, seconds, connections):
+    """A small load generator for machines without wrk: one connection per thread, reopened when closed."""
+    done, errors = [0] * connections, [0] * connections
+    deadline = time.monotonic() + seconds
+
+    def worker(i):
+        conn = None
+        while time.monotonic() < deadline:
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                if response.status == 200:
+                    done[i] += 1
+                else:
+                    errors[i] += 1
+                if response.will_close:
+                    conn.close()
+                    conn = None
+            except OSError:
+                errors[i] += 1
+                conn = None
+        if conn is not None:
+            conn.close()
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / (time.monotonic() - start), sum(errors)
+
+
+def requests_per_second(port, path, seconds=5, connections=8):
+    """(requests/s, failed requests, tool)."""
+    if shutil.which("wrk"):
+        return (*with_wrk(port, path, seconds, connections), "wrk")
+    return (*with_threads(port, path, seconds, connections), "python")
+
