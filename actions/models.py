@@ -54,7 +54,8 @@ class PlanGoal(models.Model):
     """
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="plan_goals", verbose_name="plan")
-    number = models.CharField("nummer", max_length=10)
+    # Blank where the document quotes a goal without a number (Stockholms stad's programme).
+    number = models.CharField("nummer", max_length=10, blank=True)
     title = models.CharField("rubrik", max_length=300)
     description = models.TextField("beskrivning", blank=True)
     prerequisites = models.TextField(
@@ -73,13 +74,14 @@ class PlanGoal(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"],
+                condition=~models.Q(number=""),
                 name="plangoal_unique_number",
                 violation_error_message="Planen har redan ett mål eller fokusområde med det numret.",
             ),
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.title}"
+        return f"{self.number}. {self.title}" if self.number else self.title
 
     @property
     def prerequisite_list(self):

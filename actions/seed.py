@@ -108,9 +108,12 @@ def load_local_plan(strategy, p):
         },
     )
     for order, f in enumerate(p.get("focus_areas") or [], start=1):
+        number = "" if f.get("number") is None else str(f["number"])
+        # An unnumbered goal is known by its title.
+        lookup = {"plan": plan, "number": number} if number else {"plan": plan, "number": "", "title": f["title"].strip()}
         plan_goal, _ = upsert(
             PlanGoal,
-            {"plan": plan, "number": str(f["number"])},
+            lookup,
             {
                 "title": f["title"].strip(),
                 "description": (f.get("description") or "").strip(),

@@ -11,7 +11,7 @@ def upsert(model, lookup, values):
     """Get or create `model` by `lookup`; write `values` only where they differ."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        return model.objects.create(**lookup, **values), True
+        return model.objects.create(**{**lookup, **values}), True
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
