@@ -1,13 +1,14 @@
 """End to end in Chromium: a reporter reports, the coordinator returns, the reporter fixes, the coordinator approves, the public sees it."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.management import call_command
 
 from actions.models import ReportingRound
 
-from .browser_support import browser, load_real_data  # noqa: F401 (fixtures)
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip, load_real_data  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,14 +18,16 @@ COMMENT = "Ange hur många medarbetare som har utbildats."
 
 
 @pytest.fixture
-def reporting_setup(load_real_data, settings):  # noqa: F811
+def reporting_setup(settings, request):
+    chromium_or_skip()  # before loading the data, which takes a while
+    live = request.getfixturevalue("load_real_data")
     settings.DEBUG, settings.DEMO_MODE = True, True
     call_command("create_demo_accounts")
     ReportingRound.objects.create(year=2025, deadline=datetime.date(2026, 3, 1), is_open=True)
-    return load_real_data.url
+    return live.url
 
 
-def log_in(browser, base_url, username):  # noqa: F811
+def log_in(browser, base_url, username):
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{base_url}/admin/login/")
@@ -49,9 +52,41 @@ def review(page, transition, text=None):
     page.wait_for_load_state()
 
 
-def test_it_runs_a_reporting_round_end_to_end(browser, reporting_setup):  # noqa: F811
-    base_url = reporting_setup
+def in_own_browser(scenario):
+    """Run scenario(browser) in a thread of its own with its own Playwright.
 
+    The shared session `browser` fixture keeps Playwright's event loop running
+    in the test thread, and a second module importing that fixture would start
+    a second one there, which Playwright refuses; a thread of our own has no
+    loop, whatever ran before. The live server does the database work.
+    """
+    from playwright.sync_api import sync_playwright
+
+    failure = []
+
+    def run():
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    scenario(browser)
+                finally:
+                    browser.close()
+        except BaseException as exc:  # re-raised in the test thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+def test_it_runs_a_reporting_round_end_to_end(reporting_setup):
+    in_own_browser(lambda browser: reporting_round_scenario(browser, reporting_setup))
+
+
+def reporting_round_scenario(browser, base_url):
     reporter = log_in(browser, base_url, "kriminalvarden")
     assert "Att rapportera 2025" in reporter.content()
     open_report(reporter, base_url)
