@@ -40,6 +40,7 @@ class Row:
     key: str  # "s<series id>" or "n<series id>-<area id>": the trace uid
     label: str
     cells: list
+    trend: object = None  # indicators.trends.Trend, or None with too few values
     trend_text: str = ""
     national: bool = False
     selected: bool = True
@@ -143,7 +144,7 @@ def _row(indicator, key, label, by_year, years, selected):
     found = trend([(y, v["value"]) for y, v in by_year.items()], indicator.unit, indicator.direction)
     trend_text = found.text(indicator.period_label) if found else "för få värden för en trend"
     points = [by_year[y]["value"] if y in by_year else None for y in years]
-    return Row(key, label, cells, trend_text, selected=selected, points=points)
+    return Row(key, label, cells, found, trend_text, selected=selected, points=points)
 
 
 def _wrap(text, width=70):
@@ -220,4 +221,6 @@ def summary(indicator, panel):
     if latest is None:
         return f"{row.label}: inga värden, bara uppgifter om varför värden saknas."
     label, cell = latest
+    if row.trend is None:
+        return f"{row.label} {label}: {cell.text}."
     return f"{row.label} {label}: {cell.text}; {row.trend_text}."

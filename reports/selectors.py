@@ -21,13 +21,16 @@ OTHER_TYPES = "Övergripande, utan särskild våldstyp"
 
 
 def indicators_for_goals(goal_ids):
-    """Indicators shown under the goals (report_goal or goal), with series and violence types."""
-    return list(
+    """Indicators shown under the goals (report_goal or goal), with series and violence types.
+
+    Indicators come before development indicators, as in the strategy's Bilaga 1.
+    """
+    indicators = (
         Indicator.objects.filter(Q(report_goal_id__in=goal_ids) | Q(report_goal__isnull=True, goal_id__in=goal_ids))
         .select_related("goal", "report_goal", "area", "responsible")
         .prefetch_related(Prefetch("series", queryset=Series.objects.order_by("order", "id")), "violence_types")
-        .order_by("kind", "position", "code")
     )
+    return sorted(indicators, key=lambda ind: (ind.kind != Indicator.Kind.INDICATOR, ind.position, ind.code))
 
 
 def panels(indicators, values):
@@ -86,24 +89,26 @@ def latest_published_edition():
     return ReportEdition.objects.published().order_by("-year").first()
 
 
+# The start page glances at a few indicators per goal; the goal page has them all.
+GLANCE_PER_GOAL = 4
+
+
 def home_page():
     strategy = Strategy.objects.order_by("id").first()
     goals = list(Goal.objects.filter(strategy=strategy).order_by("number")) if strategy else []
-    indicators = [
-        ind for ind in indicators_for_goals([g.id for g in goals]) if ind.kind == Indicator.Kind.INDICATOR
-    ]
+    indicators = indicators_for_goals([g.id for g in goals])  # indicators before development indicators
     values = values_by_indicator([ind.id for ind in indicators])
     glance = {g.id: [] for g in goals}
     for ind in indicators:
-        if values.get(ind.id):
-            # The start page shows the headline series only: the first series of each panel.
+        if values.get(ind.id) and ind.status == Indicator.Status.ACTIVE:
+            # Only the headline series: the first series when none is marked.
             headline = [s for s in ind.series.all() if s.is_headline] or list(ind.series.all())[:1]
             panel = build_panel(ind, headline, values[ind.id])
             if panel.series_rows:
                 glance[ind.shown_goal.id].append(panel)
     return {
         "strategy": strategy,
-        "goals": [(g, glance[g.id]) for g in goals],
+        "goals": [(g, glance[g.id][:GLANCE_PER_GOAL], len(glance[g.id][GLANCE_PER_GOAL:])) for g in goals],
         "latest_edition": latest_published_edition(),
     }
 

@@ -87,3 +87,9 @@ def test_it_ignores_unapproved_values():
     indicator.series.get().values.create(area=indicator.area, year=2025, value=Decimal("99"), state="draft")
     panel = panel_for(indicator.slug)
     assert "2025" not in panel.period_labels
+
+
+def test_it_leaves_the_trend_out_of_the_summary_when_there_is_only_one_year():
+    panel = panel_for("hanvisa-utsatta-ratt-stod")
+    assert panel.summary == "Barn, Våld i nära relation, Egen regi eller samverkan 2024: 100 %."
+    assert panel.rows[0].trend_text == "för få värden för en trend"
