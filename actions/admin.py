@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -68,6 +69,13 @@ class StatusReportInline(admin.StackedInline):
 class CommitmentAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     organisation_lookups = ["lead_organisations", "co_organisations"]
     reporter_read_only = True
+
+    def scope_condition(self, organisation):
+        # A municipality answers for the measures of its own local plan, whichever
+        # of its committees carries them; a committee only for its own measures.
+        return super().scope_condition(organisation) | Q(
+            plan__kind=ActionPlan.Kind.LOCAL, plan__owner=organisation
+        )
     list_display = ["number", "short_text", "goal", "leads", "plan"]
     list_display_links = ["number", "short_text"]
     list_filter = ["plan", "goal", "lead_organisations", "prevention_levels", "violence_types"]
