@@ -114,7 +114,11 @@ def build_panel(indicator, series_list, values, *, selected=None, keep_hidden=Fa
     for s in series_list:
         if s.id in own:
             panel.rows.append(_row(indicator, f"s{s.id}", s.display_label, own[s.id], years, s.id in selected))
-    for (series_id, _area_id), by_year in sorted(national.items(), key=lambda item: list(labels).index(item[0][0])):
+    order = {series_id: i for i, series_id in enumerate(labels)}
+    # A national value of a series the panel does not show (the start page shows
+    # headlines only) has no row to be compared with.
+    shown_national = [item for item in national.items() if item[0][0] in order]
+    for (series_id, _area_id), by_year in sorted(shown_national, key=lambda item: order[item[0][0]]):
         area_name = next(iter(by_year.values()))["area__name"]
         label = area_name if len(series_list) == 1 or series_id == series_list[0].id else f"{area_name}, {labels[series_id]}"
         row = _row(indicator, f"n{series_id}-{_area_id}", label, by_year, years, series_id in selected)

@@ -1,5 +1,9 @@
 """Reads of published indicator data, shared by downloads, the API and the pages."""
 
+from django.db.models import F, Q
+
+from strategy.models import Area
+
 from .models import MissingReason, PeriodKind, Value, period_label
 from .units import Unit
 
@@ -116,7 +120,11 @@ def values_by_indicator(indicator_ids, *, published_only=True, up_to_year=None):
     `published_only=False` also returns unapproved rows, for a caller (the frozen report
     edition) that decides itself which rows to show; public callers keep the default.
     """
-    values = Value.objects.filter(series__indicator_id__in=list(indicator_ids))
+    # Pages draw the indicator's own area and the national comparison only; the
+    # municipalities' values (most rows, as data grows) stay in the downloads.
+    values = Value.objects.filter(series__indicator_id__in=list(indicator_ids)).filter(
+        Q(area_id=F("series__indicator__area_id")) | Q(area__kind__in=Area.NATIONAL_KINDS)
+    )
     if published_only:
         values = values.published()
     if up_to_year is not None:

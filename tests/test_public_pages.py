@@ -167,3 +167,26 @@ def test_it_keeps_each_page_with_everything_it_loads_under_600_kb_gzipped(client
         with open(finders.find(asset.decode()), "rb") as f:
             total += len(gzip.compress(f.read()))
     assert total < 600 * 1024
+
+
+def test_it_shows_the_start_page_when_a_non_headline_series_has_a_national_value(client):
+    """The start page draws headlines only; a national value of another series has no row there."""
+    from indicators.models import Indicator, Value
+    from strategy.models import Area
+
+    women = Indicator.objects.get(code="2.I1").series.get(label="Kvinnor")
+    Value.objects.create(series=women, area=Area.objects.get(slug="riket-median"), year=2024, value=80, state="approved")
+    assert client.get("/").status_code == 200
+
+
+def test_it_leaves_municipal_values_out_of_the_pages(client, django_assert_max_num_queries):
+    """Pages draw the indicator's own area and the nation; municipalities stay in the downloads."""
+    from indicators.models import Indicator, Value
+    from strategy.models import Area
+
+    indicator = Indicator.objects.get(code="2.I4")
+    series = indicator.series.get()
+    Value.objects.create(series=series, area=Area.objects.get(code="0181"), year=2024, value=5, state="approved")
+    html = client.get(indicator.get_absolute_url()).content.decode()
+    assert "Södertälje" not in html
+    assert "Södertälje" in b"".join(client.get("/data/values.csv").streaming_content).decode()
