@@ -17,7 +17,6 @@ install: $(STAMP)
 
 migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py createcachetable
 
 data: migrate
 	DEBUG=1 $(BIN)/python manage.py load_real_data

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from process memory, about as cheap as a static file.
+    "reports.middleware.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,10 +108,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {
-        # A database table, so that several app servers share one cache without
-        # another service; `make run` creates it with `createcachetable`.
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
-        "LOCATION": os.environ.get("CACHE_LOCATION", "django_cache"),
+        # Cached report pages and their version. A file cache is shared by the
+        # workers of one machine and costs no SQL query per page; several app
+        # servers share a Redis instead (see README, Production).
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", str(BASE_DIR / ".cache" / "django")),
     }
 }
 

@@ -223,6 +223,15 @@ class ValueQuerySet(ReviewedQuerySet):
     def for_indicator(self, indicator):
         return self.filter(series__indicator=indicator)
 
+    def on_pages(self):
+        """Values the pages draw: the indicator's own area and the national comparison.
+
+        The municipalities' values (most rows, as data grows) are in the downloads only.
+        """
+        return self.filter(
+            models.Q(area_id=models.F("series__indicator__area_id")) | models.Q(area__kind__in=Area.NATIONAL_KINDS)
+        )
+
 
 class Value(Reviewed):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values", verbose_name="serie")

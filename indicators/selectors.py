@@ -1,9 +1,5 @@
 """Reads of published indicator data, shared by downloads, the API and the pages."""
 
-from django.db.models import F, Q
-
-from strategy.models import Area
-
 from .models import MissingReason, PeriodKind, Value, period_label
 from .units import Unit
 
@@ -114,21 +110,22 @@ PANEL_VALUE_FIELDS = [
 ]
 
 
-def values_by_indicator(indicator_ids, *, published_only=True, up_to_year=None):
+def values_by_indicator(indicator_ids, *, published_only=True, up_to_year=None, from_year=None, ids=None):
     """Values of many indicators in ONE query, grouped in Python: indicator id → list of dicts.
 
     `published_only=False` also returns unapproved rows, for a caller (the frozen report
     edition) that decides itself which rows to show; public callers keep the default.
     """
-    # Pages draw the indicator's own area and the national comparison only; the
-    # municipalities' values (most rows, as data grows) stay in the downloads.
-    values = Value.objects.filter(series__indicator_id__in=list(indicator_ids)).filter(
-        Q(area_id=F("series__indicator__area_id")) | Q(area__kind__in=Area.NATIONAL_KINDS)
-    )
+    values = Value.objects.filter(series__indicator_id__in=list(indicator_ids)).on_pages()
+    if ids is not None:
+        # A published edition's figures, by primary key: a handful of rows however large the table.
+        values = values.filter(pk__in=ids)
     if published_only:
         values = values.published()
     if up_to_year is not None:
         values = values.filter(year__lte=up_to_year)
+    if from_year is not None:
+        values = values.filter(year__gte=from_year)
     grouped = {indicator_id: [] for indicator_id in indicator_ids}
     for row in values.order_by("series__order", "series_id", "area_id", "year").values(*PANEL_VALUE_FIELDS):
         grouped.setdefault(row["series__indicator_id"], []).append(row)

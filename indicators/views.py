@@ -1,8 +1,9 @@
 """The public page of one indicator."""
 
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from reports.pagecache import shared_page
 from reports.selectors import indicator_page
 
 from .charts import build_panel
@@ -24,9 +25,12 @@ def chosen_series(request, series_ids):
 
 @require_GET
 def indicator_detail(request, slug):
-    indicator, values = indicator_page(slug)
-    series = list(indicator.series.all())
-    panel = build_panel(
-        indicator, series, values, selected=chosen_series(request, {s.id for s in series}), keep_hidden=True
-    )
-    return render(request, "public/indicator.html", {"indicator": indicator, "panel": panel})
+    def render():
+        indicator, values = indicator_page(slug)
+        series = list(indicator.series.all())
+        panel = build_panel(
+            indicator, series, values, selected=chosen_series(request, {s.id for s in series}), keep_hidden=True
+        )
+        return render_to_string("public/indicator.html", {"indicator": indicator, "panel": panel}, request=request)
+
+    return shared_page(request, render)

@@ -141,16 +141,17 @@ def indicator_page(slug):
     return indicator, values_by_indicator([indicator.id])[indicator.id]
 
 
-def edition_values(edition, indicator_ids):
+def edition_values(edition, indicator_ids, *, from_year=None):
     """The figures a report edition shows, indicator id → value dicts.
 
     A published edition with a snapshot shows exactly the figures it was published
     with; a value approved with another figure since then carries it as "corrected".
-    A draft (preview) shows today's approved values up to its year.
+    A draft (preview) shows today's approved values from `from_year` up to its year.
     """
     if not edition.snapshot:
-        return values_by_indicator(indicator_ids, up_to_year=edition.year)
-    rows = values_by_indicator(indicator_ids, published_only=False, up_to_year=edition.year)
+        return values_by_indicator(indicator_ids, up_to_year=edition.year, from_year=from_year)
+    # The snapshot names the rows; corrections are the same rows with new figures.
+    rows = values_by_indicator(indicator_ids, published_only=False, ids=[int(pk) for pk in edition.snapshot])
     shown = {}
     for indicator_id, values in rows.items():
         shown[indicator_id] = []
@@ -168,10 +169,11 @@ def edition_values(edition, indicator_ids):
 
 
 def report_page(edition):
-    goals = list(Goal.objects.filter(strategy_id=edition.strategy_id).order_by("number"))
+    goals = list(Goal.objects.filter(strategy_id=edition.strategy_id).select_related("strategy").order_by("number"))
     sections = {s.goal_id: s for s in GoalSection.objects.filter(edition=edition)}
     indicators = indicators_for_goals([g.id for g in goals])
-    values = edition_values(edition, [ind.id for ind in indicators])
+    first_year = goals[0].strategy.first_report_year if goals else None
+    values = edition_values(edition, [ind.id for ind in indicators], from_year=first_year)
     commitments = regional_commitments(
         [g.id for g in goals], StatusReport.objects.published().filter(year=edition.year)
     )

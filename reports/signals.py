@@ -1,23 +1,24 @@
-"""Retire cached report pages whenever something a report shows changes."""
+"""Retire the cached public pages whenever something they show changes.
+
+Any saved or deleted row of the content apps (and any change of their
+many-to-many links) bumps the page version: simpler and safer than a list of the
+models each page reads, and edits are rare next to page views.
+"""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from actions.models import Commitment, StatusReport
-from indicators.models import Indicator, Series, Value
-from strategy.models import Goal
+from . import pagecache
 
-from .models import GoalSection, ReportEdition
-from .services import bump_report_cache
+CONTENT_APPS = {"strategy", "indicators", "actions", "reports"}
 
 
 def _bump(sender, **kwargs):
-    bump_report_cache()
+    opts = sender._meta
+    if opts.app_label in CONTENT_APPS and not opts.model_name.startswith("historical"):
+        pagecache.bump()
 
 
 def connect():
-    for model in (ReportEdition, GoalSection, Value, StatusReport, Commitment, Indicator, Series, Goal):
-        post_save.connect(_bump, sender=model, dispatch_uid=f"report-cache-save-{model._meta.label}")
-        post_delete.connect(_bump, sender=model, dispatch_uid=f"report-cache-delete-{model._meta.label}")
-    m2m_changed.connect(
-        _bump, sender=Indicator.violence_types.through, dispatch_uid="report-cache-indicator-violence-types"
-    )
+    post_save.connect(_bump, dispatch_uid="public-pages-save")
+    post_delete.connect(_bump, dispatch_uid="public-pages-delete")
+    m2m_changed.connect(_bump, dispatch_uid="public-pages-m2m")

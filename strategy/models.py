@@ -29,6 +29,11 @@ class Strategy(models.Model):
     def period(self):
         return f"{self.start_year}–{self.end_year}"
 
+    @property
+    def first_report_year(self):
+        """The yearly reports' series start the year before the strategy was adopted (2019)."""
+        return self.start_year - 1
+
 
 class ViolenceType(models.Model):
     slug = models.SlugField("kortnamn", unique=True)

@@ -14,6 +14,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ensure_groups()
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Every test starts with no cached pages (they live in a process-wide cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     # Browser tests use a live server and flush the database afterwards: run them last.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -1,0 +1,42 @@
+"""Public pages served from process memory, before the rest of the stack.
+
+A public page is the same for every reader until the shared page version
+changes (reports.pagecache). Each worker keeps the bytes of the pages it has
+served and answers a repeat request before sessions, CSRF, authentication and
+the view run, at about the cost of a static file. The version is read from the
+shared cache on every such request, so a bump in any worker retires every copy.
+"""
+
+import re
+
+from django.http import HttpResponse
+
+from . import pagecache
+
+# Only these paths can be shared pages; anything else skips the version lookup.
+SHARED_PATHS = re.compile(r"^/($|mal/\d+/$|indikatorer/[\w-]+/$|lagesrapport/\d{4}/$|planer/)")
+MAX_PAGES = 500  # per worker; indicator pages multiply by the series a reader picks
+
+
+class PublicPageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.pages = {}  # full path → (version, body, headers)
+
+    def __call__(self, request):
+        if request.method != "GET" or not SHARED_PATHS.match(request.path_info):
+            return self.get_response(request)
+        path = request.get_full_path()
+        version = pagecache.current_version()
+        stored = self.pages.get(path)
+        if stored is not None and version is not None and stored[0] == version:
+            return HttpResponse(stored[1], headers=stored[2])
+        response = self.get_response(request)
+        # The view marks what is the same for everyone; a response that sets a
+        # cookie is someone's own and is never kept.
+        if version is not None and getattr(response, "shared_page", False) and response.status_code == 200:
+            if not response.cookies:
+                if len(self.pages) >= MAX_PAGES:
+                    self.pages.clear()
+                self.pages[path] = (version, response.content, dict(response.items()))
+        return response

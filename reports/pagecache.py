@@ -1,0 +1,45 @@
+"""One cache for the public pages, retired as a whole when anything they show changes.
+
+The public pages (start, goals, indicators, plans, published reports) are the
+same for every reader. Each is rendered once per cache version and kept in the
+shared cache; reports.signals bumps the version on every change of what they
+show. reports.middleware also keeps each worker's copies in memory.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.http import HttpResponse
+
+VERSION_KEY = "pages:version"
+TIMEOUT = 24 * 60 * 60
+
+
+def current_version():
+    """The version, or None if the cache has none (emptied, evicted, never set)."""
+    return cache.get(VERSION_KEY)
+
+
+def ensure_version():
+    # A fresh version starts from the clock, never from 1: after the cache is
+    # emptied, no page kept in a worker's memory can match it.
+    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+
+
+def bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set: any new value retires the old pages
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def shared_page(request, render):
+    """The page at this URL from the cache, or `render()` (→ HTML) once per version."""
+    key = f"pages:{request.get_full_path()}:v{ensure_version()}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, TIMEOUT)
+    response = HttpResponse(html)
+    response.shared_page = True  # reports.middleware may keep it in memory
+    return response

@@ -1,0 +1,75 @@
+"""Public pages are rendered once and served again from memory until what they show changes."""
+
+import pytest
+from django.core.cache import cache
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from reports.models import ReportEdition
+
+pytestmark = pytest.mark.django_db
+
+URL = "/lagesrapport/2024/"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/mal/2/", "/indikatorer/kriminalvarden-behandlingsprogram-vnr/", URL, "/planer/tackning/"]
+)
+def test_it_serves_a_repeat_request_without_touching_the_database(client, url):
+    client.get(url)
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert len(queries.captured_queries) == 0
+    assert again.content == first.content
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert again["X-Frame-Options"] == "DENY"
+
+
+def test_it_shows_a_newly_approved_status_at_once(client, coordinator):
+    from actions import services
+    from actions.models import StatusReport
+
+    from . import reporting
+
+    reporting.open_round()
+    client.get("/mal/2/")
+    client.get("/mal/2/")  # kept in memory now
+    report = reporting.status_report(number="2.10", text="Fler program har startat under 2025.")
+    report.state = "submitted"
+    report.save()
+    services.status_report_approve(report=StatusReport.objects.get(pk=report.pk), user=coordinator)
+    assert "Fler program har startat under 2025." in client.get("/mal/2/").content.decode()
+
+
+def test_it_renders_again_after_a_correction(client):
+    client.get(URL)
+    client.get(URL)
+    edition = ReportEdition.objects.get(year=2024)
+    edition.foreword = "Ett nytt förord efter en rättelse."
+    edition.save()
+    assert "Ett nytt förord efter en rättelse." in client.get(URL).content.decode()
+
+
+def test_it_never_keeps_a_draft_preview(client, coordinator):
+    ReportEdition.objects.filter(year=2024).update(state="draft")
+    cache.clear()
+    client.force_login(coordinator)
+    assert "Förhandsgranskning" in client.get(URL).content.decode()
+    assert "Förhandsgranskning" in client.get(URL).content.decode()
+    client.logout()
+    assert client.get(URL).status_code == 404
+
+
+def test_it_does_not_serve_an_old_copy_after_the_cache_was_emptied(client):
+    client.get(URL)
+    client.get(URL)  # kept in memory now
+    cache.clear()
+    ReportEdition.objects.filter(year=2024).update(foreword="Ändrat medan cachen var tom.")
+    client.get(URL)  # a new version is started
+    assert "Ändrat medan cachen var tom." in client.get(URL).content.decode()
