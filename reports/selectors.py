@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPlan, Commitment, StatusReport
+from actions.plans import local_measures_for_goal
 from indicators.charts import build_panel
 from indicators.models import Indicator, Series
 from indicators.selectors import values_by_indicator
@@ -128,6 +129,7 @@ def goal_page(number):
         "without_data": [p.indicator for p in active if not worth_showing(p)],
         "retired": [ind for ind in indicators if ind.status == Indicator.Status.RETIRED],
         "commitments": [(c, latest_reports(c)) for c in commitments],
+        "local_measures": local_measures_for_goal(goal),
     }
 
 

@@ -5,6 +5,10 @@ from strategy.management.commands.load_real_data import load_all
 from strategy.models import Membership, Organisation
 from strategy.roles import ensure_groups
 
+# Browser fixtures are registered here, once: a session-scoped browser imported
+# into two test modules would start Playwright twice.
+from .browser_support import browser, load_real_data, open_page  # noqa: F401,E402
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser_support import axe_violations, browser, focusable_controls, load_real_data, open_page, tab_through  # noqa: F401
+from tests.browser_support import axe_violations, focusable_controls, tab_through
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from actions.models import ReportingRound
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip, load_real_data  # noqa: F401 (fixture)
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

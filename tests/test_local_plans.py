@@ -124,3 +124,12 @@ def test_it_renders_a_plan_page_in_a_constant_number_of_queries(client, django_a
 
 def test_it_answers_404_for_an_unknown_plan(client):
     assert client.get(reverse("plan", args=["finns-inte"])).status_code == 404
+
+
+def test_it_lists_local_measures_on_the_regional_goal_they_follow(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(15):
+        html = client.get(reverse("goal", args=[1])).content.decode()
+    assert "Lokala åtgärder som följer målet" in html
+    assert "Åtgärd 1:1" in html and "Handlingsplan mot våld 2024–2027" in html
+    html = client.get(reverse("goal", args=[5])).content.decode()
+    assert "Ingen lokal plan i tjänsten följer målet med egna åtgärder." in html
