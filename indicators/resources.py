@@ -11,20 +11,24 @@ bad row writes nothing: the resource always rolls back on validation errors.
 
 import re
 import unicodedata
+from collections import namedtuple
+from copy import copy
 from decimal import Decimal
 
 from django import forms
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from import_export import fields, resources
+from import_export import exceptions, fields, resources
 from import_export.admin import ImportMixin
-from import_export.results import RowResult
+from import_export.results import Result, RowResult
 
 from strategy.models import Area
 from strategy.scoping import organisation_for, sees_everything
-from strategy.workflow import State
+from strategy.workflow import EDITABLE_BY_REPORTER, State, locked_years, round_is_open
 
-from .bulk_copy import copy_history, copy_insert, copy_update, uses_copy
+from .bulk_copy import HistoryRow, insert_with_history, update_with_history, uses_copy
 from .formats import VALUE_IMPORT_FORMATS
 from .grid import MISSING_CODES, parse_cell
 from .models import FIRST_YEAR, LAST_YEAR, Category, Indicator, MissingReason, PeriodKind, Series, Value
@@ -81,9 +85,12 @@ class ValueLookups:
         for s in Series.objects.filter(indicator__in=self.indicators.values()):
             s.indicator = self._indicator_by_id(s.indicator_id)
             self.series.setdefault(s.indicator_id, {})[s.key] = s
+        # Plain tuples, not instances: a few of the columns of up to 100 000 values.
         self.existing = {
-            (v.series_id, v.area_id, v.year): v
-            for v in Value.objects.filter(series__indicator__in=self.indicators.values())
+            (series_id, area_id, year): Stored(*stored)
+            for series_id, area_id, year, *stored in Value.objects.filter(
+                series__indicator__in=self.indicators.values()
+            ).values_list("series_id", "area_id", "year", *Stored._fields)
         }
         self._breakdowns = {}
 
@@ -227,12 +234,75 @@ def parse_respondents(cell):
     return int(text)
 
 
+# Rows of each kind (new, changed, unchanged) the result keeps for the preview; every bad row is kept.
+PREVIEW_ROWS = 50
+# The stored fields of a value that an import reads, in one tuple per value.
+Stored = namedtuple("Stored", "pk value missing_reason respondents footnote source_ref state reopened_at")
+# What an import writes: the value's fields in Stored's order (value … source_ref).
+WRITTEN_FIELDS = ["value", "missing_reason", "respondents", "footnote", "source_ref"]
+NEW_COLUMNS = ["series_id", "area_id", "year", *WRITTEN_FIELDS]
+CHANGED_COLUMNS = ["id", *WRITTEN_FIELDS]
+MISSING = object()
+
+
 class ValueRowResult(RowResult):
+    number = None  # the row in the file, 1 = the first row after the header
+
     def add_instance_info(self, instance):
         # The model's __str__ reads several related objects; this says the same from the cached ones.
         self.object_id = instance.pk
         series = instance._state.fields_cache["series"]
         self.object_repr = f"{series.indicator.code} {series.display_label} {instance.year} {instance.area.name}"
+
+
+class ValueImportResult(Result):
+    """import_export's Result with the totals of every row but row results only for the bad rows and
+    the first PREVIEW_ROWS of each kind, so that the preview of 100 000 rows is a page of a few hundred."""
+
+    preview_rows = PREVIEW_ROWS
+
+    def rows_left_out(self):
+        shown = sum(1 for row in self.rows if row.import_type in RowResult.valid_import_types)
+        return sum(self.totals[kind] for kind in RowResult.valid_import_types) - shown
+
+
+class ImportPlan:
+    """What a checked file will write: new values and changed ones, as plain tuples."""
+
+    def __init__(self):
+        self.new = []  # (series_id, area_id, year, value, missing_reason, respondents, footnote, source_ref)
+        self.changed = []  # (id, value, missing_reason, respondents, footnote, source_ref)
+        self.samples = []  # (row number, import type, series, area, year, fields, stored) for the preview
+
+
+class ReporterRules:
+    """strategy.workflow's rule for a reporter's edits (reporter_may_edit) applied to many rows at once.
+
+    reporter_may_edit asks the database per value (the locked years, the year's round); here the
+    locked years are read once and each year's round once. The organisation is checked with the
+    indicator (ValueResource._indicator)."""
+
+    def __init__(self):
+        self.locked = locked_years()
+        self.open = {}
+
+    def refusal(self, year, stored):
+        """(column, Swedish message) if a reporter may not write this value (new if `stored` is None)."""
+        if stored is not None and stored.state not in EDITABLE_BY_REPORTER:
+            label = State(stored.state).label.lower()
+            return "value", (f"Värdet har status {label} och kan inte ändras genom import. "
+                             "En samordnare kan skicka tillbaka det.")
+        if stored is not None and stored.reopened_at is not None:
+            return None  # a coordinator has reopened this one value
+        if year in self.locked:
+            return "year", (f"Lägesrapporten för {year} är publicerad och årets värden är låsta. "
+                            "En samordnare kan låsa upp ett värde.")
+        if year not in self.open:
+            self.open[year] = round_is_open(year)
+        if not self.open[year]:
+            return "year", (f"Rapporteringsomgången för {year} är inte öppen. Du kan bara importera värden "
+                            "för ett år med en öppen rapporteringsomgång.")
+        return None
 
 
 class ValueResource(resources.ModelResource):
@@ -254,7 +324,6 @@ class ValueResource(resources.ModelResource):
                   "source"]
         import_id_fields = ()
         use_transactions = True
-        use_bulk = True
         batch_size = 2000
         skip_unchanged = True
         report_skipped = True
@@ -264,13 +333,17 @@ class ValueResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self.lookups = None
-        self.seen = {}
         self.columns = set()
-        self.row_number = None
 
     @classmethod
     def get_display_name(cls):
         return "Värden (långt format)"
+
+    def get_result_class(self):
+        return ValueImportResult
+
+    def get_row_result_class(self):
+        return ValueRowResult
 
     # --- the import --------------------------------------------------------------------------------
 
@@ -278,6 +351,38 @@ class ValueResource(resources.ModelResource):
         # One bad row means nothing is written, also when confirming.
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, **kwargs)
+
+    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
+        """Every row at once instead of import-export's row by row.
+
+        import-export builds a model instance, a RowResult and a diff for every row, which for
+        100 000 rows is most of an import's time. Here one pass checks and classifies the rows
+        (new, changed, unchanged, bad) against the lookups in dicts; the Result gets the totals,
+        every bad row and the first rows of each kind (with their diff, for the preview); the
+        writes are a few statements. import_data (import-export's) still runs this in the
+        transaction that rolls back a preview, a Kolada series created on the way included.
+        """
+        result = self.get_result_class()()
+        result.diff_headers = self.get_diff_headers()
+        result.total_rows = len(dataset)
+        try:
+            self.before_import(dataset, **kwargs)
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
+            return result
+        if collect_failed_rows:
+            result.add_dataset_headers(dataset.headers)
+        plan = self.plan(dataset, result, collect_failed_rows)
+        if result.invalid_rows:
+            if raise_errors:
+                first = result.invalid_rows[0]
+                raise exceptions.ImportError(first.error, number=first.number)
+        else:
+            self.add_samples(plan, result)
+            if not dry_run:
+                self.write(plan)
+        result.rows.sort(key=lambda row: row.number)
+        return result
 
     def before_import(self, dataset, **kwargs):
         self.columns = {h.strip() for h in dataset.headers or [] if h}
@@ -292,171 +397,232 @@ class ValueResource(resources.ModelResource):
             indicator_codes=set(self._column(dataset, "indicator_code")),
             kolada_kpis=set(self._column(dataset, "kolada_kpi")),
         )
-        # A reporter imports only its own organisation's indicators; a coordinator any.
+        # A reporter imports only its own organisation's indicators, and only where it may edit;
+        # a coordinator any.
         self.scoped = not (self.user and sees_everything(self.user))
         self.organisation = organisation_for(self.user) if self.user else None
-        self.seen = {}
+        self.reporter_rules = ReporterRules() if self.scoped else None
         self.last_year = min(LAST_YEAR, timezone.now().year)  # no figures for years to come
-        # A new Value by position, which is much cheaper than by keyword for 100 000 rows.
-        self.new_value_fields = [f.attname for f in Value._meta.concrete_fields]
-        self.new_value_defaults = [f.get_default() for f in Value._meta.concrete_fields]
+        # Each distinct cell is parsed once: a file of 100 000 values has a few hundred distinct years,
+        # areas and breakdowns. Per column: key → (result, error messages or None).
+        self.parsed_cells = {column: {} for column in ("indicator_code", "year", "area", "breakdown", "value",
+                                                       "missing_reason", "respondents")}
 
     @staticmethod
     def _column(dataset, name):
         return [cell_text(c) for c in dataset[name]] if name in dataset.headers else []
 
-    def get_or_init_instance(self, instance_loader, row):
-        self.before = None
-        self.parsed = self.parse_row(row)
-        series, area, year = self.parsed["series"], self.parsed["area"], self.parsed["year"]
-        key = (series.pk, area.pk, year)
-        if key in self.seen:
-            raise ValidationError(
-                {"breakdown": f"Dubblett: rad {self.seen[key]} har redan ett värde för samma indikator, "
-                              "uppdelning, område och år."}
-            )
-        self.seen[key] = self.row_number
-        existing = self.lookups.existing.get(key)
-        if existing is not None:
-            existing._state.fields_cache.update(series=series, area=area)
-            self.before = self.snapshot(existing)
-            return existing, False
-        return self.new_value(series, area, year), True
+    def plan(self, dataset, result, collect_failed_rows=False):
+        """Check and classify every row; totals and bad rows go to `result`, the writes to the plan."""
+        plan = ImportPlan()
+        headers = dataset.headers
+        has_respondents, has_note, has_source = (c in self.columns for c in ("respondents", "note", "source"))
+        existing = self.lookups.existing
+        seen = {}
+        totals = result.totals
+        samples = {RowResult.IMPORT_TYPE_NEW: 0, RowResult.IMPORT_TYPE_UPDATE: 0, RowResult.IMPORT_TYPE_SKIP: 0}
+        for number, cells in enumerate(dataset, 1):
+            row = dict(zip(headers, cells))
+            try:
+                indicator, series, area, year, value, reason, respondents = self.parse_row(row)
+                key = (series.pk, area.pk, year)
+                if key in seen:
+                    raise ValidationError(
+                        {"breakdown": f"Dubblett: rad {seen[key]} har redan ett värde för samma indikator, "
+                                      "uppdelning, område och år."}
+                    )
+                seen[key] = number
+                stored = existing.get(key)
+                # Columns the file lacks keep what is stored.
+                fields = (
+                    value,
+                    reason,
+                    respondents if has_respondents else (stored.respondents if stored else None),
+                    cell_text(row.get("note")) if has_note else (stored.footnote if stored else ""),
+                    cell_text(row.get("source")) if has_source else (stored.source_ref if stored else ""),
+                )
+                if stored is None:
+                    import_type = RowResult.IMPORT_TYPE_NEW
+                elif fields == stored[1:6]:
+                    import_type = RowResult.IMPORT_TYPE_SKIP
+                else:
+                    import_type = RowResult.IMPORT_TYPE_UPDATE
+                if self.scoped and import_type != RowResult.IMPORT_TYPE_SKIP:
+                    refusal = self.reporter_rules.refusal(year, stored)
+                    if refusal:
+                        raise ValidationError({refusal[0]: refusal[1]})
+            except ValidationError as exc:
+                self.add_invalid_row(result, number, row, exc, collect_failed_rows)
+                continue
+            totals[import_type] += 1
+            if import_type == RowResult.IMPORT_TYPE_NEW:
+                plan.new.append((series.pk, area.pk, year, *fields))
+            elif import_type == RowResult.IMPORT_TYPE_UPDATE:
+                plan.changed.append((stored.pk, *fields))
+            if samples[import_type] < PREVIEW_ROWS:
+                samples[import_type] += 1
+                plan.samples.append((number, import_type, series, area, year, fields, stored))
+        return plan
 
-    def new_value(self, series, area, year):
-        values = dict(zip(self.new_value_fields, self.new_value_defaults))
-        values.update(series_id=series.pk, area_id=area.pk, year=year, state=State.DRAFT)
-        value = Value(*values.values())
-        value._state.fields_cache.update(series=series, area=area)
-        return value
-
-    def get_row_result_class(self):
-        return ValueRowResult
-
-    def import_row(self, row, instance_loader, **kwargs):
-        self.row_number = kwargs.get("row_number")
-        return super().import_row(row, instance_loader, **kwargs)
+    def add_invalid_row(self, result, number, row, error, collect_failed_rows):
+        row_result = self.get_row_result_class()()
+        row_result.number = number
+        row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+        row_result.validation_error = error
+        result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+        result.append_invalid_row(number, row, error)
+        result.append_row_result(row_result)
+        if collect_failed_rows:
+            result.append_failed_row(row, error)
 
     def parse_row(self, row):
-        """Resolve and check one row; a ValidationError names the columns that are wrong, in Swedish."""
+        """Resolve and check one row; a ValidationError names the columns that are wrong, in Swedish.
+
+        (indicator, series, area, year, value, missing reason, respondents). The caches are keyed by
+        the cells as read, so that a repeated cell costs one dict lookup (no stripping, no parsing)."""
         errors = {}
-        indicator = self._indicator(row, errors)
-        parsed = {"indicator": indicator}
-        if indicator is None:
+        get = row.get
+        code, kpi = get("indicator_code"), get("kolada_kpi")
+        found = self._parse("indicator_code", (code, kpi), lambda: self._indicator(code, kpi), errors)
+        if found is None:
             raise ValidationError(errors)
-        breakdown = cell_text(row.get("breakdown"))
-        kolada = bool(cell_text(row.get("kolada_kpi")))
-        steps = [  # (column, what it becomes, how)
-            ("year", "year", lambda: parse_year(row.get("year"), indicator, self.last_year)),
-            ("area", "area", lambda: self.lookups.area(cell_text(row.get("area")))),
-            ("breakdown", "series", lambda: self.lookups.breakdown(indicator, breakdown, create=kolada)),
-            ("value", "value", lambda: parse_value(row.get("value"), indicator)),
-            ("missing_reason", "missing_reason", lambda: parse_missing_reason(row.get("missing_reason"))),
-            ("respondents", "respondents", lambda: parse_respondents(row.get("respondents"))),
-        ]
-        for column, name, step in steps:
-            try:
-                parsed[name] = step()
-            except ValidationError as exc:
-                errors[column] = exc.messages
-        if "value" in parsed and "missing_reason" in parsed:
-            (number, code), reason = parsed["value"], parsed["missing_reason"]
+        indicator, kolada = found
+        year_cell, area_cell, breakdown_cell = get("year"), get("area"), get("breakdown")
+        value_cell, reason_cell, respondents_cell = get("value"), get("missing_reason"), get("respondents")
+        year = self._parse("year", (year_cell, indicator.pk),
+                           lambda: parse_year(year_cell, indicator, self.last_year), errors)
+        area = self._parse("area", area_cell, lambda: self.lookups.area(cell_text(area_cell)), errors)
+        series = self._parse("breakdown", (breakdown_cell, indicator.pk, kolada),
+                             lambda: self.lookups.breakdown(indicator, cell_text(breakdown_cell), create=kolada),
+                             errors)
+        # The unit is all that the check of a number depends on.
+        parsed_value = self._parse("value", (value_cell, indicator.unit),
+                                   lambda: parse_value(value_cell, indicator), errors)
+        reason = self._parse("missing_reason", reason_cell, lambda: parse_missing_reason(reason_cell), errors)
+        respondents = self._parse("respondents", respondents_cell, lambda: parse_respondents(respondents_cell),
+                                  errors)
+        number = code = None
+        if "value" not in errors and "missing_reason" not in errors:
+            number, code = parsed_value
             if number is not None and reason:
                 errors["missing_reason"] = ["Ange antingen ett värde eller en orsak till att det saknas, inte båda."]
             elif number is None and not (code or reason):
                 errors["value"] = ["Ange ett värde eller en orsak till att det saknas."]
-            parsed["number"], parsed["reason"] = number, code or reason
-        source = cell_text(row.get("source"))
-        if len(source) > Value._meta.get_field("source_ref").max_length:
+        source = get("source")
+        if source and len(cell_text(source)) > Value._meta.get_field("source_ref").max_length:
             errors["source"] = ["Källan får vara högst 300 tecken."]
         if errors:
             raise ValidationError(errors)
-        return parsed
+        return indicator, series, area, year, number, code or reason, respondents
 
-    def _indicator(self, row, errors):
-        code, kpi = cell_text(row.get("indicator_code")), cell_text(row.get("kolada_kpi"))
+    def _parse(self, column, key, parse, errors):
+        """parse() once per distinct cell; its error messages are remembered too and added to `errors`."""
+        cache = self.parsed_cells[column]
+        outcome = cache.get(key, MISSING)
+        if outcome is MISSING:
+            try:
+                outcome = (parse(), None)
+            except ValidationError as exc:
+                outcome = (None, exc.messages)
+            cache[key] = outcome
+        if outcome[1]:
+            errors[column] = outcome[1]
+        return outcome[0]
+
+    def _indicator(self, code_cell, kpi_cell):
+        """(indicator, whether the row is Kolada's) for the row's indicator code or Kolada KPI."""
+        code, kpi = cell_text(code_cell), cell_text(kpi_cell)
         indicator = self.lookups.indicators.get(code) if code else self.lookups.by_kpi.get(kpi)
         if indicator is None:
             if code or not kpi:
-                errors["indicator_code"] = [f"Okänd indikator ”{code}”. Ange koden, t.ex. 1.I2."]
-            else:
-                errors["indicator_code"] = [f"Ingen indikator har Kolada-KPI ”{kpi}”."]
-            return None
+                raise ValidationError(f"Okänd indikator ”{code}”. Ange koden, t.ex. 1.I2.")
+            raise ValidationError(f"Ingen indikator har Kolada-KPI ”{kpi}”.")
         if self.scoped and (self.organisation is None or indicator.responsible_id != self.organisation.pk):
-            errors["indicator_code"] = [
+            raise ValidationError(
                 f"Du får bara importera värden för din organisations indikatorer; {indicator.code} ansvarar "
                 f"{indicator.responsible or 'ingen organisation'} för."
-            ]
-            return None
-        return indicator
+            )
+        return indicator, bool(kpi)
 
-    def import_instance(self, instance, row, **kwargs):
-        parsed = self.parsed
-        instance.value, instance.missing_reason = parsed["number"], parsed["reason"]
-        if "respondents" in self.columns:
-            instance.respondents = parsed["respondents"]
-        if "note" in self.columns:
-            instance.footnote = cell_text(row.get("note"))
-        if "source" in self.columns:
-            instance.source_ref = cell_text(row.get("source"))
+    # --- the preview -------------------------------------------------------------------------------
+
+    def add_samples(self, plan, result):
+        """Row results with their before/after diff for the first rows of each kind (a few queries)."""
+        stored_pks = [stored.pk for *_, stored in plan.samples if stored is not None]
+        originals = Value.objects.in_bulk(stored_pks)
+        for number, import_type, series, area, year, fields, stored in plan.samples:
+            if stored is None:
+                original = Value(series=series, area=area, year=year)
+            else:
+                original = originals[stored.pk]
+                original._state.fields_cache.update(series=series, area=area)
+            instance = copy(original)  # Model.__getstate__ copies its _state and cached related objects too
+            for name, value in zip(WRITTEN_FIELDS, fields):
+                setattr(instance, name, value)
+            row_result = self.get_row_result_class()()
+            row_result.number = number
+            row_result.import_type = import_type
+            if not self._meta.skip_diff:
+                diff = self.get_diff_class()(self, original, import_type == RowResult.IMPORT_TYPE_NEW)
+                diff.compare_with(self, instance)
+                row_result.diff = diff.as_html()
+            row_result.add_instance_info(instance)
+            result.append_row_result(row_result)
+
+    # --- the writes, with a history row each -------------------------------------------------------
+
+    def write(self, plan):
+        """New and changed values become drafts (nothing imported is public until approved), each with
+        a history row by the importer."""
+        if not (plan.new or plan.changed):
+            return
+        now = timezone.now()
+        # The review fields a written value gets; a changed value also gets version + 1.
+        draft = {"state": State.DRAFT, "submitted_at": None, "approved_at": None, "approved_by_id": None,
+                 "updated_at": now}
+        history = HistoryRow(user_id=self.user.pk if self.user else None, reason=CHANGE_REASON, date=now)
+        if uses_copy():
+            new_defaults = {name: value for name, value in self.new_value_defaults(now).items()
+                            if name not in NEW_COLUMNS}
+            insert_with_history(Value, NEW_COLUMNS, plan.new, constants=new_defaults, history=history)
+            update_with_history(Value, CHANGED_COLUMNS, plan.changed, constants=draft, increment="version",
+                                history=history)
+        else:
+            self._write_with_django(plan, draft, now)
+        # Bulk writes send no post_save, which is what retires the cached public pages; a changed
+        # value that was approved is no longer public.
+        from reports import pagecache
+
+        pagecache.bump()
 
     @staticmethod
-    def snapshot(value):
-        return (value.value, value.missing_reason, value.respondents, value.footnote, value.source_ref)
+    def new_value_defaults(now):
+        """Every concrete field of a new draft value, as Django would save it."""
+        template = Value(state=State.DRAFT, created_at=now, updated_at=now)
+        return {f.attname: getattr(template, f.attname) for f in Value._meta.concrete_fields if not f.primary_key}
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        return self.before is not None and self.snapshot(instance) == self.before
-
-    def before_save_instance(self, instance, row, **kwargs):
-        # New and changed values enter the review workflow again; nothing imported is public until approved.
-        instance.state, instance.submitted_at, instance.approved_at, instance.approved_by = State.DRAFT, None, None, None
-        if instance.pk:
-            instance.version += 1
-            instance.updated_at = timezone.now()
-
-    # --- bulk writes with history ----------------------------------------------------------------
-
-    def get_bulk_update_fields(self):
-        return ["value", "missing_reason", "respondents", "footnote", "source_ref", "state", "submitted_at",
-                "approved_at", "approved_by", "updated_at", "version"]
-
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        self._write(super().bulk_create, False, using_transactions, dry_run, raise_errors, batch_size, result)
-
-    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        self._write(super().bulk_update, True, using_transactions, dry_run, raise_errors, batch_size, result)
-
-    def _write(self, write, update, using_transactions, dry_run, raise_errors, batch_size, result):
-        instances = self.update_instances if update else self.create_instances
-        # (result.has_errors() would go through every row result; once per batch adds up.)
-        if dry_run or result.invalid_rows or result.base_errors:
-            # Every row was checked in memory already; the preview need not write and roll back.
-            instances.clear()
-            return
-        if uses_copy():
-            self._copy(instances, update)
-            instances.clear()
-            return
-        written = list(instances)
-        write(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
-        if written and not result.has_errors():
-            Value.history.bulk_history_create(
-                written, batch_size=batch_size, update=update, default_user=self.user,
-                default_change_reason=CHANGE_REASON,
-            )
-
-    def _copy(self, instances, update):
-        """PostgreSQL: COPY the batch and its history rows (what bulk_create/bulk_update and
-        bulk_history_create would write, in a fraction of the time)."""
-        now = timezone.now()
-        if update:
-            copy_update(Value, instances, self.get_bulk_update_fields())
-        else:
-            for obj in instances:
-                obj.created_at = obj.updated_at = now
-            copy_insert(Value, instances)
-        copy_history(Value, instances, history_type="~" if update else "+", user=self.user, reason=CHANGE_REASON,
-                     date=now)
+    def _write_with_django(self, plan, draft, now):
+        """Other databases than PostgreSQL (SQLite in the tests): Django's bulk methods."""
+        defaults = self.new_value_defaults(now)
+        created = [Value(**{**defaults, **dict(zip(NEW_COLUMNS, row))}) for row in plan.new]
+        Value.objects.bulk_create(created, batch_size=self._meta.batch_size)
+        changed = Value.objects.in_bulk([row[0] for row in plan.changed])
+        updated = []
+        for pk, *fields in plan.changed:
+            value = changed[pk]
+            for name, field_value in zip(WRITTEN_FIELDS, fields):
+                setattr(value, name, field_value)
+            for name, field_value in draft.items():
+                setattr(value, name, field_value)
+            value.version += 1
+            updated.append(value)
+        Value.objects.bulk_update(updated, [*WRITTEN_FIELDS, *draft, "version"], batch_size=self._meta.batch_size)
+        for written, update in ((created, False), (updated, True)):
+            if written:
+                Value.history.bulk_history_create(
+                    written, batch_size=self._meta.batch_size, update=update, default_user=self.user,
+                    default_change_reason=CHANGE_REASON, default_date=now,
+                )
 
     # --- how a row looks in the preview ----------------------------------------------------------
 
@@ -485,6 +651,22 @@ class ValueImportAdminMixin(ImportMixin):
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}
+
+    def generate_log_entries(self, result, request):
+        """One admin log entry for the whole import instead of import-export's one per row: the
+        result keeps only the first rows of each kind, and every value written has its own
+        history row by the importer."""
+        if self.get_skip_admin_log():
+            return
+        new, changed = result.totals[RowResult.IMPORT_TYPE_NEW], result.totals[RowResult.IMPORT_TYPE_UPDATE]
+        if new or changed:
+            LogEntry.objects.create(
+                user_id=request.user.pk,
+                content_type=ContentType.objects.get_for_model(Value),
+                object_repr=f"Import: {new} nya och {changed} ändrade värden",
+                action_flag=ADDITION if new else CHANGE,
+                change_message=f"{CHANGE_REASON}: {new} nya, {changed} ändrade värden.",
+            )
 
     def has_import_permission(self, request):
         return request.user.has_perms(["indicators.add_value", "indicators.change_value"])

@@ -12,6 +12,7 @@ from indicators.models import Value
 from strategy.models import Area, Organisation
 from strategy.workflow import State
 from tests import factories
+from tests.reporting import open_round
 
 HEADER = "indicator_code,year,area,breakdown,value,missing_reason,respondents,note\n"
 
@@ -158,6 +159,7 @@ def test_it_round_trips_the_public_csv_without_changes(client, coordinator):
 def test_it_lets_a_reporter_import_only_its_own_indicators(client, make_user, percent_indicator):
     reporter = make_user("rapportor-skolinsp", "skolinspektionen", "rapportor")
     other = make_user("rapportor-polisen", "polisen", "rapportor")
+    open_round(2021)  # a reporter imports only into an open reporting round
     text = csv_file('1.I2,2021,Stockholms län,"Pojkar, Åk 8 i grundskolan","7,2",,,')
     assert import_values_csv(text, user=reporter).totals["new"] == 1
 
