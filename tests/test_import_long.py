@@ -178,3 +178,73 @@ def test_it_reads_swedish_excel_csv_with_semicolons_and_missing_labels(coordinat
     assert result.totals["new"] == 1
     value = Value.objects.get(series__indicator=percent_indicator, area=Area.objects.get(slug="riket"))
     assert value.missing_reason == "too_few" and value.value is None
+
+
+@pytest.fixture
+def school_reporter(make_user):
+    """A reporter for Skolinspektionen, which is responsible for 1.I2."""
+    return make_user("rapportor-skolinsp", "skolinspektionen", "rapportor")
+
+
+def errors_of(result):
+    return {row.number: [m for ms in row.error_dict.values() for m in ms] for row in result.invalid_rows}
+
+
+@pytest.mark.django_db
+def test_it_lets_a_reporter_import_only_into_an_open_reporting_round(school_reporter):
+    text = csv_file(
+        '1.I2,2021,Stockholms län,"Pojkar, Åk 8 i grundskolan","7,2",,,',
+        '1.I2,2020,Stockholms län,"Pojkar, Åk 8 i grundskolan","7,0",,,',
+    )
+    result = import_values_csv(text, user=school_reporter)
+    messages = errors_of(result)
+    assert set(messages) == {1, 2}
+    assert "Rapporteringsomgången för 2021 är inte öppen" in messages[1][0]
+    assert not Value.objects.filter(series__indicator__code="1.I2", year__in=[2020, 2021]).exists()
+
+    open_round(2021)
+    result = import_values_csv(text, user=school_reporter)
+    assert set(errors_of(result)) == {2}, "2020 has no open round"
+    assert not Value.objects.filter(series__indicator__code="1.I2", year=2021, area__slug="stockholms-lan",
+                                    series__label="Pojkar, Åk 8 i grundskolan").exists(), "one bad row: nothing"
+
+
+@pytest.mark.django_db
+def test_it_never_lets_a_reporter_change_a_submitted_or_approved_value(school_reporter):
+    approved = stored("1.I2", "Flickor, År 2 på gymnasiet", "stockholms-lan", 2022)
+    assert approved.state == State.APPROVED and str(approved.value) == "6.6000"
+    open_round(2022)
+    unchanged = csv_file('1.I2,2022,Stockholms län,"Flickor, År 2 på gymnasiet","6,6",,,')
+    assert import_values_csv(unchanged, user=school_reporter).totals["skip"] == 1, "unchanged rows change nothing"
+
+    result = import_values_csv(unchanged.replace('"6,6"', '"6,4"'), user=school_reporter)
+    assert "har status godkänd och kan inte ändras" in errors_of(result)[1][0]
+    approved.refresh_from_db()
+    assert approved.value == Decimal("6.6") and approved.state == State.APPROVED
+
+    approved.state = State.RETURNED  # sent back by a coordinator: the reporter may correct it
+    approved.save()
+    assert import_values_csv(unchanged.replace('"6,6"', '"6,4"'), user=school_reporter).totals["update"] == 1
+    approved.refresh_from_db()
+    assert approved.value == Decimal("6.4") and approved.state == State.DRAFT
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_reporter_values_of_a_locked_year_unless_reopened(school_reporter, coordinator):
+    from tests.reporting import publish_edition, value
+
+    open_round(2025)
+    draft = value(code="1.I2", year=2025, state=State.DRAFT, number="5")
+    publish_edition(2025)  # the year is locked
+    series = draft.series
+    breakdown = series.label or "Totalt"
+    text = csv_file(f'1.I2,2025,{draft.area.slug},"{breakdown}","5,5",,,')
+    result = import_values_csv(text, user=school_reporter)
+    assert "Lägesrapporten för 2025 är publicerad" in errors_of(result)[1][0]
+    draft.refresh_from_db()
+    assert draft.value == Decimal("5")
+
+    draft.reopened_at = draft.updated_at  # a coordinator reopened this one value
+    draft.save()
+    assert import_values_csv(text, user=school_reporter).totals["update"] == 1
+    assert import_values_csv(text.replace('"5,5"', '"5,6"'), user=coordinator).totals["update"] == 1
