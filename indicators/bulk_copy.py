@@ -51,8 +51,6 @@ def _copy_to_temp(cursor, model, temp, columns, rows):
     with cursor.cursor.copy(f"COPY {_q(temp)} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
-    # Statistics, so that the planner joins 100 000 rows by hash rather than by a loop over a guess of few.
-    cursor.execute(f"ANALYZE {_q(temp)}")
 
 
 def _history_insert(model, history, history_type):

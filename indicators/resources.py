@@ -4,9 +4,12 @@ Every format (long CSV/XLSX, the report's wide tables, Kolada JSON) is first tur
 into the long dataset (see formats.py) and then goes through `ValueResource`.
 
 Speed: the lookups an import needs (indicators, series, areas, existing values) are
-read once per import into dicts by `ValueLookups`; rows are then resolved in memory
-and written with bulk_create/bulk_update (plus bulk history rows). A file with any
-bad row writes nothing: the resource always rolls back on validation errors.
+read once per import into dicts by `ValueLookups`; every row is then checked and
+classified in one pass (`ValueResource.import_data_inner`, instead of import-export's
+row by row), and the new and changed values are written with their history rows in
+one statement each on PostgreSQL (bulk_copy.py), with Django's bulk methods elsewhere.
+The Result has the totals, every bad row and the first rows of each kind for the
+preview. A file with any bad row writes nothing.
 """
 
 import re
