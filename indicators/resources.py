@@ -24,7 +24,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import exceptions, fields, resources
-from import_export.admin import ImportMixin
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result, RowResult
 
 from strategy.models import Area
@@ -645,11 +646,14 @@ class ValueResource(resources.ModelResource):
         return MISSING_LABELS.get(value.missing_reason, "")
 
 
-class ValueImportAdminMixin(ImportMixin):
-    """Adds "Importera" to the values admin: choose a file and a format, see the preview, confirm."""
+class ValueImportAdminMixin(ImportExportMixin):
+    """Adds "Importera" to the values admin (choose a file and a format, see the preview, confirm)
+    and "Exportera" of the selected or filtered values in the same long format, so that an
+    export can be edited and imported again."""
 
     resource_classes = [ValueResource]
     import_formats = VALUE_IMPORT_FORMATS
+    export_formats = [CSV, XLSX]
     import_template_name = "admin/indicators/value/import.html"
 
     def get_import_resource_kwargs(self, request, **kwargs):

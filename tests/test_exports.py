@@ -64,3 +64,16 @@ def test_it_documents_downloads_columns_and_api_on_the_data_page(client):
     for column in LONG_COLUMNS:
         assert f"<code>{column}</code>" in html
     assert "/data/values.xlsx" in html and "/api/v1/indicators/" in html and "CC0" in html
+
+
+def test_it_lets_staff_export_values_from_the_admin_in_the_import_format(admin_client):
+    from django.urls import reverse
+
+    response = admin_client.post(
+        reverse("admin:indicators_value_export"),
+        {"format": "0", "resource": "0", **{f"valueresource_{f}": "on" for f in ["indicator_code", "year", "area", "breakdown", "value", "missing_reason", "respondents", "note", "source"]}},
+    )
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("indicator_code,year,area,breakdown,value")
+    assert "2.I5,2024,Stockholms län,Påbörjade,146" in text
