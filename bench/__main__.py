@@ -116,27 +116,35 @@ def measure_report_page(report, static_root, results):
 
 
 def measure_transfer(report, paths, results):
+    """Each public page with everything it makes the browser load, gzipped.
+
+    The start page draws no chart; the goal, indicator and report pages also load
+    plotly.js, so the target is checked on the heaviest of them.
+    """
     from .pages import new_client, transfer_sizes
 
     client = new_client()
-    # The first public page: the start page, or the first page type that works yet.
+    totals = {}
+    seen = set()
     for path in [p for p in paths if not p.endswith(".csv")]:
         sizes = transfer_sizes(client, path)
-        if sizes[0][1] == 200:
-            break
-        report.line(f"transfer {path}", status_text(sizes[0][1]))
-    else:
-        report.line("first page transfer", "ingen publik sida finns än")
-        return
-    total = 0
-    for url, status, raw, gz in sizes:
-        if status != 200:
-            report.line(f"transfer {url}", status_text(status) if isinstance(status, int) else status)
+        if sizes[0][1] != 200:
+            report.line(f"transfer {path}", status_text(sizes[0][1]))
             continue
-        report.line(f"transfer {url}", f"{gz / 1024:.1f}", f"KB gzip ({raw / 1024:.1f} KB raw)")
-        total += gz
-    report.line(f"transfer total {path}", f"{total / 1024:.1f}", "KB gzip")
-    results.update(first_page=path, first_page_kb=total / 1024)
+        total = 0
+        for url, status, raw, gz in sizes:
+            if status != 200:
+                report.line(f"transfer {url}", status_text(status) if isinstance(status, int) else status)
+                continue
+            if url not in seen:
+                seen.add(url)
+                report.line(f"transfer {url}", f"{gz / 1024:.1f}", f"KB gzip ({raw / 1024:.1f} KB raw)")
+            total += gz
+        report.line(f"transfer total {path} with its assets", f"{total / 1024:.1f}", "KB gzip")
+        totals[path] = total / 1024
+    if totals:
+        heaviest = max(totals, key=totals.get)
+        results.update(first_page=heaviest, first_page_kb=totals[heaviest])
 
 
 def measure_server(report, env, paths, results):
@@ -265,7 +273,7 @@ def run(report, env, static_root):
     else:
         report.target("import", None, "importer or CSV missing")
     if "first_page_kb" in results:
-        report.target(f"first page < {MAX_FIRST_PAGE_KB} KB gzip", results["first_page_kb"] < MAX_FIRST_PAGE_KB,
+        report.target(f"every public page < {MAX_FIRST_PAGE_KB} KB gzip", results["first_page_kb"] < MAX_FIRST_PAGE_KB,
                       f"{results['first_page_kb']:.0f} KB, {results['first_page']}")
     else:
         report.target("first page size", None, "no public page yet")
