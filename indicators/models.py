@@ -251,7 +251,9 @@ class Value(Reviewed):
     class Meta:
         verbose_name = "värde"
         verbose_name_plural = "värden"
-        ordering = ["series", "area", "year"]
+        # Column ids, not the related models: ordering by "series" would pull in the
+        # series', indicator's and goal's own orderings as joins on every list.
+        ordering = ["series_id", "area_id", "year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "year", "area"],
