@@ -6,6 +6,7 @@ shared cache; reports.signals bumps the version on every change of what they
 show. reports.middleware also keeps each worker's copies in memory.
 """
 
+import hashlib
 import time
 
 from django.core.cache import cache
@@ -35,7 +36,9 @@ def bump():
 
 def shared_page(request, render):
     """The page at this URL from the cache, or `render()` (→ HTML) once per version."""
-    key = f"pages:{request.get_full_path()}:v{ensure_version()}"
+    # Hashed: a URL with a long query string is not a valid key for every cache backend.
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"pages:{path}:v{ensure_version()}"
     html = cache.get(key)
     if html is None:
         html = render()

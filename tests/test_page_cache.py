@@ -73,3 +73,13 @@ def test_it_does_not_serve_an_old_copy_after_the_cache_was_emptied(client):
     ReportEdition.objects.filter(year=2024).update(foreword="Ändrat medan cachen var tom.")
     client.get(URL)  # a new version is started
     assert "Ändrat medan cachen var tom." in client.get(URL).content.decode()
+
+
+def test_it_caches_a_page_with_a_long_query_string(client):
+    import warnings
+
+    url = "/indikatorer/kriminalvarden-behandlingsprogram-vnr/?valt=1" + "&serie=1" * 60
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a CacheKeyWarning would fail the test
+        assert client.get(url).status_code == 200
+        assert client.get(url).status_code == 200
