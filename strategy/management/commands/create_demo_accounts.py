@@ -19,6 +19,9 @@ REPORTING_ORGANISATIONS = [
     "region-stockholm",
     "arbetsformedlingen",
     "forsakringskassan",
+    # A municipality with its own plan, and one of its committees (local plans).
+    "sodertalje",
+    "sodertalje-socialnamnden",
 ]
 PASSWORD = "demo"
 
