@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from strategy.models import Goal, Organisation, Strategy, ViolenceType
-from strategy.seed import upsert
+from strategy.seed import upsert, upsert_organisation
 from strategy.workflow import State
 
 from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport
@@ -79,16 +79,7 @@ def lines(items):
 def load_local_plan(strategy, p):
     """A municipality's own plan: its committees, its goals or focus areas and their measures."""
     for o in p.get("organisations") or []:
-        upsert(
-            Organisation,
-            {"slug": o["slug"]},
-            {
-                "name": o["name"],
-                "short_name": o.get("short_name") or "",
-                "kind": o["kind"],
-                "parent": Organisation.objects.get(slug=o["parent"]) if o.get("parent") else None,
-            },
-        )
+        upsert_organisation(o)
     plan, _ = upsert(
         ActionPlan,
         {"slug": p["slug"]},

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPlan, Commitment, StatusReport
-from actions.plans import local_measures_for_goal
+from actions.plans import latest_public_reports, local_measures_for_goal
 from indicators.charts import build_panel
 from indicators.models import Indicator, Series
 from indicators.selectors import values_by_indicator
@@ -78,14 +78,6 @@ def regional_commitments(goal_ids, status_reports):
     )
 
 
-def latest_reports(commitment):
-    """The approved status reports of the latest year reported, one per organisation."""
-    if not commitment.public_reports:
-        return []
-    latest = max(r.year for r in commitment.public_reports)
-    return [r for r in commitment.public_reports if r.year == latest]
-
-
 def latest_published_edition():
     return ReportEdition.objects.published().order_by("-year").first()
 
@@ -128,7 +120,7 @@ def goal_page(number):
         "groups": by_violence_type([p for p in active if worth_showing(p)]),
         "without_data": [p.indicator for p in active if not worth_showing(p)],
         "retired": [ind for ind in indicators if ind.status == Indicator.Status.RETIRED],
-        "commitments": [(c, latest_reports(c)) for c in commitments],
+        "commitments": [(c, latest_public_reports(c)) for c in commitments],
         "local_measures": local_measures_for_goal(goal),
     }
 

@@ -26,6 +26,24 @@ def set_list(goal, kind, texts):
     GoalItem.objects.filter(goal=goal, kind=kind, order__gt=len(texts or [])).delete()
 
 
+def upsert_organisation(o):
+    """An organisation from its fixture entry; its parent must be loaded first."""
+    parent = Organisation.objects.get(slug=o["parent"]) if o.get("parent") else None
+    return upsert(
+        Organisation,
+        {"slug": o["slug"]},
+        {
+            "name": o["name"],
+            "short_name": o.get("short_name") or "",
+            "kind": o["kind"],
+            "parent": parent,
+            "municipality_code": str(o.get("municipality_code") or ""),
+            "description": (o.get("description") or "").strip(),
+            "operation_kvinnofrid_member": bool(o.get("operation_kvinnofrid_member")),
+        },
+    )[0]
+
+
 def load(data):
     s = data["strategy"]
     strategy, _ = upsert(
@@ -68,20 +86,7 @@ def load(data):
         set_list(goal, GoalItem.NATIONAL_MEASURE, g.get("national_measures"))
         goal.national_goals.set(NationalGoal.objects.filter(code__in=[str(c) for c in g.get("national_goals", [])]))
     for o in data["organisations"]:
-        parent = Organisation.objects.get(slug=o["parent"]) if o.get("parent") else None
-        upsert(
-            Organisation,
-            {"slug": o["slug"]},
-            {
-                "name": o["name"],
-                "short_name": o.get("short_name") or "",
-                "kind": o["kind"],
-                "parent": parent,
-                "municipality_code": str(o.get("municipality_code") or ""),
-                "description": (o.get("description") or "").strip(),
-                "operation_kvinnofrid_member": bool(o.get("operation_kvinnofrid_member")),
-            },
-        )
+        upsert_organisation(o)
     for a in data["areas"]:
         upsert(
             Area,

@@ -181,7 +181,7 @@ def test_it_shows_the_start_page_when_a_non_headline_series_has_a_national_value
     assert client.get("/").status_code == 200
 
 
-def test_it_leaves_municipal_values_out_of_the_pages(client, django_assert_max_num_queries):
+def test_it_leaves_municipal_values_out_of_the_pages(client):
     """Pages draw the indicator's own area and the nation; municipalities stay in the downloads."""
     from indicators.models import Indicator, Value
     from strategy.models import Area
