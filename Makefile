@@ -29,6 +29,7 @@ run: data
 test: install
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python manage.py check
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 test-fast: install

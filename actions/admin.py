@@ -1,20 +1,14 @@
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from strategy.admin_review import ReviewedAdmin
-from strategy.admin_scoping import OrganisationScopedAdmin
-from strategy.scoping import organisation_for, sees_everything
+from reporting.admin_review import ReviewedAdmin
+from reporting.admin_scoping import OrganisationScopedAdmin
+from reporting.scoping import organisation_for, sees_everything
 
 from . import services
-from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, ReportingRound, StatusReport
+from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport
 from .resources import StatusReportImportExportMixin
-from .selectors import round_completeness
 
 
 @admin.register(ActionPlan)
@@ -113,58 +107,3 @@ class StatusReportAdmin(StatusReportImportExportMixin, ReviewedAdmin, SimpleHist
     service_item_kwarg = "report"
     bulk_transition_services = {"submit": services.status_reports_submit, "approve": services.status_reports_approve}
     bulk_item_kwarg = "reports"
-
-
-@admin.register(ReportingRound)
-class ReportingRoundAdmin(admin.ModelAdmin):
-    list_display = ["year", "deadline", "is_open", "opened_at", "closed_at", "completeness_link"]
-    readonly_fields = ["is_open", "opened_at", "closed_at"]
-    actions = ["open_rounds", "close_rounds"]
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:year>/att-rapportera/",
-                self.admin_site.admin_view(self.completeness_view),
-                name="actions_reportinground_completeness",
-            ),
-        ] + super().get_urls()
-
-    @admin.display(description="rapporteringsläge")
-    def completeness_link(self, obj):
-        url = reverse("admin:actions_reportinground_completeness", args=[obj.year])
-        return format_html('<a href="{}">Visa</a>', url)
-
-    def completeness_view(self, request, year):
-        reporting_round = get_object_or_404(ReportingRound, year=year)
-        if sees_everything(request.user):
-            organisation, title = None, f"Rapporteringsläge {year}"
-        elif organisation_for(request.user) is not None:
-            organisation, title = organisation_for(request.user), f"Att rapportera {year}"
-        else:
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "reporting_round": reporting_round,
-            "progress": round_completeness(year=year, organisation=organisation),
-        }
-        return TemplateResponse(request, "admin/actions/reportinground/completeness.html", context)
-
-    def _run(self, request, queryset, service, done):
-        try:
-            for reporting_round in queryset:
-                service(reporting_round=reporting_round, user=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
-        else:
-            self.message_user(request, f"{queryset.count()} rapporteringsomgångar {done}.", messages.SUCCESS)
-
-    @admin.action(description="Öppna markerade rapporteringsomgångar", permissions=["change"])
-    def open_rounds(self, request, queryset):
-        self._run(request, queryset, services.reporting_round_open, "öppnade")
-
-    @admin.action(description="Stäng markerade rapporteringsomgångar", permissions=["change"])
-    def close_rounds(self, request, queryset):
-        self._run(request, queryset, services.reporting_round_close, "stängda")

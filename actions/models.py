@@ -5,7 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from strategy.models import Goal, Organisation, Strategy, ViolenceType
-from strategy.workflow import Reviewed, ReviewedQuerySet
+from reporting.models import Reviewed, ReviewedQuerySet
 
 NUMBER_RE = re.compile(r"^(\d+)[.:](\d+)$")
 
@@ -227,28 +227,3 @@ class StatusReport(Reviewed):
     @property
     def reporting_organisation_id(self):
         return self.organisation_id
-
-
-class ReportingRoundQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(is_open=True)
-
-
-class ReportingRound(models.Model):
-    """A year's reporting round: while open, reporters write and submit that year's items."""
-
-    year = models.PositiveSmallIntegerField("uppföljningsår", unique=True)
-    deadline = models.DateField("sista dag att rapportera")
-    is_open = models.BooleanField("öppen", default=False)
-    opened_at = models.DateTimeField("öppnad", null=True, blank=True)
-    closed_at = models.DateTimeField("stängd", null=True, blank=True)
-
-    objects = ReportingRoundQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "rapporteringsomgång"
-        verbose_name_plural = "rapporteringsomgångar"
-        ordering = ["-year"]
-
-    def __str__(self):
-        return f"Rapportering {self.year}"

@@ -14,8 +14,8 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from strategy.models import Organisation
-from strategy.scoping import organisation_for, sees_everything
-from strategy.workflow import State
+from reporting.scoping import organisation_for, sees_everything
+from reporting.models import State
 
 from .models import ActionPlan, Commitment, StatusCategory, StatusReport
 

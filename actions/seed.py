@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from strategy.models import Goal, Organisation, Strategy, ViolenceType
 from strategy.seed import upsert, upsert_organisation
-from strategy.workflow import State
+from reporting.models import State
 
 from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport
 

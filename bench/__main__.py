@@ -218,7 +218,7 @@ def run(report, env, static_root):
     from django.core.management import call_command
 
     from indicators.models import Value
-    from strategy.management.commands.load_real_data import load_all
+    from reports.management.commands.load_real_data import load_all
 
     from . import dataset, machine, pages
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from indicators.models import FIRST_YEAR, Series, Value
 from indicators.units import Unit
 from strategy.models import Area
-from strategy.workflow import State
+from reporting.models import State
 
 TARGET_VALUES = 100_000
 LAST_YEAR = 2026

@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Indicator
-from strategy.workflow import State
+from reporting.models import State
 
 # The public page types; {slug} is filled with the indicator that has the most values.
 PAGES = ["/", "/mal/1/", "/indikatorer/{slug}/", "/lagesrapport/2024/", "/data/values.csv"]

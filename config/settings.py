@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "strategy",
+    "reporting",
     "indicators",
     "actions",
     "reports",

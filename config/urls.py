@@ -10,9 +10,6 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),  # load balancer health check, no login
     path("admin/", admin.site.urls),
-    path("", include("indicators.data_urls")),  # /data/…, /api/v1/…
-    path("", include("indicators.urls")),  # /indikatorer/<slug>/
-    path("", include("strategy.urls")),  # /mal/<n>/
-    path("", include("actions.urls")),  # reporting round pages
-    path("", include("reports.urls")),  # /, /lagesrapport/<year>/, /tillganglighet/
+    path("", include("reports.data_urls")),  # /data/…, /api/v1/…
+    path("", include("reports.urls")),  # the public pages
 ]

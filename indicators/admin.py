@@ -5,8 +5,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from strategy.admin_review import ReviewedAdmin
-from strategy.admin_scoping import OrganisationScopedAdmin
+from reporting.admin_review import ReviewedAdmin
+from reporting.admin_scoping import OrganisationScopedAdmin
 from strategy.models import Area
 
 from . import services

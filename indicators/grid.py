@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from strategy.models import Area
-from strategy.workflow import State
+from reporting.models import State
 
 from .models import FIRST_YEAR, LAST_YEAR, MissingReason, Value
 

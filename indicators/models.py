@@ -4,7 +4,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from strategy.models import Area, Goal, Organisation, ViolenceType
-from strategy.workflow import Reviewed, ReviewedQuerySet
+from reporting.models import Reviewed, ReviewedQuerySet
 
 from .units import UNIT_SUFFIX, Unit, check_value
 

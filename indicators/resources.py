@@ -29,8 +29,9 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result, RowResult
 
 from strategy.models import Area
-from strategy.scoping import organisation_for, sees_everything
-from strategy.workflow import EDITABLE_BY_REPORTER, State, locked_years, round_is_open
+from reporting.scoping import organisation_for, sees_everything
+from reporting.signals import reviewed_items_written
+from reporting.models import EDITABLE_BY_REPORTER, State, locked_years, round_is_open
 
 from .bulk_copy import HistoryRow, insert_with_history, update_with_history, uses_copy
 from .formats import VALUE_IMPORT_FORMATS
@@ -595,9 +596,7 @@ class ValueResource(resources.ModelResource):
             self._write_with_django(plan, draft, now)
         # Bulk writes send no post_save, which is what retires the cached public pages; a changed
         # value that was approved is no longer public.
-        from reports import pagecache
-
-        pagecache.bump()
+        reviewed_items_written.send(sender=Value)
 
     @staticmethod
     def new_value_defaults(now):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from strategy.models import Area, Goal, Organisation, Strategy, ViolenceType
 from strategy.seed import upsert
-from strategy.workflow import State
+from reporting.models import State
 
 from .models import Category, Dimension, Indicator, Series, Value, breakdown_key
 

@@ -2,9 +2,9 @@
 
 from django.db import transaction
 
-from actions.models import ReportingRound
-from strategy import workflow
-from strategy.scoping import sees_everything
+from reporting import workflow
+from reporting.models import EDITABLE_BY_REPORTER, ReportingRound, locked_years
+from reporting.scoping import sees_everything
 
 from .models import Value
 
@@ -51,16 +51,16 @@ def value_cell_rule(*, user):
     already limited to indicators in the user's scope.
     """
     coordinator = sees_everything(user)
-    locked = workflow.locked_years()
+    locked = locked_years()
     open_years = set(ReportingRound.objects.open().values_list("year", flat=True))
 
     def can_edit(existing, year):
         if existing is not None and existing.reopened_at is not None:
-            return coordinator or existing.state in workflow.EDITABLE_BY_REPORTER
+            return coordinator or existing.state in EDITABLE_BY_REPORTER
         if year in locked:
             return False
         if coordinator:
             return True
-        return year in open_years and (existing is None or existing.state in workflow.EDITABLE_BY_REPORTER)
+        return year in open_years and (existing is None or existing.state in EDITABLE_BY_REPORTER)
 
     return can_edit

@@ -1,6 +1,16 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from reporting import services as reporting_services
+from reporting.models import ReportingRound
+from reporting.scoping import organisation_for, sees_everything
+
+from .completeness import round_completeness
 from .models import GoalSection, ReportEdition
 from .services import report_edition_publish
 
@@ -33,3 +43,59 @@ class GoalSectionAdmin(SimpleHistoryAdmin):
     list_display = ["edition", "goal"]
     list_filter = ["edition", "goal"]
     search_fields = ["summary", "development_areas"]
+
+
+# Registered here rather than in reporting: its completeness page reads both values and status reports.
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(admin.ModelAdmin):
+    list_display = ["year", "deadline", "is_open", "opened_at", "closed_at", "completeness_link"]
+    readonly_fields = ["is_open", "opened_at", "closed_at"]
+    actions = ["open_rounds", "close_rounds"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:year>/att-rapportera/",
+                self.admin_site.admin_view(self.completeness_view),
+                name="reporting_reportinground_completeness",
+            ),
+        ] + super().get_urls()
+
+    @admin.display(description="rapporteringsläge")
+    def completeness_link(self, obj):
+        url = reverse("admin:reporting_reportinground_completeness", args=[obj.year])
+        return format_html('<a href="{}">Visa</a>', url)
+
+    def completeness_view(self, request, year):
+        reporting_round = get_object_or_404(ReportingRound, year=year)
+        if sees_everything(request.user):
+            organisation, title = None, f"Rapporteringsläge {year}"
+        elif organisation_for(request.user) is not None:
+            organisation, title = organisation_for(request.user), f"Att rapportera {year}"
+        else:
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "reporting_round": reporting_round,
+            "progress": round_completeness(year=year, organisation=organisation),
+        }
+        return TemplateResponse(request, "admin/reporting/reportinground/completeness.html", context)
+
+    def _run(self, request, queryset, service, done):
+        try:
+            for reporting_round in queryset:
+                service(reporting_round=reporting_round, user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+        else:
+            self.message_user(request, f"{queryset.count()} rapporteringsomgångar {done}.", messages.SUCCESS)
+
+    @admin.action(description="Öppna markerade rapporteringsomgångar", permissions=["change"])
+    def open_rounds(self, request, queryset):
+        self._run(request, queryset, reporting_services.reporting_round_open, "öppnade")
+
+    @admin.action(description="Stäng markerade rapporteringsomgångar", permissions=["change"])
+    def close_rounds(self, request, queryset):
+        self._run(request, queryset, reporting_services.reporting_round_close, "stängda")

@@ -10,8 +10,8 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPlan, Commitment, StatusReport
-from actions.plans import latest_public_reports, local_measures_for_goal
-from indicators.charts import build_panel
+from reports.plans import latest_public_reports, local_measures_for_goal
+from reports.charts import build_panel
 from indicators.models import Indicator, Series
 from indicators.selectors import values_by_indicator
 from strategy.models import Goal, GoalItem, Strategy

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import Value
+from reporting.services import reporting_year_lock
 
 from . import pagecache
 from .models import ReportEdition
@@ -37,5 +38,6 @@ def report_edition_publish(*, edition, user):
     edition.published_at = edition.published_at or timezone.now()
     edition._history_user = user
     edition.save()
+    reporting_year_lock(year=edition.year)
     transaction.on_commit(pagecache.bump)
     return edition

@@ -1,8 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import downloads, views
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("mal/<int:number>/", views.goal, name="goal"),
+    path("indikatorer/<slug:slug>/", views.indicator_detail, name="indicator"),
+    path("indikatorer/<slug:slug>/data.csv", downloads.indicator_csv, name="indicator_csv"),
+    path("planer/", views.plan_list, name="plans"),
+    path("planer/tackning/", views.coverage, name="coverage"),
+    path("planer/<slug:slug>/", views.plan_detail, name="plan"),
     path("lagesrapport/", views.latest_report, name="latest_report"),
     path("lagesrapport/<int:year>/", views.report, name="report"),
     path("tillganglighet/", views.accessibility, name="accessibility"),

@@ -1,15 +1,83 @@
-"""Public pages: the yearly report editions and the accessibility statement."""
+"""The public site: start page, goals, indicators, plans, the yearly report editions.
+
+Every public page is the same for every reader and is served from the page
+cache (reports.pagecache); a report edition's draft is a coordinator's preview
+and is never cached.
+"""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from strategy.scoping import sees_everything
+from reporting.scoping import sees_everything
 
-from . import pagecache
+from . import pagecache, plans
+from .charts import build_panel
 from .models import ReportEdition
-from .selectors import latest_published_edition, report_page
+from .selectors import goal_page, home_page, indicator_page, latest_published_edition, report_page
+
+
+def _shared(request, template, context_builder):
+    return pagecache.shared_page(request, lambda: render_to_string(template, context_builder(), request=request))
+
+
+@require_GET
+def home(request):
+    return _shared(request, "public/home.html", home_page)
+
+
+@require_GET
+def goal(request, number):
+    return _shared(request, "public/goal.html", lambda: goal_page(number))
+
+
+def chosen_series(request, series_ids):
+    """Series ids chosen with the form (?valt=1&serie=…), or None for the default choice.
+
+    `valt` tells an empty choice (every box unticked) from a first visit.
+    """
+    if "valt" not in request.GET:
+        return None
+    chosen = set()
+    for raw in request.GET.getlist("serie"):
+        if raw.isdigit() and int(raw) in series_ids:
+            chosen.add(int(raw))
+    return chosen
+
+
+@require_GET
+def indicator_detail(request, slug):
+    def context():
+        indicator, values = indicator_page(slug)
+        series = list(indicator.series.all())
+        panel = build_panel(
+            indicator, series, values, selected=chosen_series(request, {s.id for s in series}), keep_hidden=True
+        )
+        return {"indicator": indicator, "panel": panel}
+
+    return _shared(request, "public/indicator.html", context)
+
+
+@require_GET
+def plan_list(request):
+    return _shared(request, "public/plans.html", lambda: {"plans": plans.plan_list()})
+
+
+@require_GET
+def plan_detail(request, slug):
+    return _shared(
+        request,
+        "public/plan.html",
+        lambda: plans.plan_page(
+            slug, organisation_slug=request.GET.get("ansvarig", ""), level_code=request.GET.get("niva", "")
+        ),
+    )
+
+
+@require_GET
+def coverage(request):
+    return _shared(request, "public/coverage.html", plans.coverage_map)
 
 
 @require_GET
@@ -20,9 +88,7 @@ def report(request, year):
         if not sees_everything(request.user):
             raise Http404("Ingen publicerad lägesrapport för året.")
         return render(request, "public/report.html", {**report_page(edition), "preview": True})
-    return pagecache.shared_page(
-        request, lambda: render_to_string("public/report.html", report_page(edition), request=request)
-    )
+    return _shared(request, "public/report.html", lambda: report_page(edition))
 
 
 @require_GET

@@ -58,8 +58,8 @@ def browser():
 
 @pytest.fixture
 def load_real_data(live_server):
-    from strategy.management.commands.load_real_data import load_all
-    from strategy.roles import ensure_groups
+    from reports.management.commands.load_real_data import load_all
+    from reporting.roles import ensure_groups
 
     load_all()
     ensure_groups()

@@ -1,9 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from strategy.management.commands.load_real_data import load_all
+from reports.management.commands.load_real_data import load_all
 from strategy.models import Membership, Organisation
-from strategy.roles import ensure_groups
+from reporting.roles import ensure_groups
 
 # Browser fixtures are registered here, once: a session-scoped browser imported
 # into two test modules would start Playwright twice.

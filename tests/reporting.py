@@ -3,11 +3,13 @@
 import datetime
 from decimal import Decimal
 
-from actions.models import Commitment, ReportingRound, StatusReport
+from actions.models import Commitment, StatusReport
+from reporting.models import ReportingRound
 from indicators.models import Indicator, Value
 from reports.models import ReportEdition
+from reports.services import report_edition_publish
 from strategy.models import Organisation, Strategy
-from strategy.workflow import State
+from reporting.models import State
 
 YEAR = 2025
 
@@ -41,7 +43,8 @@ def value(code="2.I5", year=YEAR, state=State.DRAFT, number="12"):
 
 
 def publish_edition(year=YEAR):
-    return ReportEdition.objects.update_or_create(
-        year=year,
-        defaults={"strategy": Strategy.objects.first(), "title": f"Lägesrapport {year}", "state": "published"},
+    """A published edition for the year, through the service that freezes it and locks the round."""
+    edition = ReportEdition.objects.update_or_create(
+        year=year, defaults={"strategy": Strategy.objects.first(), "title": f"Lägesrapport {year}"}
     )[0]
+    return report_edition_publish(edition=edition, user=None)

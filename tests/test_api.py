@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from indicators.models import Indicator, Value
 from strategy.models import Area
-from strategy.workflow import State
+from reporting.models import State
 
 INDICATOR_FIELDS = {
     "code", "slug", "title", "kind", "goal", "theme", "source", "unit", "decimals", "direction", "period_kind",

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from actions import services as action_services
 from indicators import services as indicator_services
-from strategy.workflow import State
+from reporting.models import State
 
 from . import reporting
 

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.core.management import call_command
 
-from actions.models import ReportingRound
+from reporting.models import ReportingRound
 
 from .browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 

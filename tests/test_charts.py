@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.charts import NATIONAL_STYLE, build_panel
+from reports.charts import NATIONAL_STYLE, build_panel
 from indicators.models import Indicator
 from indicators.selectors import values_by_indicator
 from strategy.models import Area

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions.models import ReportingRound
-from actions.selectors import MISSING, round_completeness
-from strategy.workflow import State
+from reporting.models import ReportingRound
+from reports.completeness import MISSING, round_completeness
+from reporting.models import State
 
 from . import reporting
 
@@ -52,7 +52,7 @@ def test_it_runs_one_query_per_table_whatever_the_amount_of_data(round_2025, dja
 
 def test_it_shows_the_coordinator_every_organisation(coordinator_client, round_2025):
     reporting.status_report(number="1.1", org_slug="lansstyrelsen", state=State.DRAFT)
-    url = reverse("admin:actions_reportinground_completeness", args=[2025])
+    url = reverse("admin:reporting_reportinground_completeness", args=[2025])
     with CaptureQueriesContext(connection) as few:
         response = coordinator_client.get(url)
     html = response.content.decode()
@@ -68,7 +68,7 @@ def test_it_shows_the_coordinator_every_organisation(coordinator_client, round_2
 def test_it_shows_a_reporter_only_its_own_organisation(client, make_user, round_2025):
     client.force_login(make_user("rapportor-kv", "kriminalvarden", "rapportor"))
     reporting.status_report(number="1.1", org_slug="lansstyrelsen", text="Länsstyrelsens utkast")
-    response = client.get(reverse("admin:actions_reportinground_completeness", args=[2025]))
+    response = client.get(reverse("admin:reporting_reportinground_completeness", args=[2025]))
     assert response.status_code == 200
     progress = response.context["progress"]
     assert [p.organisation.slug for p in progress] == ["kriminalvarden"]
@@ -78,19 +78,19 @@ def test_it_shows_a_reporter_only_its_own_organisation(client, make_user, round_
 def test_it_links_the_open_round_from_the_admin_index(client, make_user, round_2025):
     client.force_login(make_user("rapportor-kv", "kriminalvarden", "rapportor"))
     html = client.get(reverse("admin:index")).content.decode()
-    assert reverse("admin:actions_reportinground_completeness", args=[2025]) in html
+    assert reverse("admin:reporting_reportinground_completeness", args=[2025]) in html
     assert "Att rapportera 2025" in html
 
 
 def test_it_refuses_staff_without_an_organisation(client, django_user_model, round_2025):
     user = django_user_model.objects.create_user("utan-org", password="x", is_staff=True)
     client.force_login(user)
-    assert client.get(reverse("admin:actions_reportinground_completeness", args=[2025])).status_code == 403
+    assert client.get(reverse("admin:reporting_reportinground_completeness", args=[2025])).status_code == 403
 
 
 def test_it_lets_the_coordinator_open_and_close_rounds(coordinator_client):
     reporting.open_round(2026)
-    rounds = reverse("admin:actions_reportinground_changelist")
+    rounds = reverse("admin:reporting_reportinground_changelist")
     r = ReportingRound.objects.get(year=2026)
     coordinator_client.post(rounds, {"action": "close_rounds", "_selected_action": [r.pk]})
     r.refresh_from_db()
@@ -103,16 +103,16 @@ def test_it_lets_the_coordinator_open_and_close_rounds(coordinator_client):
 def test_it_does_not_let_reporters_open_rounds(client, make_user):
     client.force_login(make_user("rapportor-kv", "kriminalvarden", "rapportor"))
     r = reporting.open_round(2026)
-    client.post(reverse("admin:actions_reportinground_changelist"), {"action": "close_rounds", "_selected_action": [r.pk]})
+    client.post(reverse("admin:reporting_reportinground_changelist"), {"action": "close_rounds", "_selected_action": [r.pk]})
     r.refresh_from_db()
     assert r.is_open
 
 
 def test_it_links_a_missing_report_to_a_prefilled_add_form(client, make_user, round_2025):
     client.force_login(make_user("rapportor-kv", "kriminalvarden", "rapportor"))
-    html = client.get(reverse("admin:actions_reportinground_completeness", args=[2025])).content.decode()
+    html = client.get(reverse("admin:reporting_reportinground_completeness", args=[2025])).content.decode()
     commitment = reporting.status_report().commitment  # 2.10 now has a draft: a change link
     assert reverse("admin:actions_statusreport_add") + f"?commitment=" in html
-    html = client.get(reverse("admin:actions_reportinground_completeness", args=[2025])).content.decode()
+    html = client.get(reverse("admin:reporting_reportinground_completeness", args=[2025])).content.decode()
     report_url = reverse("admin:actions_statusreport_change", args=[commitment.status_reports.get(year=2025).pk])
     assert report_url in html

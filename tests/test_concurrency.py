@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from strategy.admin_review import STALE_MESSAGE
+from reporting.admin_review import STALE_MESSAGE
 
 from . import reporting
 

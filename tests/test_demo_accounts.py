@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from strategy.management.commands.create_demo_accounts import REPORTING_ORGANISATIONS
-from strategy.roles import COORDINATOR, REPORTER
+from reporting.management.commands.create_demo_accounts import REPORTING_ORGANISATIONS
+from reporting.roles import COORDINATOR, REPORTER
 
 pytestmark = pytest.mark.django_db
 

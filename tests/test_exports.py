@@ -11,7 +11,7 @@ from django.urls import reverse
 from indicators.models import Indicator, Value
 from indicators.selectors import LONG_COLUMNS
 from strategy.models import Area
-from strategy.workflow import State
+from reporting.models import State
 
 DRAFT_FOOTNOTE = "Utkast som inte får synas"
 

@@ -7,7 +7,7 @@ import pytest
 
 from indicators.formats import KoladaJSON
 from indicators.models import Series, Value
-from strategy.workflow import State
+from reporting.models import State
 from tests import factories
 from tests.test_import_long import admin_confirm, admin_preview
 

@@ -10,7 +10,7 @@ from indicators.formats import VALUE_IMPORT_FORMATS, LongCSV
 from indicators.importers import import_values_csv
 from indicators.models import Value
 from strategy.models import Area, Organisation
-from strategy.workflow import State
+from reporting.models import State
 from tests import factories
 from tests.reporting import open_round
 

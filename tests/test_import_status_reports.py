@@ -10,7 +10,7 @@ from import_export.formats.base_formats import CSV
 
 from actions.models import StatusReport
 from actions.resources import StatusReportResource
-from strategy.workflow import State
+from reporting.models import State
 
 HEADER = "commitment,year,organisation,category,text\n"
 

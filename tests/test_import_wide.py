@@ -8,7 +8,7 @@ import pytest
 
 from indicators.formats import WideCSV, WideXLSX
 from indicators.models import Value
-from strategy.workflow import State
+from reporting.models import State
 from tests.test_import_long import admin_confirm, admin_preview
 
 

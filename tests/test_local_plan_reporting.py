@@ -6,7 +6,7 @@ from django.urls import reverse
 from actions import services
 from actions.models import Commitment, StatusReport
 from strategy.models import Organisation
-from strategy.workflow import State
+from reporting.models import State
 
 from . import reporting
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import ActionPlan, Commitment, PlanGoal
-from actions.plans import coverage_map
+from reports.plans import coverage_map
 from strategy.models import Organisation
 
 pytestmark = pytest.mark.django_db

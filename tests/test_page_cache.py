@@ -31,7 +31,7 @@ def test_it_serves_a_repeat_request_without_touching_the_database(client, url):
     assert again["X-Frame-Options"] == "DENY"
 
 
-def test_it_shows_a_newly_approved_status_at_once(client, coordinator):
+def test_it_shows_a_newly_approved_status_at_once(client, coordinator, django_capture_on_commit_callbacks):
     from actions import services
     from actions.models import StatusReport
 
@@ -43,16 +43,18 @@ def test_it_shows_a_newly_approved_status_at_once(client, coordinator):
     report = reporting.status_report(number="2.10", text="Fler program har startat under 2025.")
     report.state = "submitted"
     report.save()
-    services.status_report_approve(report=StatusReport.objects.get(pk=report.pk), user=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.status_report_approve(report=StatusReport.objects.get(pk=report.pk), user=coordinator)
     assert "Fler program har startat under 2025." in client.get("/mal/2/").content.decode()
 
 
-def test_it_renders_again_after_a_correction(client):
+def test_it_renders_again_after_a_correction(client, django_capture_on_commit_callbacks):
     client.get(URL)
     client.get(URL)
     edition = ReportEdition.objects.get(year=2024)
     edition.foreword = "Ett nytt förord efter en rättelse."
-    edition.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        edition.save()
     assert "Ett nytt förord efter en rättelse." in client.get(URL).content.decode()
 
 

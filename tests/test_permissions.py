@@ -11,7 +11,7 @@ from actions import services as action_services
 from actions.models import Commitment, StatusReport
 from indicators import services as indicator_services
 from indicators.models import Indicator, Value
-from strategy.workflow import State
+from reporting.models import State
 
 from . import reporting
 

@@ -10,7 +10,7 @@ from django.db.models import Count
 from actions.models import Commitment, StatusReport
 from indicators.models import Indicator, Series, Value
 from reports.models import ReportEdition
-from strategy.management.commands.load_real_data import load_all
+from reports.management.commands.load_real_data import load_all
 from strategy.models import Area, Goal, Organisation, Strategy, ViolenceType
 
 pytestmark = pytest.mark.django_db

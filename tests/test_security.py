@@ -15,7 +15,7 @@ from django.utils import timezone
 from actions.models import StatusReport
 from indicators.models import Value
 from reports.models import GoalSection, ReportEdition
-from strategy.workflow import State
+from reporting.models import State
 
 SCRIPT = "<script>alert(1)</script>"
 RAW = "<script>alert(1)"

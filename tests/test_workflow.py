@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from actions import services as action_services
 from indicators import services as indicator_services
-from strategy.workflow import State
+from reporting.models import State
 
 from . import reporting
 
@@ -175,10 +175,13 @@ def test_it_publishes_only_approved_values_in_the_download(client, reporter, coo
     assert not any("2.I5" in line for line in rows_2025)
 
 
-def test_it_shows_only_approved_status_reports_on_the_goal_page(client, reporter, coordinator):
+def test_it_shows_only_approved_status_reports_on_the_goal_page(
+    client, reporter, coordinator, django_capture_on_commit_callbacks
+):
     report = reporting.status_report(text="Hemligt utkast om 2025.")
     assert "Hemligt utkast om 2025." not in client.get("/mal/2/").content.decode()
     action_services.status_report_submit(report=report, user=reporter)
     assert "Hemligt utkast om 2025." not in client.get("/mal/2/").content.decode()
-    action_services.status_report_approve(report=report, user=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        action_services.status_report_approve(report=report, user=coordinator)
     assert "Hemligt utkast om 2025." in client.get("/mal/2/").content.decode()

@@ -7,8 +7,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from .models import Indicator
-from .selectors import LONG_COLUMNS, published_value_rows
+from indicators.models import Indicator
+from indicators.selectors import LONG_COLUMNS, published_value_rows
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from strategy.models import Goal
 
-from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport
+from actions.models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport
 
 
 def plan_list():

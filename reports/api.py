@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from strategy.models import Goal
 
-from .models import Indicator, Value, period_label
+from indicators.models import Indicator, Value, period_label
 
 
 def api_response(data):

@@ -8,115 +8,11 @@ The transitions are generic here; each app's services wrap them so that the
 callers (admin, imports, tests) have one keyword-only entry point per model.
 """
 
-from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.utils import timezone
 
+from .models import EDITABLE_BY_REPORTER, State
 from .scoping import organisation_for, sees_everything
-
-
-class State(models.TextChoices):
-    DRAFT = "draft", "Utkast"
-    SUBMITTED = "submitted", "Inskickad"
-    RETURNED = "returned", "Återskickad"
-    APPROVED = "approved", "Godkänd"
-
-
-# States in which the reporting organisation may still edit the item.
-EDITABLE_BY_REPORTER = (State.DRAFT, State.RETURNED)
-
-
-class ReviewedQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(state=State.APPROVED)
-
-
-class Reviewed(models.Model):
-    state = models.CharField("status i granskningen", max_length=10, choices=State.choices, default=State.DRAFT)
-    reviewer_comment = models.TextField("kommentar från granskare", blank=True)
-    submitted_at = models.DateTimeField("inskickad", null=True, blank=True)
-    approved_at = models.DateTimeField("godkänd", null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="godkänd av",
-    )
-    # Set while a coordinator has unlocked this one item after publication;
-    # cleared again when it is re-approved. The reason stays for the record.
-    reopened_at = models.DateTimeField("upplåst", null=True, blank=True)
-    reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="upplåst av",
-    )
-    reopened_reason = models.TextField("skäl till upplåsning", blank=True)
-    created_at = models.DateTimeField("skapad", auto_now_add=True)
-    updated_at = models.DateTimeField("senast ändrad", auto_now=True)
-    # Bumped on every save; a form carries the version it was opened with, so
-    # that a concurrent edit is refused instead of silently overwritten.
-    version = models.PositiveIntegerField("version", default=1)
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
-
-    @property
-    def is_public(self):
-        return self.state == State.APPROVED
-
-    @property
-    def reporting_organisation_id(self):
-        """The organisation that reports this item; each model says how."""
-        raise NotImplementedError
-
-    @property
-    def is_locked(self):
-        return self.reopened_at is None and year_is_locked(self.year)
-
-    def is_reportable(self):
-        """Whether a reporter may write to it now: the round is open, or the item was reopened."""
-        return self.reopened_at is not None or round_is_open(self.year)
-
-
-def edition_published(year):
-    # Looked up by year, so that strategy does not depend on the reports app's models.
-    ReportEdition = apps.get_model("reports", "ReportEdition")
-    return ReportEdition.objects.published().filter(year=year).exists()
-
-
-def locked_years():
-    """Years whose reporting round has ended in a published report edition.
-
-    Years before the app (loaded from the printed reports) had no round and
-    stay correctable by coordinators.
-    """
-    ReportEdition = apps.get_model("reports", "ReportEdition")
-    ReportingRound = apps.get_model("actions", "ReportingRound")
-    published = ReportEdition.objects.published().values("year")
-    return set(ReportingRound.objects.filter(year__in=published).values_list("year", flat=True))
-
-
-def year_is_locked(year):
-    return year in locked_years()
-
-
-def round_is_open(year):
-    ReportingRound = apps.get_model("actions", "ReportingRound")
-    return ReportingRound.objects.filter(year=year, is_open=True).exists()
 
 
 def reports_for(user, item):
@@ -155,12 +51,12 @@ def _save(item, user, reason):
 
 
 def submit(*, item, user):
+    _require_unlocked(item)
     if not sees_everything(user):
         if not reports_for(user, item):
             raise PermissionDenied("Du kan bara skicka in din egen organisations uppgifter.")
         if not item.is_reportable():
             raise ValidationError(f"Rapporteringsomgången {item.year} är inte öppen.")
-    _require_unlocked(item)
     _require_state(item, EDITABLE_BY_REPORTER, "Bara utkast och återskickade poster kan skickas in")
     item.state, item.submitted_at = State.SUBMITTED, timezone.now()
     return _save(item, user, "Inskickad för granskning")

@@ -1,6 +1,6 @@
 from django import template
 
-from actions.models import ReportingRound
+from reporting.models import ReportingRound
 
 register = template.Library()
 

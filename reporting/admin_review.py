@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from . import workflow
+from . import models, workflow
 from .admin_scoping import OrganisationScopedAdmin
 from .scoping import sees_everything
 
@@ -70,7 +70,7 @@ class VersionedForm(forms.ModelForm):
                 raise ValidationError(STALE_MESSAGE, code="stale")
         elif self.request_user is not None and not sees_everything(self.request_user):
             year = cleaned.get("year")
-            if year is not None and not (workflow.round_is_open(year) and not workflow.year_is_locked(year)):
+            if year is not None and not (models.round_is_open(year) and not models.year_is_locked(year)):
                 self.add_error("year", f"Rapporteringsomgången {year} är inte öppen.")
         return cleaned
 
@@ -114,9 +114,9 @@ class ReviewedAdmin(OrganisationScopedAdmin):
         names = []
         if obj.is_locked:
             return ["reopen"] if coordinator else []
-        if obj.state in workflow.EDITABLE_BY_REPORTER and (coordinator or workflow.reporter_may_edit(request.user, obj)):
+        if obj.state in models.EDITABLE_BY_REPORTER and (coordinator or workflow.reporter_may_edit(request.user, obj)):
             names.append("submit")
-        if coordinator and obj.state == workflow.State.SUBMITTED:
+        if coordinator and obj.state == models.State.SUBMITTED:
             names += ["return", "approve"]
         return names
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from .models import Organisation
+from strategy.models import Organisation
 from .scoping import organisation_for, sees_everything
 
 

@@ -18,14 +18,14 @@ REPORTER_PERMISSIONS = [
     "actions.add_statusreport",
     "actions.change_statusreport",
     "actions.view_statusreport",
-    "actions.view_reportinground",
+    "reporting.view_reportinground",
     "indicators.view_indicator",
     "indicators.view_series",
     "indicators.add_value",
     "indicators.change_value",
     "indicators.view_value",
 ]
-COORDINATOR_APPS = ["strategy", "indicators", "actions", "reports"]
+COORDINATOR_APPS = ["strategy", "reporting", "indicators", "actions", "reports"]
 
 
 def _perms(names):

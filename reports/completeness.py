@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from indicators.models import Indicator, Value
 from strategy.models import Organisation
-from strategy.workflow import State
+from reporting.models import State
 
-from .models import Commitment, StatusReport
+from actions.models import Commitment, StatusReport
 
 MISSING = "missing"
 STATE_LABELS = {MISSING: "Saknas", **dict(State.choices)}

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from strategy.models import Membership, Organisation
-from strategy.roles import ensure_groups
+from reporting.roles import ensure_groups
 
 REPORTING_ORGANISATIONS = [
     "lansstyrelsen",

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from strategy.models import Area
 
-from .models import MissingReason
-from .trends import trend
-from .units import AXIS_TITLE
+from indicators.models import MissingReason
+from indicators.trends import trend
+from indicators.units import AXIS_TITLE
 
 # The first series drawn by default; the data table always has them all.
 MAX_DEFAULT_SERIES = 6

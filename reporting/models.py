@@ -1,0 +1,137 @@
+"""The reviewed-item states, the abstract reviewed model, and the yearly reporting rounds.
+
+draft → submitted → (returned → submitted)* → approved. Only approved items are
+public. Once the year's report edition is published the year's round is locked;
+a coordinator may reopen a single item with a reason.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "Utkast"
+    SUBMITTED = "submitted", "Inskickad"
+    RETURNED = "returned", "Återskickad"
+    APPROVED = "approved", "Godkänd"
+
+
+# States in which the reporting organisation may still edit the item.
+EDITABLE_BY_REPORTER = (State.DRAFT, State.RETURNED)
+
+
+class ReviewedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=State.APPROVED)
+
+
+class Reviewed(models.Model):
+    state = models.CharField("status i granskningen", max_length=10, choices=State.choices, default=State.DRAFT)
+    reviewer_comment = models.TextField("kommentar från granskare", blank=True)
+    submitted_at = models.DateTimeField("inskickad", null=True, blank=True)
+    approved_at = models.DateTimeField("godkänd", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="godkänd av",
+    )
+    # Set while a coordinator has unlocked this one item after publication;
+    # cleared again when it is re-approved. The reason stays for the record.
+    reopened_at = models.DateTimeField("upplåst", null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="upplåst av",
+    )
+    reopened_reason = models.TextField("skäl till upplåsning", blank=True)
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    updated_at = models.DateTimeField("senast ändrad", auto_now=True)
+    # Bumped on every save; a form carries the version it was opened with, so
+    # that a concurrent edit is refused instead of silently overwritten.
+    version = models.PositiveIntegerField("version", default=1)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self):
+        return self.state == State.APPROVED
+
+    @property
+    def reporting_organisation_id(self):
+        """The organisation that reports this item; each model says how."""
+        raise NotImplementedError
+
+    @property
+    def is_locked(self):
+        return self.reopened_at is None and year_is_locked(self.year)
+
+    def is_reportable(self):
+        """Whether a reporter may write to it now: the round is open, or the item was reopened."""
+        return self.reopened_at is not None or round_is_open(self.year)
+
+
+class ReportingRoundQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(is_open=True)
+
+    def locked(self):
+        return self.filter(locked_at__isnull=False)
+
+
+class ReportingRound(models.Model):
+    """A year's reporting round: while open, reporters write and submit that year's items.
+
+    Publishing the year's report edition locks the round (the reports app tells
+    it through reporting.services.reporting_year_lock): its items are then frozen
+    until a coordinator reopens one.
+    """
+
+    year = models.PositiveSmallIntegerField("uppföljningsår", unique=True)
+    deadline = models.DateField("sista dag att rapportera")
+    is_open = models.BooleanField("öppen", default=False)
+    opened_at = models.DateTimeField("öppnad", null=True, blank=True)
+    closed_at = models.DateTimeField("stängd", null=True, blank=True)
+    locked_at = models.DateTimeField("låst (lägesrapporten publicerad)", null=True, blank=True)
+
+    objects = ReportingRoundQuerySet.as_manager()
+
+    class Meta:
+        # The table keeps the name it had when rounds lived in the actions app.
+        db_table = "actions_reportinground"
+        verbose_name = "rapporteringsomgång"
+        verbose_name_plural = "rapporteringsomgångar"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"Rapportering {self.year}"
+
+
+def locked_years():
+    """Years whose reporting round has ended in a published report edition.
+
+    Years before the app (loaded from the printed reports) had no round and
+    stay correctable by coordinators, through review like any other change.
+    """
+    return set(ReportingRound.objects.locked().values_list("year", flat=True))
+
+
+def year_is_locked(year):
+    return ReportingRound.objects.locked().filter(year=year).exists()
+
+
+def round_is_open(year):
+    return ReportingRound.objects.open().filter(year=year).exists()
