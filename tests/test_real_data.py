@@ -196,6 +196,14 @@ def test_it_has_the_commitments_and_their_2024_status_texts():
     assert StatusReport.objects.filter(year=2024).count() == 38
 
 
+def test_it_names_one_assumed_owner_for_commitment_2_4_and_the_figures_its_follow_up_gives():
+    lead = Commitment.objects.get(plan__kind="regional", number="2.4").lead_organisations.get()
+    for code in ["2.I7", "2.I8"]:
+        indicator = Indicator.objects.get(code=code)
+        assert indicator.responsible == lead
+        assert "antagen som ansvarig" in indicator.notes
+
+
 def test_it_has_the_2024_report_edition():
     edition = ReportEdition.objects.get(year=2024)
     assert edition.report_number == "2025:9"
