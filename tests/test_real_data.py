@@ -204,6 +204,15 @@ def test_it_names_one_assumed_owner_for_commitment_2_4_and_the_figures_its_follo
         assert "antagen som ansvarig" in indicator.notes
 
 
+def test_it_says_so_wherever_a_commitments_owner_is_not_named_in_the_report():
+    for commitment in Commitment.objects.filter(plan__slug="handlingsplan-2024-2027"):
+        texts = commitment.text + " ".join(commitment.status_reports.values_list("text", flat=True))
+        for lead in commitment.lead_organisations.all():
+            named = lead.name in texts or (lead.short_name and lead.short_name in texts)
+            assert named or commitment.note, f"{commitment.number}: {lead.slug} is inferred but has no note"
+    assert "Region Stockholm antagen som ansvarig" in Commitment.objects.get(plan__kind="regional", number="7.6").note
+
+
 def test_it_has_the_2024_report_edition():
     edition = ReportEdition.objects.get(year=2024)
     assert edition.report_number == "2025:9"
