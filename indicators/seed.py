@@ -24,13 +24,21 @@ def load_dimensions(dimensions):
             upsert(Category, {"dimension": dimension, "code": str(c["code"])}, {"label": c["label"], "order": c_order})
 
 
-def get_series(indicator, breakdown, order, headline):
+def get_series(indicator, breakdown, order, headline, label=None):
+    """The series for `breakdown`, found by its key; `label` replaces the label the categories give.
+
+    A label is given where the categories alone would drop a restriction the source makes
+    ("Barn under 13 år"); the key, and so the series, stays the same.
+    """
     pairs = [(d, str(c)) for d, c in (breakdown or {}).items()]
     key = breakdown_key(pairs)
     categories = [Category.objects.select_related("dimension").get(dimension__code=d, code=c) for d, c in pairs]
     series, _ = upsert(Series, {"indicator": indicator, "key": key}, {"order": order, "is_headline": headline})
     if {c.pk for c in series.categories.all()} != {c.pk for c in categories} or (categories and not series.label):
         series.set_categories(categories)
+    if label and series.label != label:
+        series.label = label
+        series.save(update_fields=["label"])
     return series
 
 
@@ -77,7 +85,7 @@ def load_indicator(strategy, item, areas, approved_at):
     has_headline = any(s.get("headline") for s in series_list)
     for order, s in enumerate(series_list, start=1):
         headline = bool(s.get("headline")) if has_headline else order == 1
-        series = get_series(indicator, s.get("breakdown"), order, headline)
+        series = get_series(indicator, s.get("breakdown"), order, headline, s.get("label"))
         for v in s.get("values") or []:
             value = v.get("value")
             upsert(

@@ -36,7 +36,7 @@ def foreign():
     reporting.open_round()
     return {
         "statusreport": reporting.status_report(number="1.1", org_slug="lansstyrelsen", state=State.SUBMITTED),
-        "value": reporting.value(code="2.I7", state=State.SUBMITTED),
+        "value": reporting.value(code="2.I1", state=State.SUBMITTED),
         "commitment": Commitment.objects.get(number="1.1"),
     }
 
@@ -192,7 +192,7 @@ def test_it_keeps_goals_organisations_and_definitions_from_reporters(client, rep
 @pytest.mark.parametrize("org_slug", REPORTER_ORGS)
 def test_it_answers_404_on_the_values_grid_of_another_organisations_indicator(client, reporter_factory, org_slug):
     reporter_factory(org_slug)
-    other = Indicator.objects.get(code="2.I7")
+    other = Indicator.objects.get(code="2.I1")
     assert client.get(reverse("admin:indicators_indicator_values", args=[other.pk])).status_code == 404
 
 

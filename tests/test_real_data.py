@@ -158,6 +158,8 @@ def test_it_has_goal_3_and_4_figures():
     assert value("4.I5", "Vuxna, Sexuellt våld oberoende relation, I egen regi", 2024).value == 58
     assert value("4.I5", "Vuxna, Sexuellt våld oberoende relation, I egen regi", 2023).value == 46
     assert value("2.I7", year=2024).value == Decimal("1.71")
+    under_13 = value("4.I5", "Barn under 13 år, Hedersrelaterat våld och förtryck, I egen regi", 2024)
+    assert under_13.value == 92 and "Barn under 13 år kan få stöd" in under_13.footnote
 
 
 def test_it_has_goal_5_personuppklaring_for_the_police_region():
@@ -192,6 +194,23 @@ def test_it_has_the_commitments_and_their_2024_status_texts():
     report = StatusReport.objects.get(commitment__number="1.1", year=2024)
     assert "Framtid utan våld" in report.text and report.state == "approved"
     assert StatusReport.objects.filter(year=2024).count() == 38
+
+
+def test_it_names_one_assumed_owner_for_commitment_2_4_and_the_figures_its_follow_up_gives():
+    lead = Commitment.objects.get(plan__kind="regional", number="2.4").lead_organisations.get()
+    for code in ["2.I7", "2.I8"]:
+        indicator = Indicator.objects.get(code=code)
+        assert indicator.responsible == lead
+        assert "antagen som ansvarig" in indicator.notes
+
+
+def test_it_says_so_wherever_a_commitments_owner_is_not_named_in_the_report():
+    for commitment in Commitment.objects.filter(plan__slug="handlingsplan-2024-2027"):
+        texts = commitment.text + " ".join(commitment.status_reports.values_list("text", flat=True))
+        for lead in commitment.lead_organisations.all():
+            named = lead.name in texts or (lead.short_name and lead.short_name in texts)
+            assert named or commitment.note, f"{commitment.number}: {lead.slug} is inferred but has no note"
+    assert "Region Stockholm antagen som ansvarig" in Commitment.objects.get(plan__kind="regional", number="7.6").note
 
 
 def test_it_has_the_2024_report_edition():
@@ -233,3 +252,14 @@ def test_it_lists_every_published_value_in_the_long_csv(client):
     row = next(r for r in rows if r["indicator_code"] == "1.I2" and r["breakdown"] == "Flickor, Åk 8 i grundskolan" and r["year"] == "2022")
     assert row["value"] == "5.4" and row["period"] == "2022/2023"
     assert row["source"] == "Lägesrapport 2024, Tabell 1"
+
+
+def test_it_gives_every_figure_derived_from_alla_or_samtliga_its_sentence_in_the_csv_note(client):
+    response = client.get("/data/values.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    derived = [r for r in rows if r["indicator_code"] == "4.I5" and r["year"] == "2024" and r["value"] == "100"]
+    assert len(derived) == 8
+    for row in derived:
+        assert "100 procent är härlett ur: ”" in row["note"], row["breakdown"]
+        sentence = row["note"].split("”")[1]
+        assert "Alla kommuner" in sentence or "alla kommuner" in sentence or "samtliga kommuner" in sentence
