@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from reporting.admin_review import ReviewedAdmin
@@ -7,7 +6,7 @@ from reporting.admin_scoping import OrganisationScopedAdmin
 from reporting.scoping import organisation_for, sees_everything
 
 from . import services
-from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport
+from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport, reported_by
 from .resources import StatusReportImportExportMixin
 
 
@@ -65,11 +64,7 @@ class CommitmentAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     reporter_read_only = True
 
     def scope_condition(self, organisation):
-        # A municipality answers for the measures of its own local plan, whichever
-        # of its committees carries them; a committee only for its own measures.
-        return super().scope_condition(organisation) | Q(
-            plan__kind=ActionPlan.Kind.LOCAL, plan__owner=organisation
-        )
+        return reported_by(organisation)
     list_display = ["number", "short_text", "goal", "leads", "plan"]
     list_display_links = ["number", "short_text"]
     list_filter = ["plan", "goal", "lead_organisations", "prevention_levels", "violence_types"]

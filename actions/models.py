@@ -102,12 +102,29 @@ class PreventionLevel(models.Model):
         return self.name
 
 
+def reported_by(organisation):
+    """The commitments and measures `organisation` reports on, as a condition.
+
+    It leads or shares a commitment; a municipality also answers for every measure
+    of its own local plan, whichever of its committees carries it, while a
+    committee answers only for its own measures.
+    """
+    return (
+        models.Q(lead_organisations=organisation)
+        | models.Q(co_organisations=organisation)
+        | models.Q(plan__kind=ActionPlan.Kind.LOCAL, plan__owner=organisation)
+    )
+
+
 class CommitmentQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         """Commitments the organisation leads or shares responsibility for."""
         return self.filter(
             models.Q(lead_organisations=organisation) | models.Q(co_organisations=organisation)
         ).distinct()
+
+    def reported_by(self, organisation):
+        return self.filter(pk__in=Commitment.objects.filter(reported_by(organisation)).values("pk"))
 
 
 class Commitment(models.Model):
@@ -224,6 +241,26 @@ class StatusReport(Reviewed):
     def __str__(self):
         return f"{self.commitment.number} {self.year} ({self.organisation})"
 
+    # The write policy's view of a status report (reporting.policy).
+    subject_field = "commitment"
+    empty_message = "Välj en status (inte Ej angiven) och skriv en redovisning innan rapporten skickas in."
+
     @property
     def reporting_organisation_id(self):
         return self.organisation_id
+
+    @property
+    def policy_subject_id(self):
+        return self.commitment_id
+
+    @property
+    def says_something(self):
+        return self.category != StatusCategory.UNSPECIFIED and bool(self.text.strip())
+
+    @classmethod
+    def reportable_subject_ids(cls, organisation):
+        return Commitment.objects.reported_by(organisation).values_list("pk", flat=True)
+
+    @classmethod
+    def out_of_scope_message(cls, organisation):
+        return f"{organisation} varken leder eller delar ansvaret för åtagandet och kan inte rapportera på det."

@@ -15,7 +15,8 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from strategy.models import Organisation
 from reporting.scoping import organisation_for, sees_everything
-from reporting.models import State
+from reporting.policy import Action, Policy, Write, item_of
+from reporting.workflow import apply_content_state
 
 from .models import ActionPlan, Commitment, StatusCategory, StatusReport
 
@@ -63,6 +64,8 @@ class StatusReportResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self.regional = ActionPlan.objects.filter(kind=ActionPlan.Kind.REGIONAL).first()
         self.seen = {}
+        # Who may write which report, and the state it leaves: the write policy, its context read once.
+        self.policy = Policy(self.user)
 
     def import_row(self, row, instance_loader, **kwargs):
         self.row_number = kwargs.get("row_number")
@@ -80,7 +83,7 @@ class StatusReportResource(resources.ModelResource):
             self.before = (existing.category, existing.text)
             return existing, False
         self.before = None
-        return StatusReport(commitment=commitment, year=year, organisation=organisation, state=State.DRAFT), True
+        return StatusReport(commitment=commitment, year=year, organisation=organisation), True
 
     def parse_row(self, row):
         errors = {}
@@ -99,8 +102,6 @@ class StatusReportResource(resources.ModelResource):
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None:
             errors["organisation"] = [f"Okänd organisation ”{slug}”; ange kortnamnet, t.ex. polisen."]
-        elif not sees_everything(self.user) and organisation != organisation_for(self.user):
-            errors["organisation"] = ["Du får bara importera din egen organisations statusrapporter."]
         category = CATEGORY_CODES.get(str(row.get("category") or "").strip().casefold())
         if category is None:
             labels = ", ".join(label for _, label in StatusCategory.choices)
@@ -116,8 +117,19 @@ class StatusReportResource(resources.ModelResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return self.before == (instance.category, instance.text)
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Runs for every row that would be written (not for skipped ones), preview and confirm alike.
+        super().validate_instance(instance, import_validation_errors, validate_unique)
+        before = item_of(StatusReport.objects.get(pk=instance.pk)) if instance.pk else None
+        action = Action.CHANGE if before else Action.CREATE
+        decision = self.policy.decide(Write(action, before=before, after=item_of(instance)))
+        if not decision.allowed:
+            field = decision.field if decision.field in COLUMNS else "commitment"
+            raise ValidationError({field: decision.reason})
+        self.resulting_state = decision.state
+
     def before_save_instance(self, instance, row, **kwargs):
-        instance.state, instance.submitted_at, instance.approved_at, instance.approved_by = State.DRAFT, None, None, None
+        apply_content_state(instance, self.resulting_state)
         instance._change_reason = "Importerad från fil"
 
     def filter_export(self, queryset, **kwargs):

@@ -11,7 +11,7 @@ from strategy.models import Area
 
 from . import services
 
-from .grid import MISSING_CODES, ValuesGridForm, area_choices, values_grid_save
+from .grid import MISSING_CODES, ValuesGridForm, area_choices, values_grid_submit
 from .models import Category, Dimension, Indicator, Series, Value
 from .resources import ValueImportAdminMixin
 
@@ -78,11 +78,11 @@ class IndicatorAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
             raise PermissionDenied
         areas = area_choices(indicator)
         area = get_object_or_404(Area, slug=request.GET.get("omrade")) if request.GET.get("omrade") else areas[0]
-        form = ValuesGridForm(
-            request.POST or None, indicator=indicator, area=area, can_edit=services.value_cell_rule(user=request.user)
-        )
-        if request.method == "POST" and form.is_valid():
-            result = values_grid_save(form=form, user=request.user)
+        if request.method == "POST":
+            form, result = values_grid_submit(data=request.POST, indicator=indicator, area=area, user=request.user)
+        else:
+            form, result = ValuesGridForm(indicator=indicator, area=area, user=request.user), None
+        if result is not None:
             messages.success(
                 request,
                 f"Sparat: {result['created']} nya, {result['updated']} ändrade och {result['deleted']} borttagna värden. "

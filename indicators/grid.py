@@ -11,10 +11,12 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
+from reporting.policy import Action, Policy, Write
+from reporting.workflow import apply_content_state
 from strategy.models import Area
-from reporting.models import State
 
-from .models import FIRST_YEAR, LAST_YEAR, MissingReason, Value
+from .models import FIRST_YEAR, LAST_YEAR, Indicator, MissingReason, Value
+from .services import value_item
 
 MISSING_CODES = {
     "x": MissingReason.TOO_FEW,
@@ -64,12 +66,11 @@ def fingerprint(values):
 class ValuesGridForm(forms.Form):
     fingerprint = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, indicator, area, can_edit=None, **kwargs):
+    def __init__(self, *args, indicator, area, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.area = area
-        # can_edit(existing value or None, year) → whether the user may change that cell.
-        self.can_edit = can_edit or (lambda existing, year: True)
+        self.policy = Policy(user)
         self.series = list(indicator.series.all())
         self.existing = {
             (v.series_id, v.year): v for v in Value.objects.filter(series__indicator=indicator, area=area)
@@ -102,7 +103,7 @@ class ValuesGridForm(forms.Form):
             raise forms.ValidationError(
                 "Någon annan har ändrat värdena sedan du öppnade sidan. Ladda om sidan och gör om dina ändringar."
             )
-        self.cells = {}
+        self.cells = {}  # (series, year) → (parsed, the state the policy leaves it in)
         for s in self.series:
             for year in self.years:
                 name = self.cell_name(s, year)
@@ -115,40 +116,62 @@ class ValuesGridForm(forms.Form):
                     continue
                 if not FIRST_YEAR <= year <= LAST_YEAR:
                     self.add_error(name, f"Året måste ligga mellan {FIRST_YEAR} och {LAST_YEAR}.")
+                    continue
                 existing = self.existing.get((s.pk, year))
-                if cell_changed(existing, parsed) and not self.can_edit(existing, year):
-                    self.add_error(name, "Värdet kan inte ändras: året är inte öppet för rapportering eller värdet är låst.")
-                self.cells[(s, year)] = parsed
+                if not cell_changed(existing, parsed):
+                    continue
+                decision = self.policy.decide(self.write(existing, year, parsed))
+                if decision.allowed:
+                    self.cells[(s, year)] = (parsed, decision.state)
+                else:
+                    self.add_error(name, decision.reason)
         return cleaned
+
+    def write(self, existing, year, parsed):
+        before = value_item(indicator=self.indicator, year=year, stored=existing) if existing else None
+        if parsed is None:
+            return Write(Action.DELETE, before=before)
+        after = value_item(indicator=self.indicator, year=year)
+        return Write(Action.CHANGE if existing else Action.CREATE, before=before, after=after)
 
 
 @transaction.atomic
-def values_grid_save(*, form, user):
-    """Write the changed cells of a valid grid. Changed values go back to draft for review."""
+def values_grid_submit(*, data, indicator, area, user):
+    """Check and save a posted grid: (form, counts, or None when the form has errors).
+
+    The indicator's row is locked first, so that the stored cells the fingerprint
+    is checked against cannot change before the save: of two saves opened on the
+    same grid, the second waits and is then refused as stale.
+    """
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+    form = ValuesGridForm(data, indicator=indicator, area=area, user=user)
+    if not form.is_valid():
+        return form, None
+    return form, _save_cells(form, user)
+
+
+def _save_cells(form, user):
+    """Write the changed cells, each in the state the policy decided (a change goes back to review)."""
     created = updated = deleted = 0
-    for (series, year), parsed in form.cells.items():
+    for (series, year), (parsed, state) in form.cells.items():
         existing = form.existing.get((series.pk, year))
         if parsed is None:
-            if existing:
-                existing.delete()
-                deleted += 1
+            existing._history_user = user
+            existing.delete()
+            deleted += 1
             continue
         number, reason = parsed
         if existing:
-            if existing.value == number and existing.missing_reason == reason:
-                continue
             existing.value, existing.missing_reason = number, reason
-            # A returned value stays returned until it is submitted again.
-            if existing.state != State.RETURNED:
-                existing.state = State.DRAFT
-            existing.approved_at, existing.approved_by = None, None
+            apply_content_state(existing, state)
+            existing._history_user = user
             existing._change_reason = "Ändrat i värdetabellen"
             existing.save()
             updated += 1
         else:
-            Value.objects.create(
-                series=series, area=form.area, year=year, value=number, missing_reason=reason, state=State.DRAFT
-            )
+            value = Value(series=series, area=form.area, year=year, value=number, missing_reason=reason, state=state)
+            value._history_user = user
+            value.save()
             created += 1
     return {"created": created, "updated": updated, "deleted": deleted}
 

@@ -284,9 +284,24 @@ class Value(Reviewed):
     def period_label(self):
         return period_label(self.year, self.series.indicator.period_kind)
 
+    # The write policy's view of a value (reporting.policy): the indicator's responsible organisation reports it.
+    subject_field = "series"
+
     @property
     def reporting_organisation_id(self):
         return self.series.indicator.responsible_id
+
+    @property
+    def policy_subject_id(self):
+        return self.series.indicator_id
+
+    @classmethod
+    def reportable_subject_ids(cls, organisation):
+        return Indicator.objects.filter(responsible=organisation).values_list("pk", flat=True)
+
+    @classmethod
+    def out_of_scope_message(cls, organisation):
+        return f"{organisation} ansvarar inte för indikatorn och kan inte rapportera dess värden."
 
     def clean(self):
         errors = {}

@@ -29,15 +29,16 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result, RowResult
 
 from strategy.models import Area
-from reporting.scoping import organisation_for, sees_everything
 from reporting.signals import reviewed_items_written
-from reporting.models import EDITABLE_BY_REPORTER, State, locked_years, round_is_open
+from reporting.models import State
+from reporting.policy import Action, Policy, Write
 
 from .bulk_copy import HistoryRow, insert_with_history, update_with_history, uses_copy
 from .formats import VALUE_IMPORT_FORMATS
 from .grid import MISSING_CODES, parse_cell
 from .models import FIRST_YEAR, LAST_YEAR, Category, Indicator, MissingReason, PeriodKind, Series, Value
 from .selectors import MISSING_LABELS, format_number
+from .services import value_item
 
 REQUIRED_COLUMNS = ["year", "area", "breakdown", "value"]
 # Columns written to the value when present in the file; absent columns keep what is stored.
@@ -246,7 +247,8 @@ Stored = namedtuple("Stored", "pk value missing_reason respondents footnote sour
 # What an import writes: the value's fields in Stored's order (value … source_ref).
 WRITTEN_FIELDS = ["value", "missing_reason", "respondents", "footnote", "source_ref"]
 NEW_COLUMNS = ["series_id", "area_id", "year", *WRITTEN_FIELDS]
-CHANGED_COLUMNS = ["id", *WRITTEN_FIELDS]
+# A changed value also carries the review state the write policy leaves it in.
+CHANGED_COLUMNS = ["id", *WRITTEN_FIELDS, "state"]
 MISSING = object()
 
 
@@ -280,34 +282,8 @@ class ImportPlan:
         self.samples = []  # (row number, import type, series, area, year, fields, stored) for the preview
 
 
-class ReporterRules:
-    """strategy.workflow's rule for a reporter's edits (reporter_may_edit) applied to many rows at once.
-
-    reporter_may_edit asks the database per value (the locked years, the year's round); here the
-    locked years are read once and each year's round once. The organisation is checked with the
-    indicator (ValueResource._indicator)."""
-
-    def __init__(self):
-        self.locked = locked_years()
-        self.open = {}
-
-    def refusal(self, year, stored):
-        """(column, Swedish message) if a reporter may not write this value (new if `stored` is None)."""
-        if stored is not None and stored.state not in EDITABLE_BY_REPORTER:
-            label = State(stored.state).label.lower()
-            return "value", (f"Värdet har status {label} och kan inte ändras genom import. "
-                             "En samordnare kan skicka tillbaka det.")
-        if stored is not None and stored.reopened_at is not None:
-            return None  # a coordinator has reopened this one value
-        if year in self.locked:
-            return "year", (f"Lägesrapporten för {year} är publicerad och årets värden är låsta. "
-                            "En samordnare kan låsa upp ett värde.")
-        if year not in self.open:
-            self.open[year] = round_is_open(year)
-        if not self.open[year]:
-            return "year", (f"Rapporteringsomgången för {year} är inte öppen. Du kan bara importera värden "
-                            "för ett år med en öppen rapporteringsomgång.")
-        return None
+# Where an import row shows the policy's refusal: the field it names, as the file's column.
+POLICY_COLUMNS = {"organisation": "indicator_code", "series": "indicator_code", "year": "year"}
 
 
 class ValueResource(resources.ModelResource):
@@ -402,11 +378,8 @@ class ValueResource(resources.ModelResource):
             indicator_codes=set(self._column(dataset, "indicator_code")),
             kolada_kpis=set(self._column(dataset, "kolada_kpi")),
         )
-        # A reporter imports only its own organisation's indicators, and only where it may edit;
-        # a coordinator any.
-        self.scoped = not (self.user and sees_everything(self.user))
-        self.organisation = organisation_for(self.user) if self.user else None
-        self.reporter_rules = ReporterRules() if self.scoped else None
+        # Who may write which row, and the state it leaves: the write policy, its context read once.
+        self.policy = Policy(self.user)
         self.last_year = min(LAST_YEAR, timezone.now().year)  # no figures for years to come
         # Each distinct cell is parsed once: a file of 100 000 values has a few hundred distinct years,
         # areas and breakdowns. Per column: key → (result, error messages or None).
@@ -452,10 +425,8 @@ class ValueResource(resources.ModelResource):
                     import_type = RowResult.IMPORT_TYPE_SKIP
                 else:
                     import_type = RowResult.IMPORT_TYPE_UPDATE
-                if self.scoped and import_type != RowResult.IMPORT_TYPE_SKIP:
-                    refusal = self.reporter_rules.refusal(year, stored)
-                    if refusal:
-                        raise ValidationError({refusal[0]: refusal[1]})
+                if import_type != RowResult.IMPORT_TYPE_SKIP:
+                    state = self.decide(indicator, year, stored)
             except ValidationError as exc:
                 self.add_invalid_row(result, number, row, exc, collect_failed_rows)
                 continue
@@ -463,7 +434,7 @@ class ValueResource(resources.ModelResource):
             if import_type == RowResult.IMPORT_TYPE_NEW:
                 plan.new.append((series.pk, area.pk, year, *fields))
             elif import_type == RowResult.IMPORT_TYPE_UPDATE:
-                plan.changed.append((stored.pk, *fields))
+                plan.changed.append((stored.pk, *fields, state))
             if samples[import_type] < PREVIEW_ROWS:
                 samples[import_type] += 1
                 plan.samples.append((number, import_type, series, area, year, fields, stored))
@@ -542,12 +513,19 @@ class ValueResource(resources.ModelResource):
             if code or not kpi:
                 raise ValidationError(f"Okänd indikator ”{code}”. Ange koden, t.ex. 1.I2.")
             raise ValidationError(f"Ingen indikator har Kolada-KPI ”{kpi}”.")
-        if self.scoped and (self.organisation is None or indicator.responsible_id != self.organisation.pk):
-            raise ValidationError(
-                f"Du får bara importera värden för din organisations indikatorer; {indicator.code} ansvarar "
-                f"{indicator.responsible or 'ingen organisation'} för."
-            )
         return indicator, bool(kpi)
+
+    def decide(self, indicator, year, stored):
+        """The state the write policy leaves this row's value in, or its refusal as the row's error."""
+        after = value_item(indicator=indicator, year=year)
+        if stored is None:
+            write = Write(Action.CREATE, after=after)
+        else:
+            write = Write(Action.CHANGE, before=value_item(indicator=indicator, year=year, stored=stored), after=after)
+        decision = self.policy.decide(write)
+        if not decision.allowed:
+            raise ValidationError({POLICY_COLUMNS.get(decision.field, "value"): decision.reason})
+        return decision.state
 
     # --- the preview -------------------------------------------------------------------------------
 
@@ -582,9 +560,9 @@ class ValueResource(resources.ModelResource):
         if not (plan.new or plan.changed):
             return
         now = timezone.now()
-        # The review fields a written value gets; a changed value also gets version + 1.
-        draft = {"state": State.DRAFT, "submitted_at": None, "approved_at": None, "approved_by_id": None,
-                 "updated_at": now}
+        # The review fields a written value gets besides the state the policy decided (nothing imported
+        # is approved); a changed value also gets version + 1.
+        draft = {"submitted_at": None, "approved_at": None, "approved_by_id": None, "updated_at": now}
         history = HistoryRow(user_id=self.user.pk if self.user else None, reason=CHANGE_REASON, date=now)
         if uses_copy():
             new_defaults = {name: value for name, value in self.new_value_defaults(now).items()
@@ -613,13 +591,13 @@ class ValueResource(resources.ModelResource):
         updated = []
         for pk, *fields in plan.changed:
             value = changed[pk]
-            for name, field_value in zip(WRITTEN_FIELDS, fields):
+            for name, field_value in zip(CHANGED_COLUMNS[1:], fields):
                 setattr(value, name, field_value)
             for name, field_value in draft.items():
                 setattr(value, name, field_value)
             value.version += 1
             updated.append(value)
-        Value.objects.bulk_update(updated, [*WRITTEN_FIELDS, *draft, "version"], batch_size=self._meta.batch_size)
+        Value.objects.bulk_update(updated, [*CHANGED_COLUMNS[1:], *draft, "version"], batch_size=self._meta.batch_size)
         for written, update in ((created, False), (updated, True)):
             if written:
                 Value.history.bulk_history_create(

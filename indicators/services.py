@@ -1,12 +1,27 @@
-"""Transitions of indicator values through review; the one entry point for admin and tests."""
+"""Writes on indicator values: review transitions, and how a value looks to the write policy."""
 
 from django.db import transaction
 
 from reporting import workflow
-from reporting.models import EDITABLE_BY_REPORTER, ReportingRound, locked_years
-from reporting.scoping import sees_everything
+from reporting.policy import Item
 
 from .models import Value
+
+
+def value_item(*, indicator, year, stored=None):
+    """A value as the write policy sees it, built from what a grid or an import already holds.
+
+    `stored` is the stored value (an instance or any object with state and
+    reopened_at), or None for a new one.
+    """
+    return Item(
+        kind=Value,
+        subject_id=indicator.pk,
+        organisation_id=indicator.responsible_id,
+        year=year,
+        state=stored.state if stored is not None else None,
+        reopened=stored is not None and stored.reopened_at is not None,
+    )
 
 
 @transaction.atomic
@@ -42,25 +57,3 @@ def values_return(*, values, user, comment: str):
 @transaction.atomic
 def values_approve(*, values, user):
     return workflow.bulk(workflow.approve, items=values, user=user)
-
-
-def value_cell_rule(*, user):
-    """can_edit(existing value or None, year) for the values grid, by the same rules as the admin form.
-
-    Decided from a few queries up front rather than per cell: the grid is
-    already limited to indicators in the user's scope.
-    """
-    coordinator = sees_everything(user)
-    locked = locked_years()
-    open_years = set(ReportingRound.objects.open().values_list("year", flat=True))
-
-    def can_edit(existing, year):
-        if existing is not None and existing.reopened_at is not None:
-            return coordinator or existing.state in EDITABLE_BY_REPORTER
-        if year in locked:
-            return False
-        if coordinator:
-            return True
-        return year in open_years and (existing is None or existing.state in EDITABLE_BY_REPORTER)
-
-    return can_edit

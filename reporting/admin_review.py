@@ -13,8 +13,9 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from . import models, workflow
+from . import policy, workflow
 from .admin_scoping import OrganisationScopedAdmin
+from .models import EDITABLE_BY_REPORTER
 from .scoping import sees_everything
 
 WORKFLOW_FIELDS = [
@@ -40,15 +41,23 @@ TRANSITION_LABELS = {
     "approve": "Godkänn",
     "reopen": "Lås upp posten",
 }
+# The change form's button that saves and submits in one go.
+SUBMIT_BUTTON = "_submit_for_review"
 # The free text each transition needs, as the services name it.
 TRANSITION_TEXT = {"return": "comment", "reopen": "reason"}
 
 
 class VersionedForm(forms.ModelForm):
-    """Carries the version the form was opened with; a save on a stale version is refused."""
+    """A reviewed item's form: refuses a stale version, and asks the write policy about the write.
+
+    The policy sees the item as the form would leave it (its organisation,
+    commitment or indicator, year), so moving an item out of the open round or
+    into another organisation's scope is refused like any other write.
+    """
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     request_user = None  # set per request by the admin
+    resulting_state = None  # the state the policy leaves a changed item in
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,19 +69,35 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk:
             # Row lock until the admin's transaction commits, so that two
             # saves cannot both pass this check.
-            current = (
-                type(self.instance)._default_manager.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
+            self.stored = (
+                type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk).first()
             )
-            if cleaned.get("expected_version") != current:
+            if self.stored is None or cleaned.get("expected_version") != self.stored.version:
                 raise ValidationError(STALE_MESSAGE, code="stale")
-        elif self.request_user is not None and not sees_everything(self.request_user):
-            year = cleaned.get("year")
-            if year is not None and not (models.round_is_open(year) and not models.year_is_locked(year)):
-                self.add_error("year", f"Rapporteringsomgången {year} är inte öppen.")
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds the form's values
+        if self.errors or self.request_user is None:
+            return
+        checker = policy.Policy(self.request_user)
+        state = self.instance.state
+        if not (self.instance.pk and not self.has_changed()):
+            before = policy.item_of(self.stored) if self.instance.pk else None
+            action = policy.Action.CHANGE if before else policy.Action.CREATE
+            decision = checker.decide(policy.Write(action, before=before, after=policy.item_of(self.instance)))
+            if not self._accept(decision):
+                return
+            state = self.resulting_state = decision.state
+        if SUBMIT_BUTTON in self.data:
+            # Saved and submitted at once: the submission is judged on what the form holds.
+            submitted = policy.item_of(self.instance, state=state)
+            self._accept(checker.decide(policy.Write(policy.Action.SUBMIT, before=submitted)))
+
+    def _accept(self, decision):
+        if not decision.allowed:
+            self.add_error(decision.field if decision.field in self.fields else None, decision.reason)
+        return decision.allowed
 
 
 class ReviewedAdmin(OrganisationScopedAdmin):
@@ -98,35 +123,53 @@ class ReviewedAdmin(OrganisationScopedAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"request_user": request.user})
 
+    def policy_for(self, request):
+        if not hasattr(request, "_write_policy"):
+            request._write_policy = policy.Policy(request.user)
+        return request._write_policy
+
     def may_change(self, request, obj):
-        if obj.is_locked:
+        return self.policy_for(request).may(policy.Action.CHANGE, policy.item_of(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not self.policy_for(request).may(policy.Action.DELETE, policy.item_of(obj)):
             return False
-        return sees_everything(request.user) or workflow.reporter_may_edit(request.user, obj)
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The change list's bulk delete: every item by the same rule, all or nothing.
+        checker = self.policy_for(request)
+        for obj in queryset:
+            checker.check(policy.Write(policy.Action.DELETE, before=policy.item_of(obj)))
+        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
+        if form.resulting_state is not None:
+            workflow.apply_content_state(obj, form.resulting_state)
         super().save_model(request, obj, form, change)
+        if SUBMIT_BUTTON in request.POST:
+            # "Skicka in" submits what is in the form, saved in the same transaction; never the stale row.
+            self.transition_services["submit"](**{self.service_item_kwarg: obj, "user": request.user})
 
     # Review buttons on the change page
 
     def available_transitions(self, request, obj):
-        coordinator = sees_everything(request.user)
-        names = []
-        if obj.is_locked:
-            return ["reopen"] if coordinator else []
-        if obj.state in models.EDITABLE_BY_REPORTER and (coordinator or workflow.reporter_may_edit(request.user, obj)):
-            names.append("submit")
-        if coordinator and obj.state == models.State.SUBMITTED:
-            names += ["return", "approve"]
-        return names
+        """The review buttons the policy allows now; submitting is the form's own button."""
+        checker, item = self.policy_for(request), policy.item_of(obj)
+        return [name for name in ("return", "approve", "reopen") if checker.may(policy.Action(name), item)]
+
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["submit_button"] = SUBMIT_BUTTON
+        context["may_submit"] = add and self.has_add_permission(request)
         if obj is not None:
             context["review_transitions"] = [
                 (name, TRANSITION_LABELS[name], name in TRANSITION_TEXT)
                 for name in self.available_transitions(request, obj)
             ]
             context["review_url"] = reverse(self._review_url_name(), args=[obj.pk])
+            context["may_submit"] = obj.state in EDITABLE_BY_REPORTER and self.may_change(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _review_url_name(self):

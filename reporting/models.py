@@ -70,18 +70,37 @@ class Reviewed(models.Model):
     def is_public(self):
         return self.state == State.APPROVED
 
+    # What the write policy (reporting.policy) needs to know of an item; each model says how.
+    subject_field = ""  # the field naming the commitment or indicator, for form and import errors
+    empty_message = "Posten är tom."
+
     @property
     def reporting_organisation_id(self):
-        """The organisation that reports this item; each model says how."""
+        """The organisation that reports this item."""
+        raise NotImplementedError
+
+    @property
+    def policy_subject_id(self):
+        """The commitment or indicator the item belongs to."""
+        raise NotImplementedError
+
+    @property
+    def says_something(self):
+        """Whether the item may be submitted and approved as it is."""
+        return True
+
+    @classmethod
+    def reportable_subject_ids(cls, organisation):
+        """Ids of the commitments or indicators `organisation` reports on."""
+        raise NotImplementedError
+
+    @classmethod
+    def out_of_scope_message(cls, organisation):
         raise NotImplementedError
 
     @property
     def is_locked(self):
         return self.reopened_at is None and year_is_locked(self.year)
-
-    def is_reportable(self):
-        """Whether a reporter may write to it now: the round is open, or the item was reopened."""
-        return self.reopened_at is not None or round_is_open(self.year)
 
 
 class ReportingRoundQuerySet(models.QuerySet):
@@ -133,5 +152,3 @@ def year_is_locked(year):
     return ReportingRound.objects.locked().filter(year=year).exists()
 
 
-def round_is_open(year):
-    return ReportingRound.objects.open().filter(year=year).exists()

@@ -1,46 +1,23 @@
-"""The review workflow shared by indicator values and status reports.
+"""The review transitions shared by indicator values and status reports.
 
-draft → submitted → (returned → submitted)* → approved. Only approved items are
-public. Once the year's report edition is published the year's items are
-locked; a coordinator may reopen a single item with a reason.
+draft → submitted → (returned → submitted)* → approved; a locked item of a
+published year → reopened (returned) → submitted → approved. Whether a user may
+make a transition, and the state it leaves, is the write policy's decision
+(reporting.policy); here the transition is carried out and recorded.
 
-The transitions are generic here; each app's services wrap them so that the
-callers (admin, imports, tests) have one keyword-only entry point per model.
+Each app's services wrap these so that the callers (admin, workspace, imports,
+tests) have one keyword-only entry point per model.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from .models import EDITABLE_BY_REPORTER, State
-from .scoping import organisation_for, sees_everything
+from .models import State
+from .policy import Action, Policy, Write, item_of
 
 
-def reports_for(user, item):
-    """Whether the user reports for the item's organisation."""
-    organisation = organisation_for(user)
-    return organisation is not None and organisation.pk == item.reporting_organisation_id
-
-
-def reporter_may_edit(user, item):
-    """The rule for a reporter's edits, shared by the admin and the services."""
-    return reports_for(user, item) and item.state in EDITABLE_BY_REPORTER and item.is_reportable() and not item.is_locked
-
-
-def _require_coordinator(user):
-    if not sees_everything(user):
-        raise PermissionDenied("Bara samordnare kan granska.")
-
-
-def _require_unlocked(item):
-    if item.is_locked:
-        raise ValidationError(
-            f"Lägesrapporten för {item.year} är publicerad och posten är låst. En samordnare kan låsa upp den."
-        )
-
-
-def _require_state(item, allowed, message):
-    if item.state not in allowed:
-        raise ValidationError(f"{message} (posten är {item.get_state_display().lower()}).")
+def _decide(action, item, user, policy):
+    return (policy or Policy(user)).check(Write(action, before=item_of(item)))
 
 
 def _save(item, user, reason):
@@ -50,58 +27,59 @@ def _save(item, user, reason):
     return item
 
 
-def submit(*, item, user):
-    _require_unlocked(item)
-    if not sees_everything(user):
-        if not reports_for(user, item):
-            raise PermissionDenied("Du kan bara skicka in din egen organisations uppgifter.")
-        if not item.is_reportable():
-            raise ValidationError(f"Rapporteringsomgången {item.year} är inte öppen.")
-    _require_state(item, EDITABLE_BY_REPORTER, "Bara utkast och återskickade poster kan skickas in")
-    item.state, item.submitted_at = State.SUBMITTED, timezone.now()
+def _required_text(text, message):
+    if not (text or "").strip():
+        raise ValidationError(message)
+    return text.strip()
+
+
+def submit(*, item, user, policy=None):
+    item.state = _decide(Action.SUBMIT, item, user, policy)
+    item.submitted_at = timezone.now()
     return _save(item, user, "Inskickad för granskning")
 
 
-def return_(*, item, user, comment):
-    _require_coordinator(user)
-    _require_unlocked(item)
-    _require_state(item, [State.SUBMITTED], "Bara inskickade poster kan skickas tillbaka")
-    if not (comment or "").strip():
-        raise ValidationError("Skriv en kommentar som talar om vad som behöver ändras.")
-    item.state, item.reviewer_comment = State.RETURNED, comment.strip()
+def return_(*, item, user, comment, policy=None):
+    state = _decide(Action.RETURN, item, user, policy)
+    comment = _required_text(comment, "Skriv en kommentar som talar om vad som behöver ändras.")
+    item.state, item.reviewer_comment = state, comment
     return _save(item, user, "Återskickad med kommentar")
 
 
-def approve(*, item, user):
-    _require_coordinator(user)
-    _require_unlocked(item)
-    _require_state(item, [State.SUBMITTED], "Bara inskickade poster kan godkännas")
-    item.state, item.approved_at, item.approved_by = State.APPROVED, timezone.now(), user
+def approve(*, item, user, policy=None):
+    item.state = _decide(Action.APPROVE, item, user, policy)
+    item.approved_at, item.approved_by = timezone.now(), user
     # Approving a reopened item locks it again with the rest of the published year.
     item.reopened_at = None
     return _save(item, user, "Godkänd")
 
 
-def reopen(*, item, user, reason):
-    _require_coordinator(user)
-    if not item.is_locked:
-        raise ValidationError("Posten är inte låst och behöver inte låsas upp.")
-    if not (reason or "").strip():
-        raise ValidationError("Ange ett skäl till att posten låses upp.")
-    item.reopened_at, item.reopened_by, item.reopened_reason = timezone.now(), user, reason.strip()
-    item.state, item.reviewer_comment = State.RETURNED, reason.strip()
-    return _save(item, user, f"Upplåst: {reason.strip()}")
+def reopen(*, item, user, reason, policy=None):
+    state = _decide(Action.REOPEN, item, user, policy)
+    reason = _required_text(reason, "Ange ett skäl till att posten låses upp.")
+    item.reopened_at, item.reopened_by, item.reopened_reason = timezone.now(), user, reason
+    item.state, item.reviewer_comment = state, reason
+    return _save(item, user, f"Upplåst: {reason}")
 
 
 TRANSITIONS = {"submit": submit, "return": return_, "approve": approve, "reopen": reopen}
 
 
+def apply_content_state(item, state):
+    """Leave a changed or new item in the state the policy decided: out of review, not approved."""
+    item.state = state
+    item.approved_at, item.approved_by = None, None
+    if state == State.DRAFT:
+        item.submitted_at = None
+
+
 def bulk(transition, *, items, user, **kwargs):
     """Apply one transition to many items, all or nothing: the caller's transaction rolls back on the first refusal."""
+    policy = Policy(user)
     done = []
     for item in items:
         try:
-            done.append(transition(item=item, user=user, **kwargs))
+            done.append(transition(item=item, user=user, policy=policy, **kwargs))
         except (ValidationError, PermissionDenied) as exc:
             message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
             raise ValidationError(f"{item}: {message}") from exc

@@ -27,6 +27,7 @@ def status_report(number="2.10", org_slug="kriminalvarden", year=YEAR, state=Sta
         year=year,
         state=state,
         text=kwargs.pop("text", "Arbetet pågår enligt plan."),
+        category=kwargs.pop("category", "ongoing"),
         **kwargs,
     )
 

@@ -167,7 +167,7 @@ def test_it_lets_a_reporter_import_only_its_own_indicators(client, make_user, pe
     percent_indicator.save()
     client.force_login(other)
     preview = admin_preview(client, csv_file("9.I90,2021,Stockholms län,Totalt,5,,,"))
-    assert "din organisations indikatorer" in preview.content.decode()
+    assert "Du kan bara rapportera för din egen organisation" in preview.content.decode()
     assert not Value.objects.filter(series__indicator=percent_indicator).exists()
 
 
@@ -199,7 +199,7 @@ def test_it_lets_a_reporter_import_only_into_an_open_reporting_round(school_repo
     result = import_values_csv(text, user=school_reporter)
     messages = errors_of(result)
     assert set(messages) == {1, 2}
-    assert "Rapporteringsomgången för 2021 är inte öppen" in messages[1][0]
+    assert "Rapporteringsomgången 2021 är inte öppen" in messages[1][0]
     assert not Value.objects.filter(series__indicator__code="1.I2", year__in=[2020, 2021]).exists()
 
     open_round(2021)
@@ -218,7 +218,7 @@ def test_it_never_lets_a_reporter_change_a_submitted_or_approved_value(school_re
     assert import_values_csv(unchanged, user=school_reporter).totals["skip"] == 1, "unchanged rows change nothing"
 
     result = import_values_csv(unchanged.replace('"6,6"', '"6,4"'), user=school_reporter)
-    assert "har status godkänd och kan inte ändras" in errors_of(result)[1][0]
+    assert "är godkänd och kan inte ändras" in errors_of(result)[1][0]
     approved.refresh_from_db()
     assert approved.value == Decimal("6.6") and approved.state == State.APPROVED
 
@@ -226,7 +226,8 @@ def test_it_never_lets_a_reporter_change_a_submitted_or_approved_value(school_re
     approved.save()
     assert import_values_csv(unchanged.replace('"6,6"', '"6,4"'), user=school_reporter).totals["update"] == 1
     approved.refresh_from_db()
-    assert approved.value == Decimal("6.4") and approved.state == State.DRAFT
+    # Like any content change by any path: a returned value stays returned until it is submitted again.
+    assert approved.value == Decimal("6.4") and approved.state == State.RETURNED
 
 
 @pytest.mark.django_db

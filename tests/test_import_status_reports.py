@@ -44,7 +44,7 @@ def test_it_keeps_a_reporter_to_its_own_organisation(client, make_user):
     before = StatusReport.objects.count()
     response = preview(client, HEADER + "1.1,2025,polisen,Genomförd,Klart.\n1.2,2025,lansstyrelsen,Genomförd,Klart.\n")
     html = response.content.decode()
-    assert "din egen organisations statusrapporter" in html
+    assert "Du kan bara rapportera för din egen organisation" in html
     assert response.context["result"].has_validation_errors()
     assert StatusReport.objects.count() == before
 

@@ -157,7 +157,12 @@ def test_it_refuses_a_reporter_a_report_for_a_year_without_an_open_round(client,
     own_commitment = Commitment.objects.get(number="5.3")
     response = client.post(
         reverse("admin:actions_statusreport_add"),
-        {"commitment": own_commitment.pk, "organisation": own_commitment.lead_organisations.get().pk, "year": 2026},
+        {
+            "commitment": own_commitment.pk,
+            "organisation": own_commitment.lead_organisations.get().pk,
+            "year": 2026,
+            "category": "ongoing",
+        },
     )
     assert response.status_code == 200 and "year" in response.context["adminform"].form.errors
 

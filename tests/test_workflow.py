@@ -94,7 +94,7 @@ def test_it_keeps_a_returned_report_returned_when_the_reporter_edits_it(client, 
     client.force_login(reporter)
     url = reverse("admin:actions_statusreport_change", args=[report.pk])
     page = client.get(url).content.decode()
-    assert "Komplettera." in page and "Skicka in för granskning" in page
+    assert "Komplettera." in page and "Spara och skicka in för granskning" in page
     data = {
         "commitment": report.commitment_id,
         "organisation": report.organisation_id,
