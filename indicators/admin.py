@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -40,6 +41,10 @@ class SeriesInline(admin.TabularInline):
     extra = 0
     fields = ["label", "is_headline", "order"]
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        # A series is added on its own page, where its categories (and so its key) are chosen.
+        return False
 
 
 @admin.register(Indicator)
@@ -106,8 +111,31 @@ class IndicatorAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/indicators/indicator/values_grid.html", context)
 
 
+class SeriesForm(forms.ModelForm):
+    """Key and label come from the chosen categories (Series.breakdown_of); a repeated breakdown is an error."""
+
+    class Meta:
+        model = Series
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        categories = cleaned.get("categories")
+        if categories is None or not cleaned.get("indicator"):
+            return cleaned
+        key, label = Series.breakdown_of(categories)
+        self.instance.indicator = cleaned["indicator"]
+        if self.instance.duplicate_breakdown(key):
+            self.add_error("categories", "Indikatorn har redan en serie med den uppdelningen.")
+        self.instance.key = key
+        if not cleaned.get("label"):
+            cleaned["label"] = label
+        return cleaned
+
+
 @admin.register(Series)
 class SeriesAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    form = SeriesForm
     organisation_lookups = ["indicator__responsible"]
     reporter_read_only = True
     list_display = ["indicator", "display_label", "is_headline", "order"]

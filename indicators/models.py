@@ -204,11 +204,22 @@ class Series(models.Model):
     def display_label(self):
         return self.label or "Totalt"
 
-    def set_categories(self, categories):
-        """Set the breakdown and derive key and label from it (label in dimension order)."""
+    @staticmethod
+    def breakdown_of(categories):
+        """(key, label) of a breakdown: the one place both are derived (label in dimension order).
+
+        Used by the admin's series form, the importers and the loaders alike.
+        """
         categories = sorted(categories, key=lambda c: (c.dimension.order, c.dimension.code))
-        self.key = breakdown_key((c.dimension.code, c.code) for c in categories)
-        self.label = ", ".join(c.label for c in categories)
+        return breakdown_key((c.dimension.code, c.code) for c in categories), ", ".join(c.label for c in categories)
+
+    def duplicate_breakdown(self, key):
+        """Whether another series of the indicator has this breakdown (series_unique_breakdown)."""
+        return Series.objects.filter(indicator_id=self.indicator_id, key=key).exclude(pk=self.pk).exists()
+
+    def set_categories(self, categories):
+        """Set the breakdown and derive key and label from it."""
+        self.key, self.label = self.breakdown_of(categories)
         self.save(update_fields=["key", "label"])
         self.categories.set(categories)
 

@@ -128,8 +128,29 @@ class ReviewedAdmin(OrganisationScopedAdmin):
             request._write_policy = policy.Policy(request.user)
         return request._write_policy
 
+    def change_decision(self, request, obj):
+        """The policy's answer to "may this user change this item", for the item as stored.
+
+        Asked once per request: the admin asks again after the form has put the
+        posted values on the instance, and the answer must not follow them.
+        """
+        cache = request.__dict__.setdefault("_change_decisions", {})
+        key = (self.model, obj.pk)
+        if key not in cache:
+            item = policy.item_of(obj)
+            cache[key] = self.policy_for(request).decide(policy.Write(policy.Action.CHANGE, before=item, after=item))
+        return cache[key]
+
     def may_change(self, request, obj):
-        return self.policy_for(request).may(policy.Action.CHANGE, policy.item_of(obj))
+        return self.change_decision(request, obj).allowed
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and self.in_scope(request, obj) and not self.may_change(request, obj):
+                # Say why, rather than the admin's bare "403".
+                raise PermissionDenied(self.change_decision(request, obj).reason)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and not self.policy_for(request).may(policy.Action.DELETE, policy.item_of(obj)):
@@ -170,6 +191,8 @@ class ReviewedAdmin(OrganisationScopedAdmin):
             ]
             context["review_url"] = reverse(self._review_url_name(), args=[obj.pk])
             context["may_submit"] = obj.state in EDITABLE_BY_REPORTER and self.may_change(request, obj)
+            if not self.may_change(request, obj):
+                context["read_only_reason"] = self.change_decision(request, obj).reason
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _review_url_name(self):

@@ -35,10 +35,11 @@ class ReportEdition(models.Model):
     summary_intro = models.TextField("inledning till sammanfattningen", blank=True)
     state = models.CharField("status", max_length=10, choices=State.choices, default=State.DRAFT)
     published_at = models.DateTimeField("publicerad", null=True, blank=True)
-    # The figures as published: value id → [number as text or null, missing reason].
-    # Written once by reports.services.report_edition_publish, so that a later
-    # correction of a value never silently changes a published edition.
-    snapshot = models.JSONField("värden vid publiceringen", default=dict, blank=True, editable=False)
+    # What the edition shows, as published: {"values": [...], "status_reports": [...]}
+    # (see reports.services.edition_snapshot). Written once when the edition is
+    # published, so that a later correction, reopening or deletion of an item
+    # never changes a published edition.
+    snapshot = models.JSONField("innehåll vid publiceringen", default=dict, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = ReportEditionQuerySet.as_manager()
@@ -58,10 +59,13 @@ class ReportEdition(models.Model):
     def is_published(self):
         return self.state == self.State.PUBLISHED
 
-    @staticmethod
-    def frozen_number(entry):
-        """The number of one snapshot entry as a Decimal, None for a missing value."""
-        return None if entry[0] is None else Decimal(entry[0])
+    @property
+    def frozen_values(self):
+        """The snapshot's values as the pages' value dicts (numbers as Decimal)."""
+        return [
+            {**row, "value": None if row["value"] is None else Decimal(row["value"])}
+            for row in self.snapshot.get("values", [])
+        ]
 
 
 class GoalSection(models.Model):

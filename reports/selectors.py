@@ -6,13 +6,15 @@ all the page's indicators come in one query (indicators.selectors.values_by_indi
 and are grouped in Python.
 """
 
+from types import SimpleNamespace
+
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPlan, Commitment, StatusReport
 from reports.plans import latest_public_reports, local_measures_for_goal
 from reports.charts import build_panel
-from indicators.models import Indicator, Series
+from indicators.models import Indicator, Series, Value
 from indicators.selectors import values_by_indicator
 from strategy.models import Goal, GoalItem, Strategy
 
@@ -138,28 +140,43 @@ def indicator_page(slug):
 def edition_values(edition, indicator_ids, *, from_year=None):
     """The figures a report edition shows, indicator id → value dicts.
 
-    A published edition with a snapshot shows exactly the figures it was published
-    with; a value approved with another figure since then carries it as "corrected".
-    A draft (preview) shows today's approved values from `from_year` up to its year.
+    A published edition shows exactly what it was published with, from its
+    snapshot; a frozen figure that has since been corrected by an approved value
+    carries the new figure as "corrected". A draft (preview) shows today's approved
+    values from `from_year` up to its year.
     """
     if not edition.snapshot:
         return values_by_indicator(indicator_ids, up_to_year=edition.year, from_year=from_year)
-    # The snapshot names the rows; corrections are the same rows with new figures.
-    rows = values_by_indicator(indicator_ids, published_only=False, ids=[int(pk) for pk in edition.snapshot])
-    shown = {}
-    for indicator_id, values in rows.items():
-        shown[indicator_id] = []
-        for v in values:
-            frozen = edition.snapshot.get(str(v["id"]))
-            if frozen is None:
-                continue  # approved after publication, or never approved
-            current, current_reason = v["value"], v["missing_reason"]
-            still_approved = v["state"] == "approved"
-            v = {**v, "value": edition.frozen_number(frozen), "missing_reason": frozen[1]}
-            if still_approved and (current != v["value"] or current_reason != v["missing_reason"]) and current is not None:
-                v["corrected"] = current
-            shown[indicator_id].append(v)
+    frozen = edition.frozen_values
+    approved_now = Value.objects.published().filter(pk__in=[row["id"] for row in frozen])
+    live = {pk: (number, reason) for pk, number, reason in approved_now.values_list("id", "value", "missing_reason")}
+    wanted = set(indicator_ids)
+    shown = {indicator_id: [] for indicator_id in indicator_ids}
+    for row in frozen:
+        if row["series__indicator_id"] not in wanted:
+            continue
+        current = live.get(row["id"])
+        if current and current[0] is not None and current != (row["value"], row["missing_reason"]):
+            row["corrected"] = current[0]
+        shown[row["series__indicator_id"]].append(row)
     return shown
+
+
+def edition_status_reports(edition, commitments):
+    """commitment id → the status reports the edition shows: frozen when published, approved ones in a preview."""
+    if edition.snapshot:
+        shown = {}
+        for report in edition.snapshot.get("status_reports", []):
+            shown.setdefault(report["commitment_id"], []).append(
+                SimpleNamespace(
+                    organisation=SimpleNamespace(display_name=report["organisation"]),
+                    year=report["year"],
+                    get_category_display=report["category_label"],
+                    text=report["text"],
+                )
+            )
+        return shown
+    return {c.id: c.public_reports for c in commitments}
 
 
 def report_page(edition):
@@ -168,9 +185,9 @@ def report_page(edition):
     indicators = indicators_for_goals([g.id for g in goals])
     first_year = goals[0].strategy.first_report_year if goals else None
     values = edition_values(edition, [ind.id for ind in indicators], from_year=first_year)
-    commitments = regional_commitments(
-        [g.id for g in goals], StatusReport.objects.published().filter(year=edition.year)
-    )
+    live_reports = StatusReport.objects.none() if edition.snapshot else StatusReport.objects.published()
+    commitments = regional_commitments([g.id for g in goals], live_reports.filter(year=edition.year))
+    reports = edition_status_reports(edition, commitments)
     per_goal = []
     for goal in goals:
         mine = [ind for ind in indicators if ind.shown_goal.id == goal.id]
@@ -181,7 +198,7 @@ def report_page(edition):
                 "section": sections.get(goal.id),
                 "groups": by_violence_type([p for p in panels(active, values) if worth_showing(p)]),
                 "retired": [ind for ind in mine if ind.status == Indicator.Status.RETIRED],
-                "commitments": [(c, c.public_reports) for c in commitments if c.goal_id == goal.id],
+                "commitments": [(c, reports.get(c.id, [])) for c in commitments if c.goal_id == goal.id],
             }
         )
     return {"edition": edition, "goals": per_goal}

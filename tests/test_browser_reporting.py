@@ -52,6 +52,11 @@ def review(page, transition, text=None):
     page.wait_for_load_state()
 
 
+def submit_in_one_click(page):
+    page.click("input[name=_submit_for_review]")
+    page.wait_for_load_state()
+
+
 def in_own_browser(scenario):
     """Run scenario(browser) in a thread of its own with its own Playwright.
 
@@ -92,8 +97,8 @@ def reporting_round_scenario(browser, base_url):
     open_report(reporter, base_url)
     reporter.select_option("#id_category", "ongoing")
     reporter.fill("#id_text", FIRST_TEXT)
-    reporter.click("input[name=_continue]")
-    review(reporter, "submit")
+    submit_in_one_click(reporter)
+    open_report(reporter, base_url)
     assert "Inskickad" in reporter.locator("#review-status").inner_text()
 
     coordinator = log_in(browser, base_url, "samordnare")
@@ -103,12 +108,16 @@ def reporting_round_scenario(browser, base_url):
 
     open_report(reporter, base_url)
     assert COMMENT in reporter.locator("#reviewer-comment").inner_text()
+    # Edited and submitted in one click: what is submitted is what the form holds.
+    reporter.select_option("#id_category", "done")
     reporter.fill("#id_text", FIXED_TEXT)
-    reporter.click("input[name=_continue]")
-    review(reporter, "submit")
+    submit_in_one_click(reporter)
 
     assert FIXED_TEXT not in coordinator.goto(f"{base_url}/mal/2/").text()
     open_report(coordinator, base_url)
+    assert "Inskickad" in coordinator.locator("#review-status").inner_text()
+    assert coordinator.locator("#id_text").input_value() == FIXED_TEXT
+    assert coordinator.locator("#id_category").input_value() == "done"
     review(coordinator, "approve")
     assert "Godkänd" in coordinator.locator("#review-status").inner_text()
 

@@ -1,7 +1,15 @@
 """Two people editing the same item: the second save on a stale version is refused, nothing is lost."""
 
+import threading
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, connections
 from django.urls import reverse
+
+from indicators.grid import ValuesGridForm, values_grid_submit
+from indicators.models import Indicator, Value
+from strategy.models import Area
 
 from reporting.admin_review import STALE_MESSAGE
 
@@ -67,3 +75,73 @@ def test_it_refuses_a_stale_value_edit(coordinator_client):
     assert STALE_MESSAGE in response.content.decode()
     value.refresh_from_db()
     assert value.value == 11
+
+
+def in_own_thread(work):
+    """Run `work()` in a new thread, on its own database connection, committed; return its result."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = work()
+        except Exception as exc:  # handed to the caller
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_it_refuses_the_second_of_two_simultaneous_grid_saves_opened_on_the_same_grid():
+    """Two saves from the same fingerprint at once, each in its own transaction: one wins, one is refused."""
+    indicator = Indicator.objects.get(code="1.I2")
+    used = Value.objects.filter(series__indicator=indicator).values("area_id")
+    area = Area.objects.filter(kind="municipality").exclude(pk__in=used).order_by("code").first()
+    series = list(indicator.series.order_by("order", "pk")[:2])
+    opened = ValuesGridForm(indicator=indicator, area=area)
+    base = {name: field.initial or "" for name, field in opened.fields.items()}
+    user = in_own_thread(
+        lambda: get_user_model().objects.create_superuser("samordnare-samtidigt", password="pw-for-tests")
+    )
+    barrier = threading.Barrier(2)
+
+    def save(series_index, figure):
+        data = {**base, ValuesGridForm.cell_name(series[series_index], 2023): figure}
+        barrier.wait()
+        form, result = values_grid_submit(data=data, indicator=indicator, area=area, user=user)
+        return [str(e) for errors in form.errors.values() for e in errors], result
+
+    results = [None, None]
+
+    def worker(index, figure):
+        try:
+            results[index] = save(index, figure)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in ((0, "6,1"), (1, "7,2"))]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        saved = [r for r in results if r and r[1] is not None]
+        refused = [r for r in results if r and r[1] is None]
+        assert len(saved) == 1 and len(refused) == 1, results
+        assert "Någon annan har ändrat värdena" in " ".join(refused[0][0])
+        stored = in_own_thread(lambda: list(Value.objects.filter(series__indicator=indicator, area=area)))
+        assert len(stored) == 1, "the refused save wrote nothing; the saved one is whole"
+    finally:
+        def clean_up():
+            values = Value.objects.filter(series__indicator=indicator, area=area)
+            Value.history.filter(id__in=values.values("id")).delete()
+            values.delete()
+            get_user_model().objects.filter(pk=user.pk).delete()
+
+        in_own_thread(clean_up)

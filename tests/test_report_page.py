@@ -86,7 +86,10 @@ def test_it_snapshots_the_figures_when_the_loaded_edition_is_published():
     edition = ReportEdition.objects.get(year=2024)
     indicator = Indicator.objects.get(slug="beviljade-kontaktforbud")
     value = indicator.series.get().values.get(year=2024)
-    assert edition.snapshot[str(value.id)] == ["37.0000", ""]
+    frozen = {row["id"]: row for row in edition.snapshot["values"]}
+    assert (frozen[value.id]["value"], frozen[value.id]["year"]) == ("37.0000", 2024)
+    frozen_reports = {r["commitment_id"] for r in edition.snapshot["status_reports"]}
+    assert frozen_reports == set(StatusReport.objects.published().filter(year=2024).values_list("commitment_id", flat=True))
 
 
 def test_it_keeps_a_published_edition_stable_and_notes_a_later_correction(client):
@@ -145,11 +148,13 @@ def test_it_caches_the_report_page_and_renders_again_after_a_change(
         section.save()
     assert "Ett nytt utvecklingsområde från testet" in report_html(client)
     indicator = Indicator.objects.get(slug="valj-att-sluta-stodsokande")
-    report = StatusReport.objects.published().filter(year=2024).first()
+    report = StatusReport.objects.published().filter(year=2024).select_related("commitment__goal").first()
     report.text = "En godkänd rättelse av statusrapporten"
     with django_capture_on_commit_callbacks(execute=True):
         report.save()
-    assert "En godkänd rättelse av statusrapporten" in report_html(client)
+    # The published edition keeps the text it was published with; the goal page shows today's.
+    assert "En godkänd rättelse av statusrapporten" not in report_html(client)
+    assert "En godkänd rättelse av statusrapporten" in client.get(f"/mal/{report.commitment.goal.number}/").content.decode()
     assert indicator.title in report_html(client)
 
 
