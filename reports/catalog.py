@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
@@ -369,5 +370,5 @@ def catalog_negotiated(request):
     suffix = negotiate(request.headers.get("Accept", ""))
     response = respond(request, suffix)
     response["Content-Location"] = reverse("catalog_file", args=[suffix])
-    response["Vary"] = "Accept"
+    patch_vary_headers(response, ["Accept"])
     return response
