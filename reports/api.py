@@ -13,7 +13,7 @@ from typing import List, Literal, Optional, Union
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from ninja import Field, NinjaAPI, Path, Schema
 from ninja.renderers import JSONRenderer
 
@@ -248,7 +248,7 @@ def openapi_document():
     return json.loads(json.dumps(api.get_openapi_schema(path_prefix=API_PREFIX), ensure_ascii=False))
 
 
-@require_GET
+@require_safe
 def openapi_json(request):
     return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
 

@@ -18,7 +18,7 @@ from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
@@ -340,7 +340,7 @@ def respond(request, suffix):
     return response
 
 
-@require_GET
+@require_safe
 def catalog_file(request, suffix):
     if suffix not in FORMATS:
         raise Http404("Okänt format")
@@ -365,7 +365,7 @@ def negotiate(accept):
     return best
 
 
-@require_GET
+@require_safe
 def catalog_negotiated(request):
     suffix = negotiate(request.headers.get("Accept", ""))
     response = respond(request, suffix)

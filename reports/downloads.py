@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from indicators.models import Indicator
 from indicators.selectors import LONG_COLUMNS, UNIT_LABELS, published_value_rows
@@ -157,29 +157,29 @@ def xlsx_response(request, rows, filename, sheet_title):
     return response
 
 
-@require_GET
+@require_safe
 def values_csv(request):
     return csv_response(published_value_rows(), "values.csv")
 
 
-@require_GET
+@require_safe
 def values_xlsx(request):
     return xlsx_response(request, published_value_rows(), "values.xlsx", "Värden")
 
 
-@require_GET
+@require_safe
 def indicator_csv(request, slug):
     indicator = get_object_or_404(Indicator, slug=slug)
     return csv_response(published_value_rows(indicator), f"{indicator.slug}.csv")
 
 
-@require_GET
+@require_safe
 def indicator_xlsx(request, slug):
     indicator = get_object_or_404(Indicator, slug=slug)
     return xlsx_response(request, published_value_rows(indicator), f"{indicator.slug}.xlsx", "Värden")
 
 
-@require_GET
+@require_safe
 def data_index(request):
     return render(request, "data/index.html", {
         "columns": [(c, COLUMN_MEANINGS[c]) for c in LONG_COLUMNS],
