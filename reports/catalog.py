@@ -28,6 +28,7 @@ from indicators.models import Indicator, PeriodKind, Value
 from indicators.selectors import KIND_LABELS, UNIT_LABELS
 
 from . import pagecache
+from .opendata import code_fingerprint
 from .downloads import XLSX_TYPE
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -229,7 +230,7 @@ class CatalogBuilder:
         ):
             coverage.setdefault(row["series__indicator_id"], []).append(row)
         areas = {a.id: a for a in Area.objects.all()}
-        indicators = (
+        indicators = list(
             Indicator.objects.filter(id__in=coverage)
             .select_related("goal", "area")
             .prefetch_related("violence_types")
@@ -252,6 +253,11 @@ class CatalogBuilder:
         all_rows = [r for rows in coverage.values() for r in rows]
         if all_rows:
             whole = span(all_rows)
+            # The last year covered: a school year (2023 = 2023/2024) reaches into the next one.
+            whole_end = max(
+                max(r["last"] for r in coverage[ind.id]) + (1 if ind.period_kind == PeriodKind.SCHOOL else 0)
+                for ind in indicators
+            )
             values_csv, values_xlsx = self.url(reverse("values_csv")), self.url(reverse("values_xlsx"))
             self.dataset(
                 "alla-varden",
@@ -263,7 +269,7 @@ class CatalogBuilder:
                 keywords=["våld", "våldsprevention", "indikatorer", "uppföljning", "Stockholms län"],
                 landing_page=self.url(reverse("data_index")),
                 areas=area_list(r["area_id"] for r in all_rows),
-                first=whole["first"], last=whole["last"], period_kind=PeriodKind.CALENDAR,
+                first=whole["first"], last=whole_end, period_kind=PeriodKind.CALENDAR,
                 issued=whole["issued"], modified=whole["modified"],
                 distributions=[
                     ("csv", "Alla värden som CSV", "UTF-8, kommatecken som avgränsare, punkt som decimaltecken.",
@@ -325,7 +331,8 @@ def serialized(request, suffix):
     """The catalogue in one format, built once per page version, host and format."""
     rdflib_format, _media_type = FORMATS[suffix]
     base = request.build_absolute_uri("/")
-    key = f"catalog:{suffix}:{base}:v{pagecache.ensure_version()}"
+    # The code fingerprint too: a deploy that changes the catalogue or its settings builds it anew.
+    key = f"catalog:{suffix}:{base}:v{pagecache.ensure_version()}:{code_fingerprint()}"
     body = cache.get(key)
     if body is None:
         body = build_catalog(base).serialize(format=rdflib_format, encoding="utf-8")

@@ -93,3 +93,23 @@ def test_it_answers_a_cors_preflight_for_polling_with_validators(client):
 def test_it_keeps_validators_and_cors_off_the_html_pages(client):
     response = client.get("/data/")
     assert "ETag" not in response and "Access-Control-Allow-Origin" not in response
+
+
+@pytest.mark.parametrize("url", ["/data/values.csv", "/data/values.xlsx", "/data/katalog.rdf"])
+def test_it_answers_head_for_link_checkers(client, url):
+    response = client.head(url)
+    assert response.status_code == 200 and response["ETag"]
+
+
+def test_it_changes_the_etag_when_the_licence_setting_changes(client, settings):
+    from reports.opendata import code_fingerprint
+
+    before = client.get("/data/katalog.ttl")["ETag"]
+    settings.DATA_LICENCE_URL = "http://creativecommons.org/licenses/by/4.0/"
+    code_fingerprint.cache_clear()
+    try:
+        after = client.get("/data/katalog.ttl", HTTP_IF_NONE_MATCH=before)
+        assert after.status_code == 200 and after["ETag"] != before
+        assert b"http://creativecommons.org/licenses/by/4.0/" in after.content
+    finally:
+        code_fingerprint.cache_clear()
