@@ -79,6 +79,7 @@ def xlsx_workbook(rows, sheet_title, *, about):
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -91,13 +92,16 @@ def xlsx_workbook(rows, sheet_title, *, about):
     bold = Font(bold=True)
 
     def text(value):
+        value = str(value)
+        if not value.startswith("=") and value not in ERROR_CODES:
+            return value  # openpyxl stores any other str as a string cell, and a plain str is cheaper
         cell = WriteOnlyCell(sheet, value=None)
-        cell.value = str(value)
+        cell.value = value
         cell.data_type = "s"  # never a formula or an error code, whatever the text begins with
         return cell
 
     def header(value):
-        cell = text(value)
+        cell = WriteOnlyCell(sheet, value=str(value))
         cell.font = bold
         return cell
 
