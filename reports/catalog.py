@@ -294,7 +294,7 @@ class CatalogBuilder:
                 f"{KIND_LABELS[ind.kind]} {ind.code} under mål {ind.goal.number} ({ind.goal.title}) i {strategy_title}. "
                 f"Enhet: {UNIT_LABELS[ind.unit].lower()}."
             )
-            if ind.source:
+            if ind.source and ind.source not in ind.description:
                 description += f" Källa: {ind.source}."
             if ind.description:
                 description += " " + ind.description
