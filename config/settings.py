@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages from process memory, about as cheap as a static file.
     "reports.middleware.PublicPageMiddleware",
+    # Downloads, API and catalogue: ETag/304 from the page version, CORS for GET.
+    "reports.opendata.OpenDataMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,3 +205,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if not DEBUG else "WARNING")},
 }
+
+# Open data (/data/, /api/v1/, the DCAT-AP-SE catalogue /data/katalog.rdf). CC0 by
+# default: what /data/ has always promised, and what DIGG recommends for open data.
+DATA_LICENCE_URL = os.environ.get("DATA_LICENCE_URL", "http://creativecommons.org/publicdomain/zero/1.0/")
+DATA_LICENCE_NAME = os.environ.get("DATA_LICENCE_NAME", "CC0 1.0")
+DATA_PUBLISHER_NAME = os.environ.get("DATA_PUBLISHER_NAME", "Länsstyrelsen Stockholm")
+DATA_PUBLISHER_URL = os.environ.get("DATA_PUBLISHER_URL", "https://www.lansstyrelsen.se/stockholm")
+DATA_CONTACT_EMAIL = os.environ.get("DATA_CONTACT_EMAIL", "stockholm@lansstyrelsen.se")

@@ -1,20 +1,129 @@
 """A small read-only JSON API, /api/v1/. Approved values only; field names are stable
-(documented on /data/), so new fields may be added but existing ones never change meaning."""
+(documented on /data/), so new fields may be added but existing ones never change meaning.
+
+Built with django-ninja: the response types below are the contract, and the OpenAPI
+document (/api/v1/openapi.json) and the description on /data/ are generated from them.
+ETag, 304 and CORS come from reports.opendata, as for the downloads.
+"""
+
+import json
+from functools import lru_cache
+from typing import List, Literal, Optional, Union
 
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+from ninja import Field, NinjaAPI, Path, Schema
+from ninja.renderers import JSONRenderer
 
 from strategy.models import Goal
 
-from indicators.models import Indicator, Value, period_label
+from indicators.models import Indicator, MissingReason, PeriodKind, Value, period_label
+from indicators.units import Unit
 
 
-def api_response(data):
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"  # public data, readable from any site
-    return response
+class Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # å, ä, ö as they are
+
+
+api = NinjaAPI(
+    title="Våldsstrategin i Stockholms län – öppna data",
+    version="1",
+    description=(
+        "Läs godkända värden i uppföljningen av Strategi för att förebygga och bekämpa våld i "
+        "Stockholms län 2020–2026, utan inloggning. Fältnamnen är stabila: nya fält kan tillkomma men "
+        "befintliga byter inte betydelse."
+    ),
+    renderer=Renderer(),
+    openapi_url=None,  # served by openapi_json below, at a fixed address without a namespace
+    docs_url=None,  # no Swagger UI from a CDN; /data/ describes the API itself
+    urls_namespace="api-v1",
+)
+
+
+def choices(model_choices):
+    """The codes of a TextChoices as a Literal, so that the OpenAPI document lists them."""
+    return Literal[tuple(model_choices.values)]
+
+
+class Link(Schema):
+    goals: str = Field(description="Adress till strategins mål.")
+    indicators: str = Field(description="Adress till alla indikatorer.")
+    documentation: str = Field(description="Sidan som beskriver data och API (/data/).")
+    openapi: str = Field(description="API:ets beskrivning i OpenAPI 3.")
+
+
+class GoalOut(Schema):
+    number: int = Field(description="Målets nummer, 1–8.")
+    title: str = Field(description="Målsättningen.")
+    short_name: str = Field(description="Kort namn på målet.")
+
+
+class GoalList(Schema):
+    goals: List[GoalOut] = Field(description="Strategins mål i nummerordning.")
+
+
+class IndicatorOut(Schema):
+    code: str = Field(description="Indikatorns kod, t.ex. 1.I2 (I = indikator, U = utvecklingsindikator).")
+    slug: str = Field(description="Kortnamn i adresser, t.ex. i /indikatorer/<kortnamn>/.")
+    title: str = Field(description="Indikatorns namn.")
+    kind: choices(Indicator.Kind) = Field(description="indicator eller development (utvecklingsindikator).")
+    goal: int = Field(description="Strategins mål (1–8) som indikatorn hör till.")
+    theme: str = Field(description="Tema, om indikatorn har ett.")
+    source: str = Field(description="Indikatorns datakälla.")
+    unit: choices(Unit) = Field(description="Enhet.")
+    decimals: int = Field(description="Antal decimaler som värdena visas med.")
+    direction: choices(Indicator.Direction) = Field(description="Önskad riktning.")
+    period_kind: choices(PeriodKind) = Field(description="calendar (kalenderår) eller school (läsår).")
+    status: choices(Indicator.Status) = Field(description="active eller retired (utgått).")
+    retired_last_year: Optional[int] = Field(description="Senaste år med data för en indikator som utgått.")
+    retired_reason: str = Field(description="Skäl till att indikatorn utgått.")
+    responsible: Optional[str] = Field(description="Ansvarig organisations kortnamn.")
+    violence_types: List[str] = Field(description="Våldstyper (kortnamn).")
+    area: str = Field(description="Området som värdena avser (kortnamn).")
+    url: str = Field(description="Adress till indikatorn i API:et.")
+
+
+class IndicatorList(Schema):
+    indicators: List[IndicatorOut] = Field(description="Alla indikatorer, med och utan godkända värden.")
+
+
+class SeriesOut(Schema):
+    key: str = Field(description="Uppdelningens kod, t.ex. arskurs=ak8|kon=flickor; tom för totalen.")
+    breakdown: str = Field(description="Uppdelningen i ord, t.ex. Flickor, Åk 8 i grundskolan; Totalt för totalen.")
+    is_headline: bool = Field(description="Om serien är indikatorns huvudserie.")
+
+
+class IndicatorDetail(IndicatorOut):
+    series: List[SeriesOut] = Field(description="Indikatorns serier (uppdelningar).")
+    values_url: str = Field(description="Adress till indikatorns godkända värden.")
+
+
+class ValueOut(Schema):
+    series: str = Field(description="Seriens kod (se series.key).")
+    breakdown: str = Field(description="Uppdelningen i ord.")
+    area: str = Field(description="Områdets kortnamn.")
+    area_name: str = Field(description="Områdets namn.")
+    area_code: str = Field(description="Kommunkod, länskod 01 eller 00 för riket; tom om koden saknas.")
+    year: int = Field(description="År; för läsår det första året (2022 = läsåret 2022/2023).")
+    period: str = Field(description="Året som det skrivs i rapporten: 2022 eller 2022/2023.")
+    # int first: 25 stays 25, as before, and 6.9 stays 6.9.
+    value: Union[int, float, None] = Field(description="Värdet; null om det saknas (se missing_reason).")
+    missing_reason: Optional[choices(MissingReason)] = Field(description="Varför värdet saknas, annars null.")
+    respondents: Optional[int] = Field(description="Antal svarande eller fall, om det är känt.")
+    note: str = Field(description="Fotnot till värdet.")
+    source: str = Field(description="Var värdet är hämtat, t.ex. Lägesrapport 2024, Tabell 1.")
+
+
+class ValueList(Schema):
+    indicator: str = Field(description="Indikatorns kod.")
+    unit: choices(Unit) = Field(description="Enhet.")
+    values: List[ValueOut] = Field(description="Godkända värden i ordningen serie, område, år.")
+
+
+class NotFound(Schema):
+    detail: str = Field(description="Felmeddelande.")
 
 
 def number(value):
@@ -52,43 +161,53 @@ def indicator_queryset():
     return Indicator.objects.select_related("goal", "responsible", "area").prefetch_related("violence_types")
 
 
-@require_GET
+@api.get("/", response=Link, url_name="api_index", summary="Ingång", description="Adresser till API:ets delar.")
 def index(request):
-    return api_response({
+    return {
         "goals": request.build_absolute_uri(reverse("api_goals")),
         "indicators": request.build_absolute_uri(reverse("api_indicators")),
         "documentation": request.build_absolute_uri(reverse("data_index")),
-    })
+        "openapi": request.build_absolute_uri(reverse("api_openapi")),
+    }
 
 
-@require_GET
+@api.get("/goals/", response=GoalList, url_name="api_goals", summary="Mål", description="Strategins mål.")
 def goals(request):
-    return api_response({
+    return {
         "goals": [
             {"number": g.number, "title": g.title, "short_name": g.short_name}
             for g in Goal.objects.order_by("number")
         ]
-    })
+    }
 
 
-@require_GET
+@api.get(
+    "/indicators/", response=IndicatorList, url_name="api_indicators", summary="Indikatorer",
+    description="Alla indikatorer med metadata.",
+)
 def indicators(request):
-    return api_response({"indicators": [indicator_data(i, request) for i in indicator_queryset()]})
+    return {"indicators": [indicator_data(i, request) for i in indicator_queryset()]}
 
 
-@require_GET
-def indicator(request, slug):
+@api.get(
+    "/indicators/{slug}/", response={200: IndicatorDetail, 404: NotFound}, url_name="api_indicator",
+    summary="En indikator", description="En indikator, dess serier (uppdelningar) och länk till värdena.",
+)
+def indicator(request, slug: str = Path(..., description="Indikatorns kortnamn (slug).")):
     ind = get_object_or_404(indicator_queryset(), slug=slug)
     data = indicator_data(ind, request)
     data["series"] = [
         {"key": s.key, "breakdown": s.display_label, "is_headline": s.is_headline} for s in ind.series.all()
     ]
     data["values_url"] = request.build_absolute_uri(reverse("api_indicator_values", args=[ind.slug]))
-    return api_response(data)
+    return data
 
 
-@require_GET
-def indicator_values(request, slug):
+@api.get(
+    "/indicators/{slug}/values/", response={200: ValueList, 404: NotFound}, url_name="api_indicator_values",
+    summary="En indikators värden", description="Indikatorns godkända värden, ett per serie, område och år.",
+)
+def indicator_values(request, slug: str = Path(..., description="Indikatorns kortnamn (slug).")):
     ind = get_object_or_404(Indicator, slug=slug)
     values = (
         Value.objects.published()
@@ -96,7 +215,7 @@ def indicator_values(request, slug):
         .select_related("series", "area")
         .order_by("series__order", "series_id", "area__name", "year")
     )
-    return api_response({
+    return {
         "indicator": ind.code,
         "unit": ind.unit,
         "values": [
@@ -116,4 +235,75 @@ def indicator_values(request, slug):
             }
             for v in values
         ],
-    })
+    }
+
+
+API_PREFIX = "/api/v1/"
+
+
+@lru_cache(maxsize=1)
+def openapi_document():
+    """The OpenAPI 3 document, generated once per process from the types above."""
+    # Through JSON once: plain dicts and lists, as a client will read it.
+    return json.loads(json.dumps(api.get_openapi_schema(path_prefix=API_PREFIX), ensure_ascii=False))
+
+
+@require_safe
+def openapi_json(request):
+    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
+
+
+def _type_text(schema, schemas):
+    if "$ref" in schema:
+        return "objekt"
+    if "anyOf" in schema:
+        return " eller ".join(_type_text(option, schemas) for option in schema["anyOf"])
+    if "enum" in schema:
+        return "text: " + ", ".join(str(v) for v in schema["enum"])
+    if schema.get("type") == "array":
+        return "lista av " + _type_text(schema.get("items", {}), schemas)
+    return {"string": "text", "integer": "heltal", "number": "tal", "boolean": "sant/falskt", "null": "null"}.get(
+        schema.get("type"), schema.get("type", "")
+    )
+
+
+def _resolve(schema, schemas):
+    while "$ref" in schema:
+        schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _fields(schema, schemas, prefix=""):
+    """[(name, type, description), …] of an object schema, nested lists of objects flattened as name[].field."""
+    rows = []
+    schema = _resolve(schema, schemas)
+    for name, prop in schema.get("properties", {}).items():
+        rows.append((prefix + name, _type_text(prop, schemas), prop.get("description", "")))
+        items = prop.get("items", {})
+        if prop.get("type") == "array" and "$ref" in items:
+            rows.extend(_fields(items, schemas, prefix=f"{prefix}{name}[]."))
+    return rows
+
+
+def api_description():
+    """The API as /data/ shows it, read from the OpenAPI document: nothing written twice."""
+    document = openapi_document()
+    schemas = document.get("components", {}).get("schemas", {})
+    endpoints = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation.get("responses", {})
+            ok = responses.get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            endpoints.append({
+                "method": method.upper(),
+                "path": path,
+                "summary": operation.get("summary", ""),
+                "description": operation.get("description", ""),
+                "parameters": [
+                    (p["name"], p.get("description", "")) for p in operation.get("parameters", [])
+                ],
+                "fields": _fields(ok, schemas),
+                "not_found": "404" in responses,
+            })
+    return {"title": document["info"]["title"], "description": document["info"].get("description", ""),
+            "version": document["info"]["version"], "endpoints": endpoints}

@@ -1,14 +1,15 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import api, downloads
+from . import api, catalog, downloads
 
 urlpatterns = [
     path("data/", downloads.data_index, name="data_index"),
     path("data/values.csv", downloads.values_csv, name="values_csv"),
     path("data/values.xlsx", downloads.values_xlsx, name="values_xlsx"),
-    path("api/v1/", api.index, name="api_index"),
-    path("api/v1/goals/", api.goals, name="api_goals"),
-    path("api/v1/indicators/", api.indicators, name="api_indicators"),
-    path("api/v1/indicators/<slug:slug>/", api.indicator, name="api_indicator"),
-    path("api/v1/indicators/<slug:slug>/values/", api.indicator_values, name="api_indicator_values"),
+    path("data/katalog", catalog.catalog_negotiated, name="catalog"),
+    path("data/katalog.<str:suffix>", catalog.catalog_file, name="catalog_file"),
+    path("api/v1/openapi.json", api.openapi_json, name="api_openapi"),
+    # The API's own patterns, without a namespace: the names api_index, api_goals,
+    # api_indicators, api_indicator and api_indicator_values stay as they were.
+    path("api/v1/", include(api.api.urls[0])),
 ]

@@ -13,6 +13,9 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 VERSION_KEY = "pages:version"
+# When the version last changed (seconds since the epoch): the Last-Modified of
+# the downloads, the API and the catalogue (reports.opendata).
+CHANGED_KEY = "pages:changed"
 TIMEOUT = 24 * 60 * 60
 
 
@@ -32,6 +35,19 @@ def bump():
         cache.incr(VERSION_KEY)
     except ValueError:  # not set: any new value retires the old pages
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    cache.set(CHANGED_KEY, time.time(), timeout=None)
+
+
+def version_and_changed():
+    """(version, time of its last change); both start now if the cache has none."""
+    version = ensure_version()
+    changed = cache.get(CHANGED_KEY)
+    if changed is None:
+        # Unknown (cache emptied or never bumped): from now on, which is never too early.
+        changed = time.time()
+        cache.add(CHANGED_KEY, changed, timeout=None)
+        changed = cache.get(CHANGED_KEY, changed)
+    return version, changed
 
 
 def shared_page(request, render):

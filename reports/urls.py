@@ -7,6 +7,7 @@ urlpatterns = [
     path("mal/<int:number>/", views.goal, name="goal"),
     path("indikatorer/<slug:slug>/", views.indicator_detail, name="indicator"),
     path("indikatorer/<slug:slug>/data.csv", downloads.indicator_csv, name="indicator_csv"),
+    path("indikatorer/<slug:slug>/data.xlsx", downloads.indicator_xlsx, name="indicator_xlsx"),
     path("planer/", views.plan_list, name="plans"),
     path("planer/tackning/", views.coverage, name="coverage"),
     path("planer/<slug:slug>/", views.plan_detail, name="plan"),

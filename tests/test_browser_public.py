@@ -10,6 +10,7 @@ PAGES = {
     "indicator": "/indikatorer/kriminalvarden-behandlingsprogram-vnr/",
     "report": "/lagesrapport/2024/",
     "accessibility": "/tillganglighet/",
+    "data": "/data/",  # downloads, catalogue and the API described from its OpenAPI document
 }
 
 
