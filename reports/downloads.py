@@ -5,10 +5,11 @@ import io
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from indicators.models import Indicator
 from indicators.selectors import LONG_COLUMNS, published_value_rows
+from reporting.spreadsheet import neutralise_row, xlsx_row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,10 +40,13 @@ class Echo:
 
 
 def csv_response(rows, filename):
-    writer = csv.DictWriter(Echo(), fieldnames=LONG_COLUMNS)
+    writer = csv.writer(Echo())
+    # Read every row before the first byte goes out: a database that fails halfway must be an error
+    # status, not a 200 with a truncated file. The file is small (one row per published value).
+    rows = [neutralise_row(row[column] for column in LONG_COLUMNS) for row in rows]
 
     def stream():
-        yield writer.writeheader()
+        yield writer.writerow(LONG_COLUMNS)
         for row in rows:
             yield writer.writerow(row)
 
@@ -58,7 +62,7 @@ def xlsx_response(rows, filename, sheet_title):
     sheet = book.create_sheet(sheet_title)
     sheet.append(LONG_COLUMNS)
     for row in rows:
-        sheet.append([row[column] for column in LONG_COLUMNS])
+        sheet.append(xlsx_row(sheet, [row[column] for column in LONG_COLUMNS]))
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
@@ -66,22 +70,22 @@ def xlsx_response(rows, filename, sheet_title):
     return response
 
 
-@require_GET
+@require_safe
 def values_csv(request):
     return csv_response(published_value_rows(), "values.csv")
 
 
-@require_GET
+@require_safe
 def values_xlsx(request):
     return xlsx_response(published_value_rows(), "values.xlsx", "Värden")
 
 
-@require_GET
+@require_safe
 def indicator_csv(request, slug):
     indicator = get_object_or_404(Indicator, slug=slug)
     return csv_response(published_value_rows(indicator), f"{indicator.slug}.csv")
 
 
-@require_GET
+@require_safe
 def data_index(request):
     return render(request, "data/index.html", {"columns": [(c, COLUMN_MEANINGS[c]) for c in LONG_COLUMNS]})
