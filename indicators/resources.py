@@ -19,6 +19,7 @@ from copy import copy
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -32,6 +33,8 @@ from strategy.models import Area
 from reporting.scoping import organisation_for, sees_everything
 from reporting.signals import reviewed_items_written
 from reporting.models import EDITABLE_BY_REPORTER, State, locked_years, round_is_open
+from reporting.spreadsheet import neutralise_row
+from reporting.uploads import NUL_MESSAGE, SafeImportMixin, has_nul
 
 from .bulk_copy import HistoryRow, insert_with_history, update_with_history, uses_copy
 from .formats import VALUE_IMPORT_FORMATS
@@ -48,6 +51,10 @@ YEAR_RE = re.compile(r"^(\d{4})(?:\.0+)?$")
 SCHOOL_YEAR_RE = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
 VALUE_QUANTUM = Decimal("0.0001")  # Value.value has four decimals
 VALUE_LIMIT = Decimal("1e10")  # and at most ten digits before the point
+# A number as people and spreadsheets write it, once spaces are removed: 6,9 · 6.9 · -3 · 12,5 %.
+# Decimal() alone would also take 1_000, 1e3, NaN and Infinity.
+NUMBER_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?%?$")
+RESPONDENTS_LIMIT = 2_147_483_647  # Value.respondents is a PositiveIntegerField (integer on PostgreSQL)
 CHANGE_REASON = "Importerad från fil"
 
 
@@ -215,16 +222,23 @@ def parse_missing_reason(text):
 
 def parse_value(cell, indicator):
     """(number or None, missing code or ""), checked against the indicator's unit."""
+    text = repr(cell) if isinstance(cell, float) else cell_text(cell)  # a float from Excel with all its digits
     try:
-        parsed = parse_cell(cell_text(cell))
+        parsed = parse_cell(text)
     except forms.ValidationError as exc:
-        raise ValidationError(f"”{cell_text(cell)}” är inget tal. {exc.messages[0]}")
+        raise ValidationError(f"”{text}” är inget tal. {exc.messages[0]}")
     if parsed is None:
         return None, ""
     number, reason = parsed
     if number is not None:
+        if not NUMBER_RE.match(text.replace("\u00a0", "").replace(" ", "")):
+            raise ValidationError(f"”{text}” är inget tal. Skriv talet med siffror och decimalkomma eller "
+                                  "decimalpunkt, t.ex. 1000 eller 6,9.")
         if abs(number) >= VALUE_LIMIT:
-            raise ValidationError(f"Värdet {cell_text(cell)} är för stort.")
+            raise ValidationError(f"Värdet {text} är för stort; det får ha högst tio siffror före decimaltecknet.")
+        if number != number.quantize(VALUE_QUANTUM):
+            # Rounding would store another figure than the file's, or 0 for a very small one.
+            raise ValidationError(f"Värdet {text} har fler än fyra decimaler; avrunda det i filen.")
         number = number.quantize(VALUE_QUANTUM)
         indicator.check_value(number)
     return number, reason
@@ -234,13 +248,22 @@ def parse_respondents(cell):
     text = cell_text(cell).replace("\u00a0", "").replace(" ", "")
     if not text:
         return None
-    if not text.isdigit():
+    # [0-9], not isdigit(): "²" is a digit to Python but no number.
+    if not re.fullmatch(r"[0-9]+", text):
         raise ValidationError(f"Antal svarande ”{cell_text(cell)}” ska vara ett heltal, 0 eller större.")
+    if int(text) > RESPONDENTS_LIMIT:
+        raise ValidationError(f"Antal svarande {cell_text(cell)} är för stort.")
     return int(text)
 
 
-# Rows of each kind (new, changed, unchanged) the result keeps for the preview; every bad row is kept.
+# Rows of each kind (new, changed, unchanged) the result keeps for the preview; bad rows up to
+# settings.IMPORT_MAX_ERRORS_SHOWN.
 PREVIEW_ROWS = 50
+PREVIEW_ACTIONS = {
+    RowResult.IMPORT_TYPE_NEW: "Ny: läggs till som utkast",
+    RowResult.IMPORT_TYPE_UPDATE: "Ändras: blir utkast",
+    RowResult.IMPORT_TYPE_SKIP: "Oförändrad: hoppas över",
+}
 # The stored fields of a value that an import reads, in one tuple per value.
 Stored = namedtuple("Stored", "pk value missing_reason respondents footnote source_ref state reopened_at")
 # What an import writes: the value's fields in Stored's order (value … source_ref).
@@ -269,6 +292,13 @@ class ValueImportResult(Result):
     def rows_left_out(self):
         shown = sum(1 for row in self.rows if row.import_type in RowResult.valid_import_types)
         return sum(self.totals[kind] for kind in RowResult.valid_import_types) - shown
+
+    def invalid_total(self):
+        return self.totals[RowResult.IMPORT_TYPE_INVALID]
+
+    def invalid_left_out(self):
+        """Bad rows counted but not listed (settings.IMPORT_MAX_ERRORS_SHOWN)."""
+        return self.invalid_total() - len(self.invalid_rows)
 
 
 class ImportPlan:
@@ -470,11 +500,13 @@ class ValueResource(resources.ModelResource):
         return plan
 
     def add_invalid_row(self, result, number, row, error, collect_failed_rows):
+        result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+        if len(result.invalid_rows) >= settings.IMPORT_MAX_ERRORS_SHOWN:
+            return  # counted, not kept: a file of bad rows must not become a page (and memory) its size
         row_result = self.get_row_result_class()()
         row_result.number = number
         row_result.import_type = RowResult.IMPORT_TYPE_INVALID
         row_result.validation_error = error
-        result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
         result.append_invalid_row(number, row, error)
         result.append_row_result(row_result)
         if collect_failed_rows:
@@ -516,6 +548,9 @@ class ValueResource(resources.ModelResource):
         source = get("source")
         if source and len(cell_text(source)) > Value._meta.get_field("source_ref").max_length:
             errors["source"] = ["Källan får vara högst 300 tecken."]
+        for column in ("note", "source"):
+            if has_nul(get(column)):
+                errors[column] = [NUL_MESSAGE]  # PostgreSQL cannot store it
         if errors:
             raise ValidationError(errors)
         return indicator, series, area, year, number, code or reason, respondents
@@ -572,7 +607,29 @@ class ValueResource(resources.ModelResource):
                 diff.compare_with(self, instance)
                 row_result.diff = diff.as_html()
             row_result.add_instance_info(instance)
+            row_result.preview = self.preview_row(import_type, series, area, year, instance,
+                                                  None if stored is None else original)
             result.append_row_result(row_result)
+
+    @staticmethod
+    def preview_row(import_type, series, area, year, after, before):
+        """What the preview shows of a row: where the value goes, what it was, what it becomes."""
+        def shown(value):
+            if value is None:
+                return ""
+            if value.value is None:
+                return MISSING_LABELS.get(value.missing_reason, "")
+            return format_number(value.value).replace(".", ",")  # exactly, not rounded for display
+
+        return {
+            "indicator": series.indicator.code,
+            "area": area.name,
+            "breakdown": series.display_label,
+            "year": series.indicator.period_label(year),
+            "before": shown(before),
+            "after": shown(after),
+            "action": PREVIEW_ACTIONS[import_type],
+        }
 
     # --- the writes, with a history row each -------------------------------------------------------
 
@@ -627,7 +684,11 @@ class ValueResource(resources.ModelResource):
                     default_change_reason=CHANGE_REASON, default_date=now,
                 )
 
-    # --- how a row looks in the preview ----------------------------------------------------------
+    # --- how a row looks in the preview and in an export ----------------------------------------
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        # A footnote or source typed as =HYPERLINK(…) must not become a formula in the reader's Excel.
+        return neutralise_row(super().export_resource(instance, selected_fields, **kwargs))
 
     def dehydrate_indicator_code(self, value):
         return value.series.indicator.code
@@ -645,7 +706,7 @@ class ValueResource(resources.ModelResource):
         return MISSING_LABELS.get(value.missing_reason, "")
 
 
-class ValueImportAdminMixin(ImportExportMixin):
+class ValueImportAdminMixin(SafeImportMixin, ImportExportMixin):
     """Adds "Importera" to the values admin (choose a file and a format, see the preview, confirm)
     and "Exportera" of the selected or filtered values in the same long format, so that an
     export can be edited and imported again."""
