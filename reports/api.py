@@ -4,7 +4,7 @@
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from strategy.models import Goal
 
@@ -52,7 +52,7 @@ def indicator_queryset():
     return Indicator.objects.select_related("goal", "responsible", "area").prefetch_related("violence_types")
 
 
-@require_GET
+@require_safe
 def index(request):
     return api_response({
         "goals": request.build_absolute_uri(reverse("api_goals")),
@@ -61,7 +61,7 @@ def index(request):
     })
 
 
-@require_GET
+@require_safe
 def goals(request):
     return api_response({
         "goals": [
@@ -71,12 +71,12 @@ def goals(request):
     })
 
 
-@require_GET
+@require_safe
 def indicators(request):
     return api_response({"indicators": [indicator_data(i, request) for i in indicator_queryset()]})
 
 
-@require_GET
+@require_safe
 def indicator(request, slug):
     ind = get_object_or_404(indicator_queryset(), slug=slug)
     data = indicator_data(ind, request)
@@ -87,7 +87,7 @@ def indicator(request, slug):
     return api_response(data)
 
 
-@require_GET
+@require_safe
 def indicator_values(request, slug):
     ind = get_object_or_404(Indicator, slug=slug)
     values = (
