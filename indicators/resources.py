@@ -369,6 +369,7 @@ class ValueResource(resources.ModelResource):
         self.user = user
         self.lookups = None
         self.columns = set()
+        self.nul_columns = []
 
     @classmethod
     def get_display_name(cls):
@@ -428,9 +429,13 @@ class ValueResource(resources.ModelResource):
             dataset.wipe()  # so that no row is tried against a file that cannot be read
             raise ValidationError(f"Filen saknar kolumnerna {', '.join(missing)}.")
         dataset.headers = [h.strip() if h else h for h in dataset.headers]
+        # Columns with a NUL anywhere (PostgreSQL cannot store or even compare it): their rows are refused
+        # before any lookup. One scan per column, so the rows of a clean file cost nothing more.
+        self.nul_columns = [h for h in dataset.headers if h and "\x00" in "".join(
+            c for c in dataset[h] if isinstance(c, str))]
         self.lookups = ValueLookups(
-            indicator_codes=set(self._column(dataset, "indicator_code")),
-            kolada_kpis=set(self._column(dataset, "kolada_kpi")),
+            indicator_codes={c for c in self._column(dataset, "indicator_code") if "\x00" not in c},
+            kolada_kpis={k for k in self._column(dataset, "kolada_kpi") if "\x00" not in k},
         )
         # A reporter imports only its own organisation's indicators, and only where it may edit;
         # a coordinator any.
@@ -519,6 +524,10 @@ class ValueResource(resources.ModelResource):
         the cells as read, so that a repeated cell costs one dict lookup (no stripping, no parsing)."""
         errors = {}
         get = row.get
+        if self.nul_columns:
+            errors = {column: [NUL_MESSAGE] for column in self.nul_columns if has_nul(get(column))}
+            if errors:
+                raise ValidationError(errors)
         code, kpi = get("indicator_code"), get("kolada_kpi")
         found = self._parse("indicator_code", (code, kpi), lambda: self._indicator(code, kpi), errors)
         if found is None:
@@ -548,9 +557,6 @@ class ValueResource(resources.ModelResource):
         source = get("source")
         if source and len(cell_text(source)) > Value._meta.get_field("source_ref").max_length:
             errors["source"] = ["Källan får vara högst 300 tecken."]
-        for column in ("note", "source"):
-            if has_nul(get(column)):
-                errors[column] = [NUL_MESSAGE]  # PostgreSQL cannot store it
         if errors:
             raise ValidationError(errors)
         return indicator, series, area, year, number, code or reason, respondents

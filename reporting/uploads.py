@@ -116,16 +116,18 @@ def read_csv_rows(data):
     width = None
     max_rows, max_columns = limit("IMPORT_MAX_ROWS"), limit("IMPORT_MAX_COLUMNS")
     try:
-        for line, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
-            row = _trimmed(row)
+        for line, raw in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+            row = _trimmed(raw)
             if not row:
                 continue
             if len(row) > max_columns:
                 raise FileRefused(f"Rad {line} har {len(row)} kolumner; en import får ha högst {max_columns}.")
             if width is None:
-                width = len(row)
-            elif len(row) > width:
-                raise FileRefused(_extra_fields(line, len(row), width, delimiter))
+                width = len(raw)
+            elif len(raw) > width and (delimiter == "," or len(row) > width):
+                # In a comma file any extra field counts, empty or not: "…,6,9,,," has one field too many
+                # although the last ones are empty.
+                raise FileRefused(_extra_fields(line, len(raw), width, delimiter))
             rows.append(row)
             if len(rows) > max_rows + 1:  # + the header
                 raise FileRefused(_too_many_rows(max_rows))
@@ -304,8 +306,14 @@ class SafeImportMixin:
             return HttpResponseRedirect(self._import_url())
 
     def process_result(self, result, request):
+        """After a confirm: a result with errors wrote nothing (rolled back) and says so in Swedish."""
         if result.has_errors() or result.has_validation_errors():
-            messages.error(request, CHANGED_SINCE_PREVIEW)
+            errors = [error.error for _, row_errors in result.row_errors() for error in row_errors]
+            errors += [error.error for error in result.base_errors]
+            # import-export catches a row's exception itself (status reports): a unique constraint hit
+            # means another import or edit wrote the same rows in the meantime.
+            concurrent = any(isinstance(error, IntegrityError) for error in errors)
+            messages.error(request, CONCURRENT_WRITE if concurrent else CHANGED_SINCE_PREVIEW)
             return HttpResponseRedirect(self._import_url())
         return super().process_result(result, request)
 
