@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Error, Result, RowResult
@@ -86,7 +86,9 @@ def text_of(cell):
 class StatusReportResource(resources.ModelResource):
     plan = fields.Field(column_name="plan", readonly=True)
     commitment = fields.Field(column_name="commitment", readonly=True)
-    year = fields.Field(attribute="year", column_name="year", readonly=True)
+    # A number in an XLSX export, not text (import-export renders text by default).
+    year = fields.Field(attribute="year", column_name="year", readonly=True,
+                        widget=widgets.IntegerWidget(coerce_to_string=False))
     organisation = fields.Field(column_name="organisation", readonly=True)
     category = fields.Field(attribute="category", column_name="category", readonly=True)
     text = fields.Field(attribute="text", column_name="text", readonly=True)

@@ -24,7 +24,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from import_export import exceptions, fields, resources
+from import_export import exceptions, fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result, RowResult
@@ -56,6 +56,7 @@ VALUE_LIMIT = Decimal("1e10")  # and at most ten digits before the point
 NUMBER_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?%?$")
 RESPONDENTS_LIMIT = 2_147_483_647  # Value.respondents is a PositiveIntegerField (integer on PostgreSQL)
 CHANGE_REASON = "Importerad från fil"
+NUMBER = widgets.IntegerWidget(coerce_to_string=False)
 
 
 def normalise(text):
@@ -344,12 +345,13 @@ class ValueResource(resources.ModelResource):
     """Long format, one value per row; also accepts exactly what /data/values.csv produces."""
 
     indicator_code = fields.Field(column_name="indicator_code", readonly=True)
-    year = fields.Field(attribute="year", column_name="year", readonly=True)
+    # Numbers stay numbers in an XLSX export (import-export renders text by default).
+    year = fields.Field(attribute="year", column_name="year", readonly=True, widget=NUMBER)
     area = fields.Field(column_name="area", readonly=True)
     breakdown = fields.Field(column_name="breakdown", readonly=True)
     value = fields.Field(column_name="value", readonly=True)
     missing_reason = fields.Field(column_name="missing_reason", readonly=True)
-    respondents = fields.Field(attribute="respondents", column_name="respondents", readonly=True)
+    respondents = fields.Field(attribute="respondents", column_name="respondents", readonly=True, widget=NUMBER)
     note = fields.Field(attribute="footnote", column_name="note", readonly=True)
     source = fields.Field(attribute="source_ref", column_name="source", readonly=True)
 
