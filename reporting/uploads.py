@@ -108,31 +108,34 @@ def _looks_binary(text):
 
 
 def read_csv_rows(data):
-    """Rows of a CSV file as saved by Excel in Swedish (semicolons) or by anything else (commas)."""
+    """Rows of a CSV file as saved by Excel in Swedish (semicolons) or by anything else (commas).
+
+    The text is at most IMPORT_MAX_FILE_BYTES, so it is parsed at once (csv in C) and the limits are
+    checked on the rows; only a row that breaks one is looked at in Python."""
     text = decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    rows = []
-    width = None
     max_rows, max_columns = limit("IMPORT_MAX_ROWS"), limit("IMPORT_MAX_COLUMNS")
     try:
-        for line, raw in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise FileRefused(f"Filen går inte att läsa som CSV ({exc}). {SAVE_AS}") from exc
+    if len(rows) > max_rows + 1 and sum(1 for row in rows if any(row)) > max_rows + 1:  # + the header
+        raise FileRefused(_too_many_rows(max_rows))
+    header = next((i for i, row in enumerate(rows) if any(row)), None)
+    if header is None:
+        return []
+    width = len(rows[header])
+    longest = max(map(len, rows))
+    if longest > width or longest > max_columns:
+        for line, raw in enumerate(rows[header:], header + 1):
             row = _trimmed(raw)
-            if not row:
-                continue
             if len(row) > max_columns:
                 raise FileRefused(f"Rad {line} har {len(row)} kolumner; en import får ha högst {max_columns}.")
-            if width is None:
-                width = len(raw)
-            elif len(raw) > width and (delimiter == "," or len(row) > width):
+            if len(raw) > width and (delimiter == "," or len(row) > width):
                 # In a comma file any extra field counts, empty or not: "…,6,9,,," has one field too many
                 # although the last ones are empty.
                 raise FileRefused(_extra_fields(line, len(raw), width, delimiter))
-            rows.append(row)
-            if len(rows) > max_rows + 1:  # + the header
-                raise FileRefused(_too_many_rows(max_rows))
-    except csv.Error as exc:
-        raise FileRefused(f"Filen går inte att läsa som CSV ({exc}). {SAVE_AS}") from exc
     return rows
 
 
@@ -155,7 +158,7 @@ def _trimmed(row):
     end = len(row)
     while end and row[end - 1] in (None, ""):
         end -= 1
-    return list(row[:end]) if end != len(row) else list(row)
+    return list(row[:end])
 
 
 # --- Excel ---------------------------------------------------------------------------------------
