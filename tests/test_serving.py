@@ -20,6 +20,7 @@ INDICATOR = "/indikatorer/kriminalvarden-behandlingsprogram-vnr/"
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/", "/mal/2/", INDICATOR, "/planer/", "/planer/tackning/", "/lagesrapport/2024/",
                                  "/tillganglighet/", "/data/", "/data/values.csv", "/data/values.xlsx",
+                                 "/indikatorer/kriminalvarden-behandlingsprogram-vnr/data.csv",
                                  "/api/v1/indicators/", "/healthz"])
 def test_it_answers_head_wherever_get_works(client, url):
     assert client.get(url).status_code == 200
