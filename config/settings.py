@@ -26,6 +26,11 @@ def env_list(name, default=()):
     return [item.strip() for item in value.split(",") if item.strip()] or list(default)
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
 def required(name):
     value = os.environ.get(name, "")
     if not value:
@@ -103,11 +108,6 @@ TEMPLATES = [
         },
     },
 ]
-
-def env_int(name, default):
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
-
 
 # A database that hangs must not hang the site: a connection attempt gives up after
 # DB_CONNECT_TIMEOUT seconds and a statement after DB_STATEMENT_TIMEOUT_MS (server side).
