@@ -94,6 +94,10 @@ class StatusReportResource(resources.ModelResource):
     text = fields.Field(attribute="text", column_name="text", readonly=True)
     state = fields.Field(column_name="state", readonly=True)
 
+    # The export page's names for the columns (reporting.uploads.SwedishExportForm).
+    column_labels = {"plan": "Plan", "commitment": "Åtagande", "year": "År", "organisation": "Organisation",
+                     "category": "Status", "text": "Redovisning", "state": "Granskning"}
+
     class Meta:
         model = StatusReport
         fields = COLUMNS

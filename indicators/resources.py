@@ -355,6 +355,11 @@ class ValueResource(resources.ModelResource):
     note = fields.Field(attribute="footnote", column_name="note", readonly=True)
     source = fields.Field(attribute="source_ref", column_name="source", readonly=True)
 
+    # The export page's names for the columns (reporting.uploads.SwedishExportForm).
+    column_labels = {"indicator_code": "Indikatorkod", "year": "År", "area": "Område", "breakdown": "Uppdelning",
+                     "value": "Värde", "missing_reason": "Orsak till saknat värde", "respondents": "Antal svarande",
+                     "note": "Fotnot", "source": "Källa"}
+
     class Meta:
         model = Value
         fields = ["indicator_code", "year", "area", "breakdown", "value", "missing_reason", "respondents", "note",

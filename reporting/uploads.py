@@ -29,7 +29,7 @@ from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.formats.base_formats import Format
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 SAVE_AS = "Spara filen i Excel som ”CSV UTF-8 (kommaavgränsad)” eller som Excel-arbetsbok (.xlsx) och försök igen."
 CONCURRENT_WRITE = (
@@ -284,11 +284,23 @@ class LimitedImportForm(ImportForm):
         return upload
 
 
+class SwedishExportForm(SelectableFieldsExportForm):
+    """The export page's column checkboxes in Swedish: the resource's `column_labels` and the file's column
+    name, e.g. "Fotnot (note)", instead of import-export's "Note"."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        column = field.column_name if field else field_name
+        label = getattr(resource, "column_labels", {}).get(column)
+        return f"{label} ({column})" if label else super()._get_field_label(resource, field_name)
+
+
 class SafeImportMixin:
     """For an admin with ImportMixin: the size limit, the reader's own message for a refused file, and a
     confirm that says what happened instead of failing (rows written by someone else meanwhile)."""
 
     import_form_class = LimitedImportForm
+    export_form_class = SwedishExportForm
 
     def add_data_read_fail_error_to_form(self, form, exc):
         if isinstance(exc, FileRefused):

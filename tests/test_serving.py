@@ -102,6 +102,7 @@ def test_it_has_no_inline_handlers_on_the_export_page(admin_client):
     assert 'class="select-toggle"' in html and "js/export-select-all.js" in html
     assert not re.search(r"\son[a-z]+\s*=", html)
     assert "Välj alla" in html and "Exporten får följande kolumner" in html
+    assert "Fotnot (note)" in html and "Indicator Code" not in html
 
 
 @pytest.mark.django_db
