@@ -6,22 +6,27 @@ Imported reports are drafts until reviewed; one bad row imports nothing.
 
 import io
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import Error, Result, RowResult
 
 from strategy.models import Organisation
 from reporting.scoping import organisation_for, sees_everything
 from reporting.policy import Action, Policy, Write, item_of
+from reporting.spreadsheet import neutralise_row, xlsx_row
+from reporting.uploads import NUL_MESSAGE, SafeImportMixin, TableCSV, TableXLSX, has_nul
 from reporting.workflow import apply_content_state
 
 from .models import ActionPlan, Commitment, StatusCategory, StatusReport
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = ["plan", "commitment", "year", "organisation", "category", "text", "state"]
+REQUIRED_IMPORT_COLUMNS = ["commitment", "year", "organisation", "category"]
 CATEGORY_CODES = {**{code: code for code in StatusCategory.values},
                   **{label.casefold(): code for code, label in StatusCategory.choices}}
 
@@ -32,14 +37,67 @@ def scoped(queryset, user):
     return queryset.filter(organisation=organisation_for(user))
 
 
+class CappedResult(Result):
+    """import-export's Result that knows how many bad rows were left out of the list."""
+
+    def invalid_left_out(self):
+        return self.totals[RowResult.IMPORT_TYPE_INVALID] - len(self.invalid_rows)
+
+
+class KnownNames:
+    """Plans, commitments, organisations and statuses read once, to check each row's cells in memory."""
+
+    def __init__(self):
+        self.plans = {plan.slug: plan for plan in ActionPlan.objects.all()}
+        self.regional = next((p for p in self.plans.values() if p.kind == ActionPlan.Kind.REGIONAL), None)
+        self.commitments = set(Commitment.objects.values_list("plan_id", "number"))
+        self.organisations = set(Organisation.objects.values_list("slug", flat=True))
+
+    def errors(self, row):
+        """{column: [Swedish message]} for the cells of `row` that cannot be read; {} if none."""
+        errors = {column: [NUL_MESSAGE] for column, cell in row.items() if has_nul(cell)}
+        if errors:
+            return errors
+        plan_slug = str(row.get("plan") or "").strip()
+        plan = self.plans.get(plan_slug) if plan_slug else self.regional
+        if plan is None:
+            errors["plan"] = [f"Okänd plan ”{plan_slug}”; ange planens kortnamn eller lämna kolumnen tom."]
+        number = text_of(row.get("commitment"))
+        if plan is not None and (plan.pk, number) not in self.commitments:
+            errors["commitment"] = [f"Okänt åtagande ”{number}” i {plan}."]
+        year = row.get("year")
+        year = text_of(int(year) if isinstance(year, float) and year.is_integer() else year)  # 2024.0 from Excel
+        if not (year.isascii() and year.isdigit()):
+            errors["year"] = [f"Ogiltigt år ”{year}”; ange året med fyra siffror, t.ex. 2024."]
+        elif plan is not None and not plan.start_year <= int(year) <= plan.end_year:
+            errors["year"] = [f"Året {year} ligger utanför handlingsplanens år {plan.start_year}–{plan.end_year}."]
+        slug = text_of(row.get("organisation"))
+        if slug not in self.organisations:
+            errors["organisation"] = [f"Okänd organisation ”{slug}”; ange kortnamnet, t.ex. polisen."]
+        if text_of(row.get("category")).casefold() not in CATEGORY_CODES:
+            labels = ", ".join(label for _, label in StatusCategory.choices)
+            errors["category"] = [f"Okänd status ”{text_of(row.get('category'))}”; ange {labels}."]
+        return errors
+
+
+def text_of(cell):
+    return "" if cell is None else str(cell).strip()
+
+
 class StatusReportResource(resources.ModelResource):
     plan = fields.Field(column_name="plan", readonly=True)
     commitment = fields.Field(column_name="commitment", readonly=True)
-    year = fields.Field(attribute="year", column_name="year", readonly=True)
+    # A number in an XLSX export, not text (import-export renders text by default).
+    year = fields.Field(attribute="year", column_name="year", readonly=True,
+                        widget=widgets.IntegerWidget(coerce_to_string=False))
     organisation = fields.Field(column_name="organisation", readonly=True)
     category = fields.Field(attribute="category", column_name="category", readonly=True)
     text = fields.Field(attribute="text", column_name="text", readonly=True)
     state = fields.Field(column_name="state", readonly=True)
+
+    # The export page's names for the columns (reporting.uploads.SwedishExportForm).
+    column_labels = {"plan": "Plan", "commitment": "Åtagande", "year": "År", "organisation": "Organisation",
+                     "category": "Status", "text": "Redovisning", "state": "Granskning"}
 
     class Meta:
         model = StatusReport
@@ -59,7 +117,42 @@ class StatusReportResource(resources.ModelResource):
 
     def import_data(self, dataset, **kwargs):
         kwargs["rollback_on_validation_errors"] = True  # one bad row imports nothing
+        refused = self.check_input(dataset)
+        if refused is not None:
+            return refused
         return super().import_data(dataset, **kwargs)
+
+    # --- what the file says, before anything is looked up or written -----------------------------
+
+    def check_input(self, dataset):
+        """A Result with the file's input errors, or None if every row can be read.
+
+        Columns, NUL characters, years outside the plan's years, unknown plans, commitments,
+        organisations and statuses are checked for every row in one pass against dicts read once,
+        before import-export's row-by-row import (which asks the database per row): a file of 60 000
+        bad rows is refused in a second, and no cell PostgreSQL cannot take (NUL, a year beyond
+        smallint) reaches a query. Who may write what is checked later, in parse_row."""
+        result = self.get_result_class()()
+        result.diff_headers = self.get_diff_headers()
+        headers = [h.strip() if isinstance(h, str) else h for h in dataset.headers or []]
+        missing = [c for c in REQUIRED_IMPORT_COLUMNS if c not in headers]
+        if missing:
+            result.append_base_error(Error(ValidationError(f"Filen saknar kolumnerna {', '.join(missing)}.")))
+            return result
+        dataset.headers = headers
+        known = KnownNames()
+        shown = settings.IMPORT_MAX_ERRORS_SHOWN
+        for number, cells in enumerate(dataset, 1):
+            row = dict(zip(headers, cells))
+            errors = known.errors(row)
+            if errors:
+                result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+                if len(result.invalid_rows) < shown:
+                    result.append_invalid_row(number, row, ValidationError(errors))
+        return result if result.totals[RowResult.IMPORT_TYPE_INVALID] else None
+
+    def get_result_class(self):
+        return CappedResult
 
     def before_import(self, dataset, **kwargs):
         self.regional = ActionPlan.objects.filter(kind=ActionPlan.Kind.REGIONAL).first()
@@ -135,6 +228,10 @@ class StatusReportResource(resources.ModelResource):
     def filter_export(self, queryset, **kwargs):
         return scoped(queryset, self.user)
 
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        # A status text typed as =HYPERLINK(…) must not become a formula in the coordinator's Excel.
+        return neutralise_row(super().export_resource(instance, selected_fields, **kwargs))
+
     def dehydrate_plan(self, report):
         return report.commitment.plan.slug
 
@@ -159,9 +256,10 @@ def status_reports_xlsx(reports):
         if org.pk not in sheets:
             sheets[org.pk] = book.create_sheet((org.short_name or org.name)[:31])
             sheets[org.pk].append(["Åtagande", "År", "Status", "Redovisning", "Granskning"])
-        sheets[org.pk].append(
-            [report.commitment.number, report.year, report.get_category_display(), report.text, report.get_state_display()]
-        )
+        sheets[org.pk].append(xlsx_row(sheets[org.pk], [
+            report.commitment.number, report.year, report.get_category_display(), report.text,
+            report.get_state_display(),
+        ]))
     if not sheets:
         book.create_sheet("Statusrapporter")
     buffer = io.BytesIO()
@@ -181,11 +279,14 @@ def download_status_reports_xlsx(modeladmin, request, queryset):
     return response
 
 
-class StatusReportImportExportMixin(ImportExportMixin):
+class StatusReportImportExportMixin(SafeImportMixin, ImportExportMixin):
     """Import and export buttons on the status reports list, plus the per-organisation Excel action."""
 
     resource_classes = [StatusReportResource]
-    formats = [CSV, XLSX]
+    # Files are read within the limits and encodings of reporting.uploads; exports are import-export's.
+    import_formats = [TableCSV, TableXLSX]
+    export_formats = [CSV, XLSX]
+    import_template_name = "admin/actions/statusreport/import.html"
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}

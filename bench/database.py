@@ -8,7 +8,8 @@ import psycopg
 from psycopg import sql
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
-BENCH_DATABASE = "bench_valdsstrategi"
+# BENCH_DATABASE names another one, e.g. when two checkouts bench on the same server at once.
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE") or "bench_valdsstrategi"
 
 
 def with_database(url, name):

@@ -1,11 +1,13 @@
 """Requests per second under gunicorn, started as in production (config/gunicorn.py)."""
 
 import http.client
+import random
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -78,19 +80,40 @@ class Gunicorn:
             self.output = self.process.stdout.read().decode()
 
 
-def with_wrk(port, path, seconds, connections):
+# wrk script: every request gets its own random query string (a cache buster).
+RANDOM_QUERY_LUA = """
+request = function()
+  return wrk.format("GET", wrk.path .. "?r=" .. math.random(1, 1000000000) .. "&utm_source=bench")
+end
+"""
+
+
+def random_query(path):
+    return f"{path}?r={random.getrandbits(40):x}&utm_source=bench"
+
+
+def with_wrk(port, path, seconds, connections, randomise=False):
+    script = []
+    if randomise:
+        lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        lua.write(RANDOM_QUERY_LUA)
+        lua.close()
+        script = ["-s", lua.name]
     out = subprocess.run(
         # A long timeout: a slow page must count as slow, not drop out as a timeout.
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "20s", f"http://127.0.0.1:{port}{path}"],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "20s", *script,
+         f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True,
     ).stdout
+    if script:
+        Path(script[1]).unlink()
     rate = float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
     timeouts = re.search(r"timeout (\d+)", out)
     return rate, (int(bad.group(1)) if bad else 0) + (int(timeouts.group(1)) if timeouts else 0)
 
 
-def with_threads(port, path, seconds, connections):
+def with_threads(port, path, seconds, connections, randomise=False):
     """A small load generator for machines without wrk: one connection per thread, reopened when closed."""
     done, errors = [0] * connections, [0] * connections
     deadline = time.monotonic() + seconds
@@ -101,7 +124,7 @@ def with_threads(port, path, seconds, connections):
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request("GET", path)
+                conn.request("GET", random_query(path) if randomise else path)
                 response = conn.getresponse()
                 response.read()
                 if response.status == 200:
@@ -126,9 +149,9 @@ def with_threads(port, path, seconds, connections):
     return sum(done) / (time.monotonic() - start), sum(errors)
 
 
-def requests_per_second(port, path, seconds=5, connections=8):
-    """(requests/s, failed requests, tool)."""
+def requests_per_second(port, path, seconds=5, connections=8, randomise=False):
+    """(requests/s, failed requests, tool); with randomise, every request has a random query string."""
     if shutil.which("wrk"):
-        return (*with_wrk(port, path, seconds, connections), "wrk")
-    return (*with_threads(port, path, seconds, connections), "python")
+        return (*with_wrk(port, path, seconds, connections, randomise), "wrk")
+    return (*with_threads(port, path, seconds, connections, randomise), "python")
 

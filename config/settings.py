@@ -26,6 +26,11 @@ def env_list(name, default=()):
     return [item.strip() for item in value.split(",") if item.strip()] or list(default)
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
 def required(name):
     value = os.environ.get(name, "")
     if not value:
@@ -106,17 +111,36 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# A database that hangs must not hang the site: a connection attempt gives up after
+# DB_CONNECT_TIMEOUT seconds and a statement after DB_STATEMENT_TIMEOUT_MS (server side).
+# CONN_HEALTH_CHECKS: a persistent connection that died (database restarted) is replaced before
+# a request uses it, instead of failing that request.
+POSTGRES_OPTIONS = {
+    "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
+    "options": f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 20_000)}",
+}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
+# /healthz answers 503 if the database has not answered SELECT 1 within this many seconds.
+HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT", "3"))
+HEALTHZ_DATABASE = "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The file cache of reports.cache: Django's, except that culling never removes the page version
+# (Django's culls a third of its files at random when it holds MAX_ENTRIES).
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "reports.cache.PageFileCache")
+FILE_CACHE = CACHE_BACKEND.endswith("FileCache")
 CACHES = {
     "default": {
-        # Cached report pages and their version. A file cache is shared by the
-        # workers of one machine and costs no SQL query per page; several app
-        # servers share a Redis instead (see README, Production).
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
+        # Cached report pages. A file cache is shared by the workers of one machine
+        # and costs no SQL query per page; several app servers share a Redis instead
+        # (see README, Production).
+        "BACKEND": CACHE_BACKEND,
         "LOCATION": os.environ.get("CACHE_LOCATION", str(BASE_DIR / ".cache" / "django")),
-    }
+        # Room for every page and its variants before culling starts (Django's default is 300).
+        **({"OPTIONS": {"MAX_ENTRIES": 5000}} if FILE_CACHE else {}),
+    },
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -160,6 +184,23 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a login lands when its `next` is missing or unsafe (Django's default /accounts/profile/ is a 404 here).
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Imports (values, status reports): what a file may be at most. Reading stops with a Swedish message at
+# the first limit passed (reporting/uploads.py). The largest file benchmarked, /data/values.csv of 100 000
+# values exported and imported again, is 25.5 MB; 200 000 rows is twice its rows.
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 32_000_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 100_000_000)  # an XLSX, unzipped
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)  # a wide table has one column per year
+IMPORT_MAX_ERRORS_SHOWN = env_int("IMPORT_MAX_ERRORS_SHOWN", 100)  # the rest are counted ("och 59 900 till")
+# Uploads above this size go to a temporary file instead of memory (Django's default, stated).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Exports: formula-like text is neutralised by the resources themselves (reporting/spreadsheet.py);
+# import-export's own escaping only drops a leading "=" and turns every number into text, so it stays off.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # Content-Security-Policy: everything from the site itself. Plotly sets inline
 # styles on the SVG it draws, hence 'unsafe-inline' for styles only.

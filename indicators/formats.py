@@ -6,14 +6,16 @@
 - Kolada JSON: the answer of Kolada's API (/v2/data/kpi/…), mapped through Indicator.kolada_kpi.
 """
 
-import csv
-import io
 import json
 import re
 
 import pandas as pd
 import tablib
-from import_export.formats.base_formats import Format
+from django.conf import settings
+
+# Reading a file within the limits, in any of the encodings Excel writes: shared with the status
+# report import.
+from reporting.uploads import FileRefused, SafeFormat, decode, read_csv_rows, read_xlsx_rows, to_dataset
 
 YEAR_COLUMN_RE = re.compile(r"^\d{4}(\.0+)?$|^\d{4}\s*/\s*\d{2,4}$")
 # Kolada's own codes for the whole country and for Stockholms län (a region code, not a municipality).
@@ -22,47 +24,19 @@ KOLADA_GENDER = {"T": "Totalt", "K": "kon=kvinnor", "M": "kon=man"}
 KOLADA_COLUMNS = ["kolada_kpi", "area", "year", "breakdown", "value", "missing_reason", "respondents", "source"]
 
 
-def decode(data):
-    if isinstance(data, bytes):
-        return data.decode("utf-8-sig")
-    return data.lstrip("\ufeff")
-
-
-def read_csv_rows(data):
-    """Rows of a CSV file as saved by Excel in Swedish (semicolons) or by anything else (commas)."""
-    text = decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def read_xlsx_rows(data):
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    return [list(row) for row in book.active.iter_rows(values_only=True)]
-
-
-def to_dataset(rows):
-    """A tablib dataset from rows with a header row; blank lines (common at the end of sheets) are left out."""
-    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
-    if not rows:
-        return tablib.Dataset()
-    headers = ["" if h is None else str(h).strip() for h in rows[0]]
-    width = len(headers)
-    # Rows cut or padded to the header's width, given to the constructor at once: Dataset.append
-    # checks each row again, which for 100 000 rows takes a second.
-    body = [row if len(row) == width else [*row[:width], *[""] * (width - len(row))] for row in rows[1:]]
-    return tablib.Dataset(*body, headers=headers)
-
-
 def wide_to_long(rows):
     """Reshape the report's table layout (years as columns) to one value per row; empty cells are no value."""
     rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
     if not rows:
         return tablib.Dataset()
     headers = [_header(h) for h in rows[0]]
-    frame = pd.DataFrame([list(r)[: len(headers)] for r in rows[1:]], columns=headers, dtype=object)
+    width = len(headers)
+    if len(set(h for h in headers if h)) < len([h for h in headers if h]):
+        repeated = sorted({h for h in headers if h and headers.count(h) > 1})
+        raise FileRefused(f"Rubrikraden har samma kolumn flera gånger: {', '.join(repeated)}.")
+    # Rows read without their empty cells at the end are padded back to the header's width.
+    body = [[*list(r)[:width], *[""] * (width - len(r))] for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=headers, dtype=object)
     year_columns = [h for h in headers if YEAR_COLUMN_RE.match(h)]
     id_columns = [h for h in headers if h and h not in year_columns]
     long = frame.melt(id_vars=id_columns, value_vars=year_columns, var_name="year", value_name="value")
@@ -84,9 +58,18 @@ def kolada_to_long(data):
     try:
         document = json.loads(decode(data))
         entries = document["values"] if isinstance(document, dict) else document
-    except (ValueError, KeyError) as exc:
-        raise ValueError("Filen är inte Koladas JSON-format med en lista ”values”.") from exc
+        if not isinstance(entries, list):
+            raise ValueError
+        return _kolada_rows(entries)
+    except FileRefused:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise FileRefused("Filen är inte Koladas JSON-format med en lista ”values”.") from exc
+
+
+def _kolada_rows(entries):
     dataset = tablib.Dataset(headers=KOLADA_COLUMNS)
+    max_rows = settings.IMPORT_MAX_ROWS
     for entry in entries:
         municipality = str(entry.get("municipality", ""))
         for point in entry.get("values", []):
@@ -103,26 +86,13 @@ def kolada_to_long(data):
                 "" if count is None else count,
                 f"Kolada {entry.get('kpi', '')}",
             ])
+            if len(dataset) > max_rows:
+                raise FileRefused(f"Filen har fler än {max_rows} värden; en import får ha högst så många.")
     return dataset
 
 
-class ValueFormat(Format):
+class ValueFormat(SafeFormat):
     """A binary import-only format with a Swedish title; subclasses say how to read the file."""
-
-    title = ""
-    extension = ""
-
-    def __init__(self, encoding=None):
-        self.encoding = encoding
-
-    def get_title(self):
-        return self.title
-
-    def get_extension(self):
-        return self.extension
-
-    def can_import(self):
-        return True
 
 
 class LongCSV(ValueFormat):

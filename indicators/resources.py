@@ -19,11 +19,12 @@ from copy import copy
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from import_export import exceptions, fields, resources
+from import_export import exceptions, fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result, RowResult
@@ -32,6 +33,8 @@ from strategy.models import Area
 from reporting.signals import reviewed_items_written
 from reporting.models import State
 from reporting.policy import Action, Policy, Write
+from reporting.spreadsheet import neutralise_row
+from reporting.uploads import NUL_MESSAGE, SafeImportMixin, has_nul
 
 from .bulk_copy import HistoryRow, insert_with_history, update_with_history, uses_copy
 from .formats import VALUE_IMPORT_FORMATS
@@ -49,7 +52,12 @@ YEAR_RE = re.compile(r"^(\d{4})(?:\.0+)?$")
 SCHOOL_YEAR_RE = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
 VALUE_QUANTUM = Decimal("0.0001")  # Value.value has four decimals
 VALUE_LIMIT = Decimal("1e10")  # and at most ten digits before the point
+# A number as people and spreadsheets write it, once spaces are removed: 6,9 · 6.9 · -3 · 12,5 %.
+# Decimal() alone would also take 1_000, 1e3, NaN and Infinity.
+NUMBER_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?%?$")
+RESPONDENTS_LIMIT = 2_147_483_647  # Value.respondents is a PositiveIntegerField (integer on PostgreSQL)
 CHANGE_REASON = "Importerad från fil"
+NUMBER = widgets.IntegerWidget(coerce_to_string=False)
 
 
 def normalise(text):
@@ -216,16 +224,23 @@ def parse_missing_reason(text):
 
 def parse_value(cell, indicator):
     """(number or None, missing code or ""), checked against the indicator's unit."""
+    text = repr(cell) if isinstance(cell, float) else cell_text(cell)  # a float from Excel with all its digits
     try:
-        parsed = parse_cell(cell_text(cell))
+        parsed = parse_cell(text)
     except forms.ValidationError as exc:
-        raise ValidationError(f"”{cell_text(cell)}” är inget tal. {exc.messages[0]}")
+        raise ValidationError(f"”{text}” är inget tal. {exc.messages[0]}")
     if parsed is None:
         return None, ""
     number, reason = parsed
     if number is not None:
+        if not NUMBER_RE.match(text.replace("\u00a0", "").replace(" ", "")):
+            raise ValidationError(f"”{text}” är inget tal. Skriv talet med siffror och decimalkomma eller "
+                                  "decimalpunkt, t.ex. 1000 eller 6,9.")
         if abs(number) >= VALUE_LIMIT:
-            raise ValidationError(f"Värdet {cell_text(cell)} är för stort.")
+            raise ValidationError(f"Värdet {text} är för stort; det får ha högst tio siffror före decimaltecknet.")
+        if number != number.quantize(VALUE_QUANTUM):
+            # Rounding would store another figure than the file's, or 0 for a very small one.
+            raise ValidationError(f"Värdet {text} har fler än fyra decimaler; avrunda det i filen.")
         number = number.quantize(VALUE_QUANTUM)
         indicator.check_value(number)
     return number, reason
@@ -235,13 +250,22 @@ def parse_respondents(cell):
     text = cell_text(cell).replace("\u00a0", "").replace(" ", "")
     if not text:
         return None
-    if not text.isdigit():
+    # [0-9], not isdigit(): "²" is a digit to Python but no number.
+    if not re.fullmatch(r"[0-9]+", text):
         raise ValidationError(f"Antal svarande ”{cell_text(cell)}” ska vara ett heltal, 0 eller större.")
+    if int(text) > RESPONDENTS_LIMIT:
+        raise ValidationError(f"Antal svarande {cell_text(cell)} är för stort.")
     return int(text)
 
 
-# Rows of each kind (new, changed, unchanged) the result keeps for the preview; every bad row is kept.
+# Rows of each kind (new, changed, unchanged) the result keeps for the preview; bad rows up to
+# settings.IMPORT_MAX_ERRORS_SHOWN.
 PREVIEW_ROWS = 50
+PREVIEW_ACTIONS = {
+    RowResult.IMPORT_TYPE_NEW: "Ny: läggs till som utkast",
+    RowResult.IMPORT_TYPE_UPDATE: "Ändras: blir utkast",
+    RowResult.IMPORT_TYPE_SKIP: "Oförändrad: hoppas över",
+}
 # The stored fields of a value that an import reads, in one tuple per value.
 Stored = namedtuple("Stored", "pk value missing_reason respondents footnote source_ref state reopened_at")
 # What an import writes: the value's fields in Stored's order (value … source_ref).
@@ -272,6 +296,13 @@ class ValueImportResult(Result):
         shown = sum(1 for row in self.rows if row.import_type in RowResult.valid_import_types)
         return sum(self.totals[kind] for kind in RowResult.valid_import_types) - shown
 
+    def invalid_total(self):
+        return self.totals[RowResult.IMPORT_TYPE_INVALID]
+
+    def invalid_left_out(self):
+        """Bad rows counted but not listed (settings.IMPORT_MAX_ERRORS_SHOWN)."""
+        return self.invalid_total() - len(self.invalid_rows)
+
 
 class ImportPlan:
     """What a checked file will write: new values and changed ones, as plain tuples."""
@@ -290,14 +321,20 @@ class ValueResource(resources.ModelResource):
     """Long format, one value per row; also accepts exactly what /data/values.csv produces."""
 
     indicator_code = fields.Field(column_name="indicator_code", readonly=True)
-    year = fields.Field(attribute="year", column_name="year", readonly=True)
+    # Numbers stay numbers in an XLSX export (import-export renders text by default).
+    year = fields.Field(attribute="year", column_name="year", readonly=True, widget=NUMBER)
     area = fields.Field(column_name="area", readonly=True)
     breakdown = fields.Field(column_name="breakdown", readonly=True)
     value = fields.Field(column_name="value", readonly=True)
     missing_reason = fields.Field(column_name="missing_reason", readonly=True)
-    respondents = fields.Field(attribute="respondents", column_name="respondents", readonly=True)
+    respondents = fields.Field(attribute="respondents", column_name="respondents", readonly=True, widget=NUMBER)
     note = fields.Field(attribute="footnote", column_name="note", readonly=True)
     source = fields.Field(attribute="source_ref", column_name="source", readonly=True)
+
+    # The export page's names for the columns (reporting.uploads.SwedishExportForm).
+    column_labels = {"indicator_code": "Indikatorkod", "year": "År", "area": "Område", "breakdown": "Uppdelning",
+                     "value": "Värde", "missing_reason": "Orsak till saknat värde", "respondents": "Antal svarande",
+                     "note": "Fotnot", "source": "Källa"}
 
     class Meta:
         model = Value
@@ -315,6 +352,7 @@ class ValueResource(resources.ModelResource):
         self.user = user
         self.lookups = None
         self.columns = set()
+        self.nul_columns = []
 
     @classmethod
     def get_display_name(cls):
@@ -374,9 +412,13 @@ class ValueResource(resources.ModelResource):
             dataset.wipe()  # so that no row is tried against a file that cannot be read
             raise ValidationError(f"Filen saknar kolumnerna {', '.join(missing)}.")
         dataset.headers = [h.strip() if h else h for h in dataset.headers]
+        # Columns with a NUL anywhere (PostgreSQL cannot store or even compare it): their rows are refused
+        # before any lookup. One scan per column, so the rows of a clean file cost nothing more.
+        self.nul_columns = [h for h in dataset.headers if h and "\x00" in "".join(
+            c for c in dataset[h] if isinstance(c, str))]
         self.lookups = ValueLookups(
-            indicator_codes=set(self._column(dataset, "indicator_code")),
-            kolada_kpis=set(self._column(dataset, "kolada_kpi")),
+            indicator_codes={c for c in self._column(dataset, "indicator_code") if "\x00" not in c},
+            kolada_kpis={k for k in self._column(dataset, "kolada_kpi") if "\x00" not in k},
         )
         # Who may write which row, and the state it leaves: the write policy, its context read once.
         self.policy = Policy(self.user)
@@ -441,11 +483,13 @@ class ValueResource(resources.ModelResource):
         return plan
 
     def add_invalid_row(self, result, number, row, error, collect_failed_rows):
+        result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+        if len(result.invalid_rows) >= settings.IMPORT_MAX_ERRORS_SHOWN:
+            return  # counted, not kept: a file of bad rows must not become a page (and memory) its size
         row_result = self.get_row_result_class()()
         row_result.number = number
         row_result.import_type = RowResult.IMPORT_TYPE_INVALID
         row_result.validation_error = error
-        result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
         result.append_invalid_row(number, row, error)
         result.append_row_result(row_result)
         if collect_failed_rows:
@@ -458,6 +502,10 @@ class ValueResource(resources.ModelResource):
         the cells as read, so that a repeated cell costs one dict lookup (no stripping, no parsing)."""
         errors = {}
         get = row.get
+        if self.nul_columns:
+            errors = {column: [NUL_MESSAGE] for column in self.nul_columns if has_nul(get(column))}
+            if errors:
+                raise ValidationError(errors)
         code, kpi = get("indicator_code"), get("kolada_kpi")
         found = self._parse("indicator_code", (code, kpi), lambda: self._indicator(code, kpi), errors)
         if found is None:
@@ -550,7 +598,29 @@ class ValueResource(resources.ModelResource):
                 diff.compare_with(self, instance)
                 row_result.diff = diff.as_html()
             row_result.add_instance_info(instance)
+            row_result.preview = self.preview_row(import_type, series, area, year, instance,
+                                                  None if stored is None else original)
             result.append_row_result(row_result)
+
+    @staticmethod
+    def preview_row(import_type, series, area, year, after, before):
+        """What the preview shows of a row: where the value goes, what it was, what it becomes."""
+        def shown(value):
+            if value is None:
+                return ""
+            if value.value is None:
+                return MISSING_LABELS.get(value.missing_reason, "")
+            return format_number(value.value).replace(".", ",")  # exactly, not rounded for display
+
+        return {
+            "indicator": series.indicator.code,
+            "area": area.name,
+            "breakdown": series.display_label,
+            "year": series.indicator.period_label(year),
+            "before": shown(before),
+            "after": shown(after),
+            "action": PREVIEW_ACTIONS[import_type],
+        }
 
     # --- the writes, with a history row each -------------------------------------------------------
 
@@ -605,7 +675,11 @@ class ValueResource(resources.ModelResource):
                     default_change_reason=CHANGE_REASON, default_date=now,
                 )
 
-    # --- how a row looks in the preview ----------------------------------------------------------
+    # --- how a row looks in the preview and in an export ----------------------------------------
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        # A footnote or source typed as =HYPERLINK(…) must not become a formula in the reader's Excel.
+        return neutralise_row(super().export_resource(instance, selected_fields, **kwargs))
 
     def dehydrate_indicator_code(self, value):
         return value.series.indicator.code
@@ -623,7 +697,7 @@ class ValueResource(resources.ModelResource):
         return MISSING_LABELS.get(value.missing_reason, "")
 
 
-class ValueImportAdminMixin(ImportExportMixin):
+class ValueImportAdminMixin(SafeImportMixin, ImportExportMixin):
     """Adds "Importera" to the values admin (choose a file and a format, see the preview, confirm)
     and "Exportera" of the selected or filtered values in the same long format, so that an
     export can be edited and imported again."""

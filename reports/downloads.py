@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from indicators.models import Indicator
 from indicators.selectors import LONG_COLUMNS, UNIT_LABELS, published_value_rows
 from indicators.units import UNIT_SUFFIX
+from reporting.spreadsheet import neutralise_row, spreadsheet_text
 
 from .api import api_description
 
@@ -45,10 +46,13 @@ class Echo:
 
 
 def csv_response(rows, filename):
-    writer = csv.DictWriter(Echo(), fieldnames=LONG_COLUMNS)
+    writer = csv.writer(Echo())
+    # Read every row before the first byte goes out: a database that fails halfway must be an error
+    # status, not a 200 with a truncated file. The file is small (one row per published value).
+    rows = [neutralise_row(row[column] for column in LONG_COLUMNS) for row in rows]
 
     def stream():
-        yield writer.writeheader()
+        yield writer.writerow(LONG_COLUMNS)
         for row in rows:
             yield writer.writerow(row)
 
@@ -92,7 +96,7 @@ def xlsx_workbook(rows, sheet_title, *, about):
     bold = Font(bold=True)
 
     def text(value):
-        value = str(value)
+        value = spreadsheet_text(value)
         if not value.startswith("=") and value not in ERROR_CODES:
             return value  # openpyxl stores any other str as a string cell, and a plain str is cheaper
         cell = WriteOnlyCell(sheet, value=None)

@@ -26,7 +26,7 @@ class PublicPageMiddleware:
     def __call__(self, request):
         if request.method != "GET" or not SHARED_PATHS.match(request.path_info):
             return self.get_response(request)
-        path = request.get_full_path()
+        path = pagecache.page_key(request)  # unknown query parameters do not make a new page
         version = pagecache.current_version()
         stored = self.pages.get(path)
         if stored is not None and version is not None and stored[0] == version:

@@ -25,6 +25,7 @@ from . import pagecache
 OPEN_DATA_PATHS = re.compile(
     r"^/(api/v1/.*|data/values\.(csv|xlsx)|data/katalog(\.(rdf|ttl|jsonld))?|indikatorer/[\w-]+/data\.(csv|xlsx))$"
 )
+API_PREFIX = "/api/v1/"
 # The catalogue without a suffix picks its format from Accept (reports.catalog).
 NEGOTIATED_PATHS = {"/data/katalog"}
 
@@ -98,7 +99,7 @@ class OpenDataMiddleware:
             etag, last_modified = validators(request)
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
-            response = self.get_response(request)
+            response = self._answer(request)
         if conditional and response.status_code in (200, 304):
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
@@ -106,4 +107,15 @@ class OpenDataMiddleware:
             response["Cache-Control"] = "public, no-cache"
         for name, value in CORS_HEADERS.items():
             response[name] = value
+        return response
+
+    def _answer(self, request):
+        if request.method != "HEAD" or not request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        # The API's views (django-ninja) take GET only; HEAD is GET without the body, as HTTP says.
+        request.method = "GET"
+        response = self.get_response(request)
+        request.method = "HEAD"
+        response["Content-Length"] = str(len(response.content))
+        response.content = b""
         return response

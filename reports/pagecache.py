@@ -7,7 +7,9 @@ show. reports.middleware also keeps each worker's copies in memory.
 """
 
 import hashlib
+import re
 import time
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -17,6 +19,29 @@ VERSION_KEY = "pages:version"
 # the downloads, the API and the catalogue (reports.opendata).
 CHANGED_KEY = "pages:changed"
 TIMEOUT = 24 * 60 * 60
+
+# The query parameters each page reads. Any other parameter (utm_source, a random cache buster) is
+# left out of the page's key, so it cannot multiply the renders.
+PAGE_PARAMETERS = [
+    (re.compile(r"^/indikatorer/[\w-]+/$"), ("valt", "serie")),
+    (re.compile(r"^/planer/(?!tackning/)[\w-]+/$"), ("ansvarig", "niva")),
+]
+
+
+def page_key(request):
+    """The path and, in a fixed order, only the query parameters the page uses."""
+    names = next((names for pattern, names in PAGE_PARAMETERS if pattern.match(request.path_info)), ())
+    pairs = []
+    for name in names:
+        if name not in request.GET:
+            continue
+        if name == "valt":
+            pairs.append((name, "1"))  # only its presence matters (reports.views.chosen_series)
+        elif name == "serie":
+            pairs.extend((name, v) for v in sorted({v for v in request.GET.getlist(name) if v.isdigit()}, key=int))
+        else:
+            pairs.append((name, request.GET.get(name, "")))
+    return request.path + ("?" + urlencode(pairs) if pairs else "")
 
 
 def current_version():
@@ -53,7 +78,7 @@ def version_and_changed():
 def shared_page(request, render):
     """The page at this URL from the cache, or `render()` (→ HTML) once per version."""
     # Hashed: a URL with a long query string is not a valid key for every cache backend.
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    path = hashlib.sha256(page_key(request).encode()).hexdigest()
     key = f"pages:{path}:v{ensure_version()}"
     html = cache.get(key)
     if html is None:

@@ -8,7 +8,7 @@ and is never cached.
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from reporting.scoping import sees_everything
 
@@ -22,12 +22,12 @@ def _shared(request, template, context_builder):
     return pagecache.shared_page(request, lambda: render_to_string(template, context_builder(), request=request))
 
 
-@require_GET
+@require_safe
 def home(request):
     return _shared(request, "public/home.html", home_page)
 
 
-@require_GET
+@require_safe
 def goal(request, number):
     return _shared(request, "public/goal.html", lambda: goal_page(number))
 
@@ -46,7 +46,7 @@ def chosen_series(request, series_ids):
     return chosen
 
 
-@require_GET
+@require_safe
 def indicator_detail(request, slug):
     def context():
         indicator, values = indicator_page(slug)
@@ -59,12 +59,12 @@ def indicator_detail(request, slug):
     return _shared(request, "public/indicator.html", context)
 
 
-@require_GET
+@require_safe
 def plan_list(request):
     return _shared(request, "public/plans.html", lambda: {"plans": plans.plan_list()})
 
 
-@require_GET
+@require_safe
 def plan_detail(request, slug):
     return _shared(
         request,
@@ -75,12 +75,12 @@ def plan_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def coverage(request):
     return _shared(request, "public/coverage.html", plans.coverage_map)
 
 
-@require_GET
+@require_safe
 def report(request, year):
     edition = get_object_or_404(ReportEdition, year=year)
     if not edition.is_published:
@@ -91,7 +91,7 @@ def report(request, year):
     return _shared(request, "public/report.html", lambda: report_page(edition))
 
 
-@require_GET
+@require_safe
 def latest_report(request):
     edition = latest_published_edition()
     if edition is None:
@@ -99,6 +99,6 @@ def latest_report(request):
     return redirect(edition)
 
 
-@require_GET
+@require_safe
 def accessibility(request):
     return render(request, "public/accessibility.html")

@@ -104,9 +104,9 @@ def test_it_types_the_xlsx_cells_and_explains_the_columns(client):
         assert value.number_format == "#,##0.0"  # 1.I2: a mean score with one decimal
         assert row[column["year"]].data_type == "n" and row[column["goal"]].value == 1
         assert row[column["area_code"]].data_type == "s"  # "0180" keeps its leading zero
-        # Text stays text, whatever it begins with: never a formula.
-        assert row[column["note"]].data_type == "s" and row[column["note"]].value in formula_like
-        assert row[column["source"]].data_type == "s" and row[column["source"]].value.startswith("=cmd")
+        # Text stays text, whatever it begins with: never a formula, and neutralised with a leading '.
+        assert row[column["note"]].data_type == "s" and row[column["note"]].value in ["'" + t for t in formula_like]
+        assert row[column["source"]].data_type == "s" and row[column["source"]].value.startswith("'=cmd")
     percent = next(r for r in rows if r[column["unit"]].value == "Procent" and r[column["value"]].value is not None)
     assert percent[column["value"]].number_format.endswith('" %"')
     missing = [r for r in rows if r[column["missing_reason"]].value]

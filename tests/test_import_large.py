@@ -74,9 +74,11 @@ def test_it_previews_a_large_file_with_totals_and_the_first_rows_of_each_kind(co
 
 
 @pytest.mark.django_db
-def test_it_lists_every_bad_row_of_a_large_file(coordinator):
+def test_it_counts_every_bad_row_of_a_large_file_and_lists_the_first(coordinator, settings):
     text = large_csv(300).replace(",1,rad", ",-1,rad")
     result = import_values_csv(text, user=coordinator)
-    assert len(result.invalid_rows) == 300
+    assert result.invalid_total() == 300
+    assert len(result.invalid_rows) == settings.IMPORT_MAX_ERRORS_SHOWN
+    assert result.invalid_left_out() == 300 - settings.IMPORT_MAX_ERRORS_SHOWN
     assert all("negativt" in row.error_dict["value"][0] for row in result.invalid_rows)
     assert not Value.objects.filter(footnote="rad 0").exists()

@@ -172,7 +172,9 @@ def test_it_answers_the_health_check_when_the_database_does(client, db):
 
 
 def test_it_answers_503_when_the_database_does_not(client, db):
-    with mock.patch("config.health.connection.cursor", side_effect=OperationalError("connection refused")):
+    from django.db import connections
+
+    with mock.patch.object(type(connections["default"]), "cursor", side_effect=OperationalError("connection refused")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "error"
