@@ -6,7 +6,7 @@ completeness matrix, the reminder mails and the "everything submitted" mail.
 An organisation reports the commitments it leads or shares and, for a
 municipality, every measure of its own local plan (the write policy's scope:
 `Commitment.reported_by`), and the values of the active indicators it is
-responsible for, for the round's year in the indicator's own area. Only such
+responsible for that have a series to enter values in, for the round's year in the indicator's own area. Only such
 organisations report: an organisation that is only responsible for indicators
 (Brå, SCB, Socialstyrelsen … whose published statistics the coordinators
 enter) is a data source, not a reporter, and is left out.
@@ -15,7 +15,7 @@ enter) is a data source, not a reporter, and is left out.
 from dataclasses import dataclass, field
 
 from actions.models import ActionPlan, Commitment, StatusReport
-from indicators.models import Indicator, Value
+from indicators.models import Indicator, Series, Value
 from reporting.models import State
 from strategy.models import Organisation
 
@@ -123,7 +123,10 @@ def round_progress(*, year, organisations=None):
             )
         )
 
-    indicators = list(Indicator.objects.active().filter(responsible_id__in=progress))
+    # An indicator without a series (a development indicator not yet measured) has nothing to enter.
+    indicators = list(
+        Indicator.objects.active().filter(responsible_id__in=progress, pk__in=Series.objects.values("indicator_id"))
+    )
     values = {}
     for value in Value.objects.filter(year=year, series__indicator__in=indicators).select_related("series"):
         values.setdefault((value.series.indicator_id, value.area_id), []).append(value)
