@@ -33,8 +33,10 @@ def log_in(browser, base_url, username):
     page.goto(f"{base_url}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "demo")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    # A reporter lands on the workspace (tests/test_browser_workspace.py); this test goes through the admin.
+    page.goto(f"{base_url}/admin/")
     return page
 
 
@@ -50,6 +52,12 @@ def review(page, transition, text=None):
         form.locator("textarea").fill(text)
     form.locator("input[type=submit]").click()
     page.wait_for_load_state()
+
+
+def save_and_submit(page):
+    """The change form's one button that saves and submits for review."""
+    with page.expect_navigation():
+        page.click("input[name=_submit_for_review]")
 
 
 def in_own_browser(scenario):
@@ -92,8 +100,8 @@ def reporting_round_scenario(browser, base_url):
     open_report(reporter, base_url)
     reporter.select_option("#id_category", "ongoing")
     reporter.fill("#id_text", FIRST_TEXT)
-    reporter.click("input[name=_continue]")
-    review(reporter, "submit")
+    save_and_submit(reporter)
+    open_report(reporter, base_url)
     assert "Inskickad" in reporter.locator("#review-status").inner_text()
 
     coordinator = log_in(browser, base_url, "samordnare")
@@ -104,8 +112,7 @@ def reporting_round_scenario(browser, base_url):
     open_report(reporter, base_url)
     assert COMMENT in reporter.locator("#reviewer-comment").inner_text()
     reporter.fill("#id_text", FIXED_TEXT)
-    reporter.click("input[name=_continue]")
-    review(reporter, "submit")
+    save_and_submit(reporter)
 
     assert FIXED_TEXT not in coordinator.goto(f"{base_url}/mal/2/").text()
     open_report(coordinator, base_url)
