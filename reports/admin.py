@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from reporting import services as reporting_services
+from reporting.admin_history import ReadableHistoryAdmin
 from reporting.models import ReportingRound
 from reporting.scoping import organisation_for, sees_everything
 
@@ -22,7 +23,7 @@ class GoalSectionInline(admin.StackedInline):
 
 
 @admin.register(ReportEdition)
-class ReportEditionAdmin(SimpleHistoryAdmin):
+class ReportEditionAdmin(ReadableHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["year", "title", "report_number", "isbn", "state", "published_at"]
     list_filter = ["state"]
     search_fields = ["title", "report_number", "isbn"]
@@ -39,7 +40,7 @@ class ReportEditionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GoalSection)
-class GoalSectionAdmin(SimpleHistoryAdmin):
+class GoalSectionAdmin(ReadableHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["edition", "goal"]
     list_filter = ["edition", "goal"]
     search_fields = ["summary", "development_areas"]
@@ -48,7 +49,7 @@ class GoalSectionAdmin(SimpleHistoryAdmin):
 # Registered here rather than in reporting: its completeness page reads both values and status reports.
 @admin.register(ReportingRound)
 class ReportingRoundAdmin(admin.ModelAdmin):
-    list_display = ["year", "deadline", "is_open", "opened_at", "closed_at", "completeness_link"]
+    list_display = ["year", "opens_on", "deadline", "is_open", "opened_at", "closed_at", "completeness_link"]
     readonly_fields = ["is_open", "opened_at", "closed_at"]
     actions = ["open_rounds", "close_rounds"]
 

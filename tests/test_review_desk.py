@@ -79,6 +79,21 @@ def test_it_returns_only_with_a_comment_and_mails_the_reporters_after_commit(
     assert reverse("workspace:commitment", args=[2025, report.commitment_id]) in message.body
     record = Notification.objects.get(kind=Notification.Kind.RETURNED)
     assert record.recipient == kv_reporter and record.sent_at is not None and "2.10" in record.item_label
+    listing = coordinator_client.get(reverse("admin:reporting_notification_changelist")).content.decode()
+    assert "kv@example.org" in listing and "Återskickad med kommentar" in listing
+
+
+def test_it_keeps_a_failed_mail_on_record(coordinator_client, round_2025, kv_reporter, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
+    report = reporting.status_report(number="2.10", state=State.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            reverse("workspace:desk_transition", args=["statusrapport", report.pk, "returnera"]), {"comment": "Rätta."}
+        )
+    report.refresh_from_db()
+    record = Notification.objects.get()
+    assert report.state == State.RETURNED and record.sent_at is None and record.error
 
 
 def test_it_approves_one_item(coordinator_client, round_2025):
