@@ -137,3 +137,15 @@ def test_it_gives_a_municipality_reporter_its_local_plans_measures(client, make_
     progress = client.get(reverse("workspace:home")).context["progress"]
     measures = [t for t in progress.commitments if t.subject.plan.kind == "local"]
     assert len(measures) == 33
+
+
+def test_it_shows_a_planned_round_with_its_opening_day_and_nothing_editable(kv_client):
+    import datetime
+
+    from reporting.models import ReportingRound
+
+    ReportingRound.objects.create(year=2026, opens_on=datetime.date(2027, 1, 15), deadline=datetime.date(2027, 3, 1))
+    html = kv_client.get(reverse("workspace:home")).content.decode()
+    assert "inte öppnat än" in html and "15 januari 2027" in html and "1 mars 2027" in html
+    page = kv_client.get(reverse("workspace:commitment", args=[2026, commitment("2.10").pk])).content.decode()
+    assert "kan inte ändras nu" in page and SUBMIT_BUTTON not in page

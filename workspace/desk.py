@@ -19,7 +19,8 @@ from actions import services as action_services
 from actions.models import StatusReport
 from indicators import services as indicator_services
 from indicators.models import Value
-from indicators.units import Unit
+from indicators.units import UNIT_SUFFIX, Unit
+from reporting.admin_history import swedish_number
 from reporting.models import State
 from reporting.scoping import sees_everything
 from strategy.models import Organisation
@@ -44,21 +45,21 @@ def implausible_jump(unit, previous, current):
     if unit in ABSOLUTE_JUMP:
         if abs(change) > ABSOLUTE_JUMP[unit]:
             points = "procentenheter" if unit == Unit.PERCENT else "steg på skalan"
-            return f"Stor förändring: {_num(change, signed=True)} {points} sedan förra godkända värdet. Kontrollera värdet."
+            return f"Stor förändring: {_signed(change)} {points} sedan förra godkända värdet. Kontrollera värdet."
         return ""
     if previous == 0:
         return "Förra godkända värdet var 0. Kontrollera värdet." if current != 0 else ""
     if abs(change) / abs(previous) > RELATIVE_JUMP:
-        return f"Stor förändring: {_num(change / previous * 100, signed=True, decimals=0)} % sedan förra godkända värdet. Kontrollera värdet."
+        return f"Stor förändring: {_signed(change / previous * 100, decimals=0)} % sedan förra godkända värdet. Kontrollera värdet."
     return ""
 
 
-def _num(number, signed=False, decimals=None):
+def _signed(number, decimals=None):
+    """+12, −2,5, +60: a change, in Swedish notation."""
     number = Decimal(number)
-    text = f"{number:+.{decimals}f}" if decimals is not None and signed else (f"{number:.{decimals}f}" if decimals is not None else format(number.normalize(), "f"))
-    if signed and decimals is None and number >= 0:
-        text = "+" + text
-    return text.replace(".", ",").replace("-", "−")
+    if decimals is not None:
+        number = number.quantize(Decimal(1).scaleb(-decimals))
+    return ("+" if number >= 0 else "−") + swedish_number(abs(number))
 
 
 def _entries(organisation=None):
@@ -104,9 +105,10 @@ def _entries(organisation=None):
 
 
 def _shown(indicator, value):
+    """The figure as entered (not rounded to the indicator's published decimals), with its unit."""
     if value.value is None:
         return value.get_missing_reason_display()
-    return indicator.format_value(value.value)
+    return swedish_number(value.value) + UNIT_SUFFIX[indicator.unit]
 
 
 @login_required

@@ -103,8 +103,8 @@ def commitment(request, year, pk):
                 except (ValidationError, PermissionDenied) as exc:
                     transaction.set_rollback(True)
                     form.add_error(None, _message(exc))
-        if form.is_valid() and not form.non_field_errors():
-            label = f"{_commitment_label(subject)}"
+        if form.is_valid():  # an error from the save itself was added to the form above
+            label = _commitment_label(subject)
             if submitting:
                 messages.success(request, f"{label} är inskickat för granskning.")
                 return redirect("workspace:home")
