@@ -6,7 +6,9 @@ import threading
 import pytest
 from django.core.management import call_command
 
+from actions.models import Commitment, StatusReport
 from reporting.models import ReportingRound
+from strategy.models import Organisation
 
 from .browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 
@@ -24,6 +26,12 @@ def reporting_setup(settings, request):
     settings.DEBUG, settings.DEMO_MODE = True, True
     call_command("create_demo_accounts")
     ReportingRound.objects.create(year=2025, deadline=datetime.date(2026, 3, 1), is_open=True)
+    # An empty draft to open in the admin (the workspace, tested in test_browser_workspace.py, creates it itself).
+    StatusReport.objects.create(
+        commitment=Commitment.objects.get(plan__kind="regional", number="2.10"),
+        organisation=Organisation.objects.get(slug="kriminalvarden"),
+        year=2025,
+    )
     return live.url
 
 
@@ -41,9 +49,9 @@ def log_in(browser, base_url, username):
 
 
 def open_report(page, base_url):
-    page.goto(f"{base_url}/admin/")
-    page.click("text=2025")  # the round's link on the start page
-    page.click("a:text-is('2.10')")
+    page.goto(f"{base_url}/admin/actions/statusreport/?year=2025")
+    with page.expect_navigation():
+        page.click("#result_list a:has-text('2.10')")
 
 
 def review(page, transition, text=None):
