@@ -16,7 +16,7 @@ from django.core.management import call_command
 from indicators.models import Indicator
 from strategy.models import Organisation
 
-from .browser_support import WCAG_TAGS, axe_violations, chromium_or_skip
+from .browser_support import axe_violations, chromium_or_skip, focusable_controls, tab_through
 from .test_browser_reporting import in_own_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -133,6 +133,7 @@ def scenario(browser, base_url, smtp):
     go(police, "a:has-text('Åtagande 1.6')")
     assert no_horizontal_scroll(police) is True
     assert axe_violations(police) == ""
+    assert set(focusable_controls(police)) <= set(tab_through(police))  # every control by keyboard
     police.select_option("#id_category", "ongoing")
     police.fill("#id_text", FIRST_TEXT)
     go(police, "button:text-is('Skicka in')")
