@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from reporting.admin_history import ReadableHistoryAdmin
 from reporting.admin_review import ReviewedAdmin
 from reporting.admin_scoping import OrganisationScopedAdmin
 from reporting.scoping import organisation_for, sees_everything
@@ -86,7 +87,7 @@ class CommitmentAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(StatusReport)
-class StatusReportAdmin(StatusReportImportExportMixin, ReviewedAdmin, SimpleHistoryAdmin):
+class StatusReportAdmin(StatusReportImportExportMixin, ReviewedAdmin, ReadableHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["commitment", "year", "organisation", "category", "state", "updated_at"]
     list_filter = ["year", "state", "category", "organisation", "commitment__goal"]
     search_fields = ["commitment__number", "text"]

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "indicators",
     "actions",
     "reports",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +202,22 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # import-export's own escaping only drops a leading "=" and turns every number into text, so it stays off.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+# E-mail (the reporting round's mails). SMTP from the environment; the console in DEBUG unless EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "uppfoljning-valdsstrategin@localhost")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+# The site's address as the mails link to it (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Content-Security-Policy: everything from the site itself. Plotly sets inline
 # styles on the SVG it draws, hence 'unsafe-inline' for styles only.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from workspace.views import login as workspace_login
 
 admin.site.site_header = "Våldsstrategin i Stockholms län – uppföljning"
 admin.site.site_title = "Uppföljning av våldsstrategin"
@@ -9,7 +10,10 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),  # load balancer health check, no login
+    # The admin's login, landing a reporter on the reporting workspace.
+    path("admin/login/", workspace_login, name="login"),
     path("admin/", admin.site.urls),
+    path("rapportering/", include("workspace.urls")),
     path("", include("reports.data_urls")),  # /data/…, /api/v1/…
     path("", include("reports.urls")),  # the public pages
 ]

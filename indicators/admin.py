@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from reporting.admin_history import SWEDISH_NUMBER_OVERRIDES, ReadableHistoryAdmin, swedish_number
 from reporting.admin_review import ReviewedAdmin
 from reporting.admin_scoping import OrganisationScopedAdmin
 from strategy.models import Area
@@ -147,8 +148,9 @@ class SeriesAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Value)
-class ValueAdmin(ValueImportAdminMixin, ReviewedAdmin, SimpleHistoryAdmin):
-    list_display = ["series", "year", "area", "value", "missing_reason", "state", "source_ref"]
+class ValueAdmin(ValueImportAdminMixin, ReviewedAdmin, ReadableHistoryAdmin, SimpleHistoryAdmin):
+    list_display = ["series", "year", "area", "shown_value", "missing_reason", "state", "source_ref"]
+    formfield_overrides = SWEDISH_NUMBER_OVERRIDES
     list_filter = ["state", "year", "area", "series__indicator__goal", "missing_reason"]
     search_fields = ["series__indicator__code", "series__indicator__title", "series__label", "source_ref"]
     list_select_related = ["series__indicator", "area"]
@@ -163,3 +165,7 @@ class ValueAdmin(ValueImportAdminMixin, ReviewedAdmin, SimpleHistoryAdmin):
     service_item_kwarg = "value"
     bulk_transition_services = {"submit": services.values_submit, "approve": services.values_approve}
     bulk_item_kwarg = "values"
+
+    @admin.display(description="värde", ordering="value")
+    def shown_value(self, obj):
+        return swedish_number(obj.value)

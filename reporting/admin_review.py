@@ -165,13 +165,13 @@ class ReviewedAdmin(OrganisationScopedAdmin):
         super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        if form.resulting_state is not None:
-            workflow.apply_content_state(obj, form.resulting_state)
-        super().save_model(request, obj, form, change)
-        if SUBMIT_BUTTON in request.POST:
-            # "Skicka in" submits what is in the form, saved in the same transaction; never the stale row.
-            self.transition_services["submit"](**{self.service_item_kwarg: obj, "user": request.user})
+        # "Skicka in" submits what is in the form, saved in the same transaction; never the stale row.
+        submit = self.submit_function() if SUBMIT_BUTTON in request.POST else None
+        workflow.save_content(obj, user=request.user, state=form.resulting_state, submit=submit)
+
+    def submit_function(self):
+        service, kwarg = self.transition_services["submit"], self.service_item_kwarg
+        return lambda item, user: service(**{kwarg: item, "user": user})
 
     # Review buttons on the change page
 

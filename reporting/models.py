@@ -120,6 +120,9 @@ class ReportingRound(models.Model):
     """
 
     year = models.PositiveSmallIntegerField("uppföljningsår", unique=True)
+    opens_on = models.DateField(
+        "öppnas", null=True, blank=True, help_text="Den dag omgången planeras öppnas; visas för rapportörerna."
+    )
     deadline = models.DateField("sista dag att rapportera")
     is_open = models.BooleanField("öppen", default=False)
     opened_at = models.DateTimeField("öppnad", null=True, blank=True)
@@ -152,3 +155,69 @@ def year_is_locked(year):
     return ReportingRound.objects.locked().filter(year=year).exists()
 
 
+
+
+class Notification(models.Model):
+    """One e-mail sent (or attempted) to one person: who was told what, when, about which round or item.
+
+    The coordinator reads these to see who was told; the reminder command relies
+    on the named unique constraint to never send the same reminder twice.
+    """
+
+    class Kind(models.TextChoices):
+        ROUND_OPENED = "round_opened", "Omgången har öppnat"
+        RETURNED = "returned", "Återskickad med kommentar"
+        ORGANISATION_COMPLETE = "organisation_complete", "Organisationen har skickat in allt"
+        REMINDER_14 = "reminder_14", "Påminnelse 14 dagar före sista dag"
+        REMINDER_3 = "reminder_3", "Påminnelse 3 dagar före sista dag"
+
+    # Kinds sent at most once per round, organisation and address.
+    ONCE_KINDS = (Kind.ORGANISATION_COMPLETE, Kind.REMINDER_14, Kind.REMINDER_3)
+
+    kind = models.CharField("typ", max_length=30, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+        verbose_name="mottagare",
+    )
+    email = models.EmailField("e-postadress")
+    organisation = models.ForeignKey(
+        "strategy.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="gäller organisation",
+    )
+    reporting_round = models.ForeignKey(
+        ReportingRound,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+        verbose_name="rapporteringsomgång",
+    )
+    item_label = models.CharField("gäller post", max_length=300, blank=True)
+    subject = models.CharField("ämne", max_length=300)
+    body = models.TextField("text")
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    sent_at = models.DateTimeField("skickad", null=True, blank=True)
+    error = models.TextField("fel vid sändning", blank=True)
+
+    class Meta:
+        verbose_name = "utskick"
+        verbose_name_plural = "utskick"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporting_round", "kind", "organisation", "email"],
+                condition=models.Q(kind__in=["organisation_complete", "reminder_14", "reminder_3"]),
+                name="notification_once_per_round_organisation_address",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} till {self.email}"

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .models import ReportingRound
 from .scoping import sees_everything
+from .signals import round_opened
 
 
 @transaction.atomic
@@ -16,6 +17,7 @@ def reporting_round_open(*, reporting_round: ReportingRound, user) -> ReportingR
         raise ValidationError(f"Lägesrapporten för {reporting_round.year} är redan publicerad.")
     reporting_round.is_open, reporting_round.opened_at, reporting_round.closed_at = True, timezone.now(), None
     reporting_round.save()
+    round_opened.send(sender=ReportingRound, reporting_round=reporting_round, user=user)
     return reporting_round
 
 

@@ -14,16 +14,18 @@ from django.utils import timezone
 
 from .models import State
 from .policy import Action, Policy, Write, item_of
+from .signals import review_transition
 
 
 def _decide(action, item, user, policy):
     return (policy or Policy(user)).check(Write(action, before=item_of(item)))
 
 
-def _save(item, user, reason):
+def _save(item, user, reason, transition):
     item._history_user = user
     item._change_reason = reason
     item.save()
+    review_transition.send(sender=type(item), item=item, transition=transition, user=user)
     return item
 
 
@@ -36,14 +38,14 @@ def _required_text(text, message):
 def submit(*, item, user, policy=None):
     item.state = _decide(Action.SUBMIT, item, user, policy)
     item.submitted_at = timezone.now()
-    return _save(item, user, "Inskickad för granskning")
+    return _save(item, user, "Inskickad för granskning", "submit")
 
 
 def return_(*, item, user, comment, policy=None):
     state = _decide(Action.RETURN, item, user, policy)
     comment = _required_text(comment, "Skriv en kommentar som talar om vad som behöver ändras.")
     item.state, item.reviewer_comment = state, comment
-    return _save(item, user, "Återskickad med kommentar")
+    return _save(item, user, "Återskickad med kommentar", "return")
 
 
 def approve(*, item, user, policy=None):
@@ -51,7 +53,7 @@ def approve(*, item, user, policy=None):
     item.approved_at, item.approved_by = timezone.now(), user
     # Approving a reopened item locks it again with the rest of the published year.
     item.reopened_at = None
-    return _save(item, user, "Godkänd")
+    return _save(item, user, "Godkänd", "approve")
 
 
 def reopen(*, item, user, reason, policy=None):
@@ -59,7 +61,7 @@ def reopen(*, item, user, reason, policy=None):
     reason = _required_text(reason, "Ange ett skäl till att posten låses upp.")
     item.reopened_at, item.reopened_by, item.reopened_reason = timezone.now(), user, reason
     item.state, item.reviewer_comment = state, reason
-    return _save(item, user, f"Upplåst: {reason}")
+    return _save(item, user, f"Upplåst: {reason}", "reopen")
 
 
 TRANSITIONS = {"submit": submit, "return": return_, "approve": approve, "reopen": reopen}
@@ -71,6 +73,23 @@ def apply_content_state(item, state):
     item.approved_at, item.approved_by = None, None
     if state == State.DRAFT:
         item.submitted_at = None
+
+
+def save_content(item, *, user, state, submit=None):
+    """Save a reviewed item's content as a form left it, in the state the policy decided (`state`).
+
+    `state` is None when the form changed nothing the policy judges. With
+    `submit` (the model's submit service, called as submit(item, user)) the item
+    is then submitted in the same transaction: what is submitted is what was
+    just saved, never an older row. Used by the review admin and the workspace.
+    """
+    item._history_user = user
+    if state is not None:
+        apply_content_state(item, state)
+    item.save()
+    if submit is not None:
+        submit(item, user)
+    return item
 
 
 def bulk(transition, *, items, user, **kwargs):

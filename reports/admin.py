@@ -1,16 +1,15 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from reporting import services as reporting_services
+from reporting.admin_history import ReadableHistoryAdmin
 from reporting.models import ReportingRound
 from reporting.scoping import organisation_for, sees_everything
 
-from .completeness import round_completeness
 from .models import GoalSection, ReportEdition
 from .services import report_edition_publish
 
@@ -22,7 +21,7 @@ class GoalSectionInline(admin.StackedInline):
 
 
 @admin.register(ReportEdition)
-class ReportEditionAdmin(SimpleHistoryAdmin):
+class ReportEditionAdmin(ReadableHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["year", "title", "report_number", "isbn", "state", "published_at"]
     list_filter = ["state"]
     search_fields = ["title", "report_number", "isbn"]
@@ -39,16 +38,16 @@ class ReportEditionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GoalSection)
-class GoalSectionAdmin(SimpleHistoryAdmin):
+class GoalSectionAdmin(ReadableHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["edition", "goal"]
     list_filter = ["edition", "goal"]
     search_fields = ["summary", "development_areas"]
 
 
-# Registered here rather than in reporting: its completeness page reads both values and status reports.
+# Registered here rather than in reporting: its completeness link leads to the workspace's matrix above it.
 @admin.register(ReportingRound)
 class ReportingRoundAdmin(admin.ModelAdmin):
-    list_display = ["year", "deadline", "is_open", "opened_at", "closed_at", "completeness_link"]
+    list_display = ["year", "opens_on", "deadline", "is_open", "opened_at", "closed_at", "completeness_link"]
     readonly_fields = ["is_open", "opened_at", "closed_at"]
     actions = ["open_rounds", "close_rounds"]
 
@@ -67,21 +66,13 @@ class ReportingRoundAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">Visa</a>', url)
 
     def completeness_view(self, request, year):
-        reporting_round = get_object_or_404(ReportingRound, year=year)
+        """The old address of the round's completeness page: now the workspace's matrix, or the reporter's workspace."""
+        get_object_or_404(ReportingRound, year=year)
         if sees_everything(request.user):
-            organisation, title = None, f"Rapporteringsläge {year}"
-        elif organisation_for(request.user) is not None:
-            organisation, title = organisation_for(request.user), f"Att rapportera {year}"
-        else:
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "reporting_round": reporting_round,
-            "progress": round_completeness(year=year, organisation=organisation),
-        }
-        return TemplateResponse(request, "admin/reporting/reportinground/completeness.html", context)
+            return redirect("workspace:matrix", year)
+        if organisation_for(request.user) is not None:
+            return redirect("workspace:home")
+        raise PermissionDenied
 
     def _run(self, request, queryset, service, done):
         try:

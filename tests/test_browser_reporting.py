@@ -6,7 +6,9 @@ import threading
 import pytest
 from django.core.management import call_command
 
+from actions.models import Commitment, StatusReport
 from reporting.models import ReportingRound
+from strategy.models import Organisation
 
 from .browser_support import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 
@@ -24,6 +26,12 @@ def reporting_setup(settings, request):
     settings.DEBUG, settings.DEMO_MODE = True, True
     call_command("create_demo_accounts")
     ReportingRound.objects.create(year=2025, deadline=datetime.date(2026, 3, 1), is_open=True)
+    # An empty draft to open in the admin (the workspace, tested in test_browser_workspace.py, creates it itself).
+    StatusReport.objects.create(
+        commitment=Commitment.objects.get(plan__kind="regional", number="2.10"),
+        organisation=Organisation.objects.get(slug="kriminalvarden"),
+        year=2025,
+    )
     return live.url
 
 
@@ -33,15 +41,17 @@ def log_in(browser, base_url, username):
     page.goto(f"{base_url}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "demo")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    # A reporter lands on the workspace (tests/test_browser_workspace.py); this test goes through the admin.
+    page.goto(f"{base_url}/admin/")
     return page
 
 
 def open_report(page, base_url):
-    page.goto(f"{base_url}/admin/")
-    page.click("text=2025")  # the round's link on the start page
-    page.click("a:text-is('2.10')")
+    page.goto(f"{base_url}/admin/actions/statusreport/?year=2025")
+    with page.expect_navigation():
+        page.click("#result_list a:has-text('2.10')")
 
 
 def review(page, transition, text=None):
@@ -52,9 +62,10 @@ def review(page, transition, text=None):
     page.wait_for_load_state()
 
 
-def submit_in_one_click(page):
-    page.click("input[name=_submit_for_review]")
-    page.wait_for_load_state()
+def save_and_submit(page):
+    """The change form's one button that saves and submits for review."""
+    with page.expect_navigation():
+        page.click("input[name=_submit_for_review]")
 
 
 def in_own_browser(scenario):
@@ -97,7 +108,7 @@ def reporting_round_scenario(browser, base_url):
     open_report(reporter, base_url)
     reporter.select_option("#id_category", "ongoing")
     reporter.fill("#id_text", FIRST_TEXT)
-    submit_in_one_click(reporter)
+    save_and_submit(reporter)
     open_report(reporter, base_url)
     assert "Inskickad" in reporter.locator("#review-status").inner_text()
 
@@ -111,7 +122,7 @@ def reporting_round_scenario(browser, base_url):
     # Edited and submitted in one click: what is submitted is what the form holds.
     reporter.select_option("#id_category", "done")
     reporter.fill("#id_text", FIXED_TEXT)
-    submit_in_one_click(reporter)
+    save_and_submit(reporter)
 
     assert FIXED_TEXT not in coordinator.goto(f"{base_url}/mal/2/").text()
     open_report(coordinator, base_url)

@@ -24,6 +24,8 @@ REPORTING_ORGANISATIONS = [
     "sodertalje-socialnamnden",
 ]
 PASSWORD = "demo"
+# Demo addresses on a domain reserved for examples (RFC 2606): mails go to the console in DEBUG.
+EMAIL_DOMAIN = "example.org"
 
 
 class Command(BaseCommand):
@@ -45,7 +47,9 @@ class Command(BaseCommand):
             user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
             if created:
                 user.set_password(PASSWORD)
-                user.save()
+            if not user.email:
+                user.email = f"{username}@{EMAIL_DOMAIN}"
+            user.save()
             user.groups.set([group])
             Membership.objects.update_or_create(
                 user=user, defaults={"organisation": Organisation.objects.get(slug=org_slug)}

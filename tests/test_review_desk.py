@@ -1,0 +1,172 @@
+"""The coordinator's review desk: submitted items beside last year's approved, approve, return with a comment, bulk approve."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from indicators.models import Value
+from reporting.models import Notification, State
+from workspace.desk import implausible_jump
+
+from . import reporting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_2025():
+    return reporting.open_round()
+
+
+@pytest.fixture
+def kv_reporter(make_user):
+    user = make_user("rapportor-kv", "kriminalvarden", "rapportor")
+    user.email = "kv@example.org"
+    user.save()
+    return user
+
+
+def test_it_lists_submitted_items_beside_last_years_approved(coordinator_client, round_2025):
+    from actions.models import StatusReport
+
+    existing = StatusReport.objects.filter(
+        commitment__number="2.10", commitment__plan__kind="regional", organisation__slug="kriminalvarden", year=2024
+    )
+    if existing.exists():
+        existing.update(state=State.APPROVED, text="Förra årets godkända text.")
+    else:
+        reporting.status_report(number="2.10", year=2024, state=State.APPROVED, text="Förra årets godkända text.")
+    reporting.status_report(number="2.10", state=State.SUBMITTED, text="Årets inskickade text.")
+    reporting.status_report(number="5.3", state=State.DRAFT, text="Ett utkast syns inte.")
+    html = coordinator_client.get(reverse("workspace:desk")).content.decode()
+    assert "Årets inskickade text." in html and "Förra årets godkända text." in html
+    assert "Ett utkast syns inte." not in html
+
+
+def test_it_warns_when_a_value_jumps_more_than_plausible(coordinator_client, round_2025):
+    value = reporting.value(code="2.I5", state=State.SUBMITTED, number="90")
+    Value.objects.update_or_create(
+        series=value.series, area=value.area, year=2024,
+        defaults={"value": Decimal("12"), "missing_reason": "", "state": State.APPROVED},
+    )
+    html = coordinator_client.get(reverse("workspace:desk")).content.decode()
+    assert "Stor förändring" in html
+    assert implausible_jump("percent", Decimal("12"), Decimal("14")) == ""
+    assert "+12 procentenheter" in implausible_jump("percent", Decimal("12"), Decimal("24"))
+    assert implausible_jump("count", Decimal("100"), Decimal("140")) == ""
+    assert "+60 %" in implausible_jump("count", Decimal("100"), Decimal("160"))
+
+
+def test_it_returns_only_with_a_comment_and_mails_the_reporters_after_commit(
+    coordinator_client, round_2025, kv_reporter, django_capture_on_commit_callbacks
+):
+    report = reporting.status_report(number="2.10", state=State.SUBMITTED)
+    url = reverse("workspace:desk_transition", args=["statusrapport", report.pk, "returnera"])
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(url, {"comment": "  "})
+    report.refresh_from_db()
+    assert report.state == State.SUBMITTED and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        coordinator_client.post(url, {"comment": "Ange hur många som utbildats."})
+        assert mail.outbox == []  # nothing leaves before the commit
+    assert callbacks
+    report.refresh_from_db()
+    assert report.state == State.RETURNED
+    [message] = mail.outbox
+    assert message.to == ["kv@example.org"] and "Ange hur många som utbildats." in message.body
+    assert reverse("workspace:commitment", args=[2025, report.commitment_id]) in message.body
+    record = Notification.objects.get(kind=Notification.Kind.RETURNED)
+    assert record.recipient == kv_reporter and record.sent_at is not None and "2.10" in record.item_label
+    listing = coordinator_client.get(reverse("admin:reporting_notification_changelist")).content.decode()
+    assert "kv@example.org" in listing and "Återskickad med kommentar" in listing
+
+
+def test_it_keeps_a_failed_mail_on_record(coordinator_client, round_2025, kv_reporter, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
+    report = reporting.status_report(number="2.10", state=State.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            reverse("workspace:desk_transition", args=["statusrapport", report.pk, "returnera"]), {"comment": "Rätta."}
+        )
+    report.refresh_from_db()
+    record = Notification.objects.get()
+    assert report.state == State.RETURNED and record.sent_at is None and record.error
+
+
+def test_it_approves_one_item(coordinator_client, round_2025):
+    report = reporting.status_report(number="2.10", state=State.SUBMITTED)
+    coordinator_client.post(reverse("workspace:desk_transition", args=["statusrapport", report.pk, "godkann"]))
+    report.refresh_from_db()
+    assert report.state == State.APPROVED
+
+
+def test_it_bulk_approves_only_after_a_confirmation_listing_the_items(coordinator_client, round_2025):
+    report = reporting.status_report(number="2.10", state=State.SUBMITTED)
+    value = reporting.value(code="2.I5", state=State.SUBMITTED)
+    items = [f"statusrapport-{report.pk}", f"varde-{value.pk}"]
+    url = reverse("workspace:desk_bulk_approve")
+    page = coordinator_client.post(url, {"item": items}).content.decode()
+    assert "Godkänn 2 poster?" in page and str(report) in page and str(value) in page
+    report.refresh_from_db()
+    assert report.state == State.SUBMITTED
+    coordinator_client.post(url, {"item": items, "confirm": "1"})
+    report.refresh_from_db()
+    value.refresh_from_db()
+    assert report.state == value.state == State.APPROVED
+
+
+def test_it_bulk_approves_nothing_when_one_item_is_refused(coordinator_client, round_2025):
+    report = reporting.status_report(number="2.10", state=State.SUBMITTED)
+    draft = reporting.status_report(number="5.3", state=State.DRAFT)
+    coordinator_client.post(
+        reverse("workspace:desk_bulk_approve"),
+        {"item": [f"statusrapport-{report.pk}", f"statusrapport-{draft.pk}"], "confirm": "1"},
+    )
+    report.refresh_from_db()
+    assert report.state == State.SUBMITTED
+
+
+def test_it_mails_the_coordinators_when_an_organisation_has_submitted_everything(
+    client, make_user, coordinator, round_2025, django_capture_on_commit_callbacks
+):
+    coordinator.email = "samordnare@example.org"
+    coordinator.save()
+    from actions.models import Commitment
+    from actions.services import status_report_submit
+    from strategy.models import Organisation
+
+    reporter = make_user("rapportor-polisen", "polisen", "rapportor")
+    police = Organisation.objects.get(slug="polisen")
+    commitments = list(Commitment.objects.reported_by(police))
+    reports = [reporting.status_report(number=c.number, org_slug="polisen") for c in commitments]
+    with django_capture_on_commit_callbacks(execute=True):
+        for report in reports[:-1]:
+            status_report_submit(report=report, user=reporter)
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        status_report_submit(report=reports[-1], user=reporter)
+    [message] = mail.outbox
+    assert message.to == ["samordnare@example.org"] and "Polisen har skickat in allt" in message.subject
+
+
+def test_it_mails_every_reporting_organisation_when_a_round_opens(
+    coordinator_client, kv_reporter, make_user, django_capture_on_commit_callbacks
+):
+    source = make_user("rapportor-bra", "bra", "rapportor")
+    source.email = "bra@example.org"
+    source.save()
+    round_2026 = reporting.open_round(2026)
+    round_2026.is_open = False
+    round_2026.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            reverse("admin:reporting_reportinground_changelist"),
+            {"action": "open_rounds", "_selected_action": [round_2026.pk]},
+        )
+    [message] = mail.outbox  # Brå is a data source, not a reporter
+    assert message.to == ["kv@example.org"] and "Rapporteringen 2026 har öppnat" in message.subject
+    assert "Åtagande 2.10" in message.body and "/rapportering/" in message.body
+    assert Notification.objects.get().reporting_round == round_2026

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import desk, matrix, views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<int:year>/atagande/<int:pk>/", views.commitment, name="commitment"),
+    path("<int:year>/indikator/<int:pk>/", views.indicator, name="indicator"),
+    path("granskning/", desk.queue, name="desk"),
+    path("granskning/<str:kind>/<int:pk>/<str:transition>/", desk.transition, name="desk_transition"),
+    path("granskning/godkann-markerade/", desk.bulk_approve, name="desk_bulk_approve"),
+    path("rapporteringslage/<int:year>/", matrix.matrix, name="matrix"),
+    path("rapporteringslage/<int:year>.csv", matrix.matrix_csv, name="matrix_csv"),
+]

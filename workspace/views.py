@@ -1,0 +1,215 @@
+"""The reporter's workspace: the open round, its deadline, what the organisation must report, focused forms.
+
+Every write goes through the write policy: the status report form is the review
+admin's VersionedForm, values go through the values grid's service, and
+submitting through the models' submit services.
+"""
+
+from decimal import Decimal
+
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from actions.models import Commitment, StatusReport
+from actions.services import status_report_submit
+from indicators.grid import ValuesGridForm, area_choices, values_grid_submit
+from indicators.models import Indicator, Value
+from indicators.services import values_submit
+from reporting import policy, workflow
+from reporting.admin_review import SUBMIT_BUTTON
+from reporting.models import EDITABLE_BY_REPORTER, ReportingRound, State
+from reporting.scoping import organisation_for, sees_everything
+from strategy.models import Area
+
+from .forms import StatusReportForm
+from .tasks import STATE_LABELS, organisation_progress
+
+
+def login(request, **kwargs):
+    """The admin's login; a reporter who did not ask for a particular page lands on the workspace."""
+    response = admin.site.login(request, **kwargs)
+    asked_for = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and asked_for in ("", reverse("admin:index"))
+        and not sees_everything(request.user)
+        and organisation_for(request.user) is not None
+    ):
+        return redirect("workspace:home")
+    return response
+
+
+def _organisation(request):
+    """The reporter's organisation; 404 for anyone without one (another organisation's item does not exist)."""
+    organisation = organisation_for(request.user)
+    if organisation is None or sees_everything(request.user):
+        raise Http404("Finns inte.")
+    return organisation
+
+
+def current_round():
+    """The open round (the latest, if several), else the latest round."""
+    return ReportingRound.objects.open().order_by("-year").first() or ReportingRound.objects.order_by("-year").first()
+
+
+@login_required
+def home(request):
+    if sees_everything(request.user):
+        return redirect("workspace:desk")
+    organisation = organisation_for(request.user)
+    if organisation is None:
+        raise PermissionDenied("Ditt konto hör inte till någon organisation.")
+    reporting_round = current_round()
+    progress = organisation_progress(organisation=organisation, year=reporting_round.year) if reporting_round else None
+    return render(
+        request,
+        "workspace/home.html",
+        {"organisation": organisation, "reporting_round": reporting_round, "progress": progress},
+    )
+
+
+@login_required
+def commitment(request, year, pk):
+    organisation = _organisation(request)
+    reporting_round = get_object_or_404(ReportingRound, year=year)
+    subject = get_object_or_404(
+        Commitment.objects.reported_by(organisation).select_related("plan", "goal", "plan_goal"), pk=pk
+    )
+    report = StatusReport.objects.filter(commitment=subject, organisation=organisation, year=year).first()
+    report = report or StatusReport(commitment=subject, organisation=organisation, year=year)
+    checker = policy.Policy(request.user)
+    item = policy.item_of(report)
+    if report.pk:
+        editable = checker.may(policy.Action.CHANGE, item)
+    else:
+        editable = checker.decide(policy.Write(policy.Action.CREATE, after=item)).allowed
+    form = StatusReportForm(instance=report, user=request.user)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Posten kan inte ändras nu.")
+        submitting = SUBMIT_BUTTON in request.POST
+        with transaction.atomic():
+            form = StatusReportForm(request.POST, instance=report, user=request.user)
+            if form.is_valid():
+                submit = (lambda obj, user: status_report_submit(report=obj, user=user)) if submitting else None
+                try:
+                    workflow.save_content(form.instance, user=request.user, state=form.resulting_state, submit=submit)
+                except (ValidationError, PermissionDenied) as exc:
+                    transaction.set_rollback(True)
+                    form.add_error(None, _message(exc))
+        if form.is_valid():  # an error from the save itself was added to the form above
+            label = _commitment_label(subject)
+            if submitting:
+                messages.success(request, f"{label} är inskickat för granskning.")
+                return redirect("workspace:home")
+            messages.success(request, f"{label}: utkastet är sparat. Det skickas inte in förrän du väljer Skicka in.")
+            return redirect("workspace:commitment", year, pk)
+    previous = (
+        StatusReport.objects.filter(commitment=subject, year__lt=year, state=State.APPROVED)
+        .select_related("organisation")
+        .order_by("-year")
+    )
+    previous = next((r for r in previous if r.organisation_id == organisation.pk), None) or previous.first()
+    return render(
+        request,
+        "workspace/commitment.html",
+        {
+            "organisation": organisation,
+            "reporting_round": reporting_round,
+            "commitment": subject,
+            "label": _commitment_label(subject),
+            "report": report if report.pk else None,
+            "state_label": STATE_LABELS[report.state] if report.pk else STATE_LABELS["missing"],
+            "previous": previous,
+            "form": form,
+            "editable": editable,
+            "submit_button": SUBMIT_BUTTON,
+            "returned": report.pk and report.state == State.RETURNED,
+        },
+    )
+
+
+@login_required
+def indicator(request, year, pk):
+    organisation = _organisation(request)
+    reporting_round = get_object_or_404(ReportingRound, year=year)
+    subject = get_object_or_404(Indicator.objects.filter(responsible=organisation), pk=pk)
+    areas = area_choices(subject)
+    area = get_object_or_404(Area, slug=request.GET["omrade"]) if request.GET.get("omrade") else subject.area
+    url = reverse("workspace:indicator", args=[year, pk]) + f"?omrade={area.slug}"
+    if request.method == "POST":
+        submitting = SUBMIT_BUTTON in request.POST
+        with transaction.atomic():
+            form, result = values_grid_submit(data=request.POST, indicator=subject, area=area, user=request.user)
+            submitted = []
+            if result is not None and submitting:
+                to_submit = list(
+                    Value.objects.filter(
+                        series__indicator=subject, area=area, year=year, state__in=EDITABLE_BY_REPORTER
+                    ).select_related("series__indicator")
+                )
+                try:
+                    submitted = values_submit(values=to_submit, user=request.user)
+                except (ValidationError, PermissionDenied) as exc:
+                    transaction.set_rollback(True)
+                    result = None
+                    form.add_error(None, f"Inget sparades. {_message(exc)}")
+        if result is not None:
+            saved = f"{result['created']} nya, {result['updated']} ändrade och {result['deleted']} borttagna värden"
+            if submitting and submitted:
+                messages.success(request, f"{subject.code}: sparat ({saved}); {len(submitted)} värden för {year} inskickade för granskning.")
+                return redirect("workspace:home")
+            if submitting:
+                messages.warning(request, f"{subject.code}: sparat ({saved}). Det fanns inga värden för {year} att skicka in.")
+            else:
+                messages.success(request, f"{subject.code}: utkast sparat ({saved}). Skicka in när värdena är klara.")
+            return redirect(url)
+    else:
+        form = ValuesGridForm(indicator=subject, area=area, user=request.user)
+    states = {(v.series_id, v.year): v for v in form.existing.values()}
+    rows = []
+    for series, cells in form.rows():
+        row = []
+        for year_, cell in zip(form.years, cells):
+            existing = form.existing.get((series.pk, year_))
+            writable = form.policy.decide(form.write(existing, year_, (Decimal(0), ""))).allowed
+            row.append({"field": cell, "year": year_, "readonly": not writable})
+        current = states.get((series.pk, year))
+        rows.append(
+            {
+                "series": series,
+                "cells": row,
+                "state": STATE_LABELS[current.state] if current else STATE_LABELS["missing"],
+                "comment": current.reviewer_comment if current and current.state == State.RETURNED else "",
+            }
+        )
+    return render(
+        request,
+        "workspace/indicator.html",
+        {
+            "organisation": organisation,
+            "reporting_round": reporting_round,
+            "indicator": subject,
+            "area": area,
+            "areas": areas,
+            "form": form,
+            "rows": rows,
+            "years": [(y, subject.period_label(y)) for y in form.years],
+            "submit_button": SUBMIT_BUTTON,
+            "any_writable": any(c["readonly"] is False for r in rows for c in r["cells"]),
+        },
+    )
+
+
+def _commitment_label(commitment):
+    return f"{'Åtgärd' if commitment.plan.kind == 'local' else 'Åtagande'} {commitment.number}"
+
+
+def _message(exc):
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else (str(exc) or "Åtgärden är inte tillåten.")
