@@ -69,8 +69,8 @@ def load_real_data(live_server):
 class Visit:
     """A page that records console errors, page errors and requests leaving the live server."""
 
-    def __init__(self, browser, base_url):
-        self.context = browser.new_context()
+    def __init__(self, browser, base_url, viewport=None):
+        self.context = browser.new_context(**({"viewport": viewport} if viewport else {}))
         self.page = self.context.new_page()
         self.host = urlsplit(base_url).hostname
         self.errors = []
@@ -94,8 +94,8 @@ class Visit:
 def open_page(browser, load_real_data):
     visits = []
 
-    def open_(path):
-        visit = Visit(browser, load_real_data.url)
+    def open_(path, viewport=None):
+        visit = Visit(browser, load_real_data.url, viewport)
         visits.append(visit)
         visit.page.goto(load_real_data.url + path)
         visit.page.wait_for_load_state("networkidle")
