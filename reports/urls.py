@@ -5,6 +5,7 @@ from . import downloads, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("mal/<int:number>/", views.goal, name="goal"),
+    path("indikatorer/", views.indicator_list, name="indicator_index"),
     path("indikatorer/<slug:slug>/", views.indicator_detail, name="indicator"),
     path("indikatorer/<slug:slug>/data.csv", downloads.indicator_csv, name="indicator_csv"),
     path("planer/", views.plan_list, name="plans"),
