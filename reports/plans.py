@@ -5,12 +5,14 @@ Each page is a fixed number of queries, whatever the number of plans or measures
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.shortcuts import get_object_or_404
 
 from strategy.models import Goal
 
 from actions.models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport
+
+from .status import COMMITMENT_LABELS, commitment_status
 
 
 def plan_list():
@@ -178,3 +180,45 @@ def local_measures_for_goal(goal):
     for m in measures:
         grouped.setdefault(m.plan, []).append(m)
     return list(grouped.items())
+
+
+def commitment_page(slug, number):
+    """One commitment or local measure: its status per year and the text of each approved report.
+
+    A fixed number of queries, however many years and reports there are.
+    """
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("plan", "plan__owner", "goal", "plan_goal").prefetch_related(
+            "lead_organisations",
+            "co_organisations",
+            "prevention_levels",
+            "violence_types",
+            "plan_goal__regional_goals",
+            Prefetch(
+                "status_reports",
+                queryset=StatusReport.objects.published().select_related("organisation").order_by("-year", "organisation__name"),
+                to_attr="public_reports",
+            ),
+        ),
+        plan__slug=slug,
+        number=number,
+    )
+    plan = commitment.plan
+    # The plan's latest reported year, so that a year this commitment lacks still shows as a gap.
+    plan_latest = StatusReport.objects.published().filter(commitment__plan=plan).aggregate(y=Max("year"))["y"]
+    reported = [r.year for r in commitment.public_reports]
+    last = max([plan.start_year, *( [plan_latest] if plan_latest else []), *reported])
+    years = [
+        (year, [r for r in commitment.public_reports if r.year == year])
+        for year in range(last, min([plan.start_year, *reported]) - 1, -1)
+    ]
+    category, latest_year = commitment_status(commitment.public_reports)
+    return {
+        "commitment": commitment,
+        "plan": plan,
+        "regional_goals": commitment.regional_goals,
+        "years": years,
+        "status_key": category,
+        "status_label": COMMITMENT_LABELS[category],
+        "status_year": latest_year,
+    }

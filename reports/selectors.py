@@ -19,7 +19,17 @@ from indicators.selectors import values_by_indicator
 from strategy.models import Goal, GoalItem, Strategy
 
 from .models import GoalSection, ReportEdition
-from .status import TOO_LITTLE_GROUP, TREND_BY_SLUG, TREND_GROUPS, goal_status, headline_series, indicator_trend, trend_status
+from .status import (
+    COMMITMENT_LABELS,
+    TOO_LITTLE_GROUP,
+    TREND_BY_SLUG,
+    TREND_GROUPS,
+    commitment_status,
+    goal_status,
+    headline_series,
+    indicator_trend,
+    trend_status,
+)
 
 OTHER_TYPES = "Övergripande, utan särskild våldstyp"
 
@@ -128,6 +138,9 @@ def goal_page(number):
     values = values_by_indicator([ind.id for ind in indicators])
     active = panels([ind for ind in indicators if ind.status == Indicator.Status.ACTIVE], values)
     commitments = regional_commitments([goal.id], StatusReport.objects.published().order_by("-year"))
+    for c in commitments:
+        c.status_key, _year = commitment_status(c.public_reports)
+        c.status_label = COMMITMENT_LABELS[c.status_key]
     return {
         "goal": goal,
         "prerequisites": [i for i in items if i.kind == GoalItem.PREREQUISITE],

@@ -11,6 +11,7 @@ urlpatterns = [
     path("planer/", views.plan_list, name="plans"),
     path("planer/tackning/", views.coverage, name="coverage"),
     path("planer/<slug:slug>/", views.plan_detail, name="plan"),
+    path("planer/<slug:slug>/<str:number>/", views.commitment_detail, name="commitment"),
     path("lagesrapport/", views.latest_report, name="latest_report"),
     path("lagesrapport/<int:year>/", views.report, name="report"),
     path("tillganglighet/", views.accessibility, name="accessibility"),

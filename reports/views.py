@@ -81,6 +81,11 @@ def plan_detail(request, slug):
 
 
 @require_GET
+def commitment_detail(request, slug, number):
+    return _shared(request, "public/commitment.html", lambda: plans.commitment_page(slug, number))
+
+
+@require_GET
 def coverage(request):
     return _shared(request, "public/coverage.html", plans.coverage_map)
 

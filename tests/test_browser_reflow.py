@@ -13,6 +13,8 @@ PAGE_TYPES = {
     "goal": "/mal/2/",
     "indicator": "/indikatorer/kriminalvarden-behandlingsprogram-vnr/",
     "report": "/lagesrapport/2024/",
+    "indicator index": "/indikatorer/?mal=2&q=program",
+    "commitment": "/planer/handlingsplan-2024-2027/2.2/",
     "plans": "/planer/",
     "local plan": "/planer/sodertalje-handlingsplan-2024-2027/",
     "regional plan": "/planer/handlingsplan-2024-2027/",
