@@ -75,11 +75,13 @@ class Visit:
         self.host = urlsplit(base_url).hostname
         self.errors = []
         self.external_requests = []
+        self.requests = []
         self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.on("request", self._request)
 
     def _request(self, request):
+        self.requests.append(request.url)
         host = urlsplit(request.url).hostname
         if request.url.startswith(("data:", "blob:", "about:")):
             return
