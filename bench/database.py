@@ -8,7 +8,8 @@ import psycopg
 from psycopg import sql
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
-BENCH_DATABASE = "bench_valdsstrategi"
+# Another name (BENCH_DATABASE=…) lets two checkouts bench on one server at once.
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "bench_valdsstrategi")
 
 
 def with_database(url, name):
