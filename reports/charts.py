@@ -59,9 +59,26 @@ class Panel:
     figure: dict = field(default_factory=dict)
     summary: str = ""
 
+    group_notes: list = field(default_factory=list)  # notes shared by the panels of a group, shown once
+    own_notes: list | None = None  # this indicator's notes less those; None: all of them
+
     @property
     def has_data(self):
         return bool(self.years)
+
+    @property
+    def note_lines(self):
+        return self.indicator.note_lines if self.own_notes is None else self.own_notes
+
+    @property
+    def single_figure(self):
+        """(label, period, text) when the panel has one year with a number: a figure, not a chart."""
+        if len(self.years) != 1:
+            return None
+        for row in self.series_rows or self.rows:
+            if row.cells[0].text:
+                return row.label, self.period_labels[0], row.cells[0].text
+        return None
 
     @property
     def series_rows(self):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Prefetch
 from django.shortcuts import get_object_or_404
 
-from strategy.models import Goal
+from strategy.models import Goal, Organisation
 
 from actions.models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport
 
@@ -17,7 +17,7 @@ from .status import COMMITMENT_LABELS, commitment_status
 
 def plan_list():
     return list(
-        ActionPlan.objects.select_related("owner")
+        ActionPlan.objects.select_related("owner", "owner__parent")
         .annotate(n_goals=Count("plan_goals", distinct=True), n_measures=Count("commitments", distinct=True))
         .order_by("kind", "owner__name", "-start_year")
     )
@@ -149,6 +149,7 @@ def coverage_map():
     ):
         links[(plan_id, goal_id)] = links.get((plan_id, goal_id), 0) + n
     local_plans = [p for p in plans if p.kind == ActionPlan.Kind.LOCAL]
+    municipality_count = Organisation.objects.filter(kind=Organisation.MUNICIPALITY).count()
     rows = []
     for goal in goals:
         cells = [Cell(plan=p, addressed=(p.id, goal.id) in links, measures=links.get((p.id, goal.id), 0)) for p in plans]
@@ -157,6 +158,14 @@ def coverage_map():
                 "goal": goal,
                 "cells": cells,
                 "local_plans": sum(1 for c in cells if c.addressed and c.plan.kind == ActionPlan.Kind.LOCAL),
+                "municipalities": len(
+                    {
+                        municipality_of(c.plan.owner)
+                        for c in cells
+                        if c.addressed and c.plan.kind == ActionPlan.Kind.LOCAL
+                    }
+                    - {None}
+                ),
             }
         )
     return {
@@ -164,7 +173,19 @@ def coverage_map():
         "rows": rows,
         "uncovered": [r["goal"] for r in rows if r["local_plans"] == 0],
         "local_plan_count": len(local_plans),
+        # The county's municipalities, and how many of them have a plan here at all.
+        "municipality_count": municipality_count,
+        "municipalities_with_plan": len({municipality_of(p.owner) for p in local_plans} - {None}),
     }
+
+
+def municipality_of(organisation):
+    """The municipality a local plan's owner is or belongs to (a committee, a district), by id."""
+    while organisation is not None:
+        if organisation.kind == Organisation.MUNICIPALITY:
+            return organisation.id
+        organisation = organisation.parent
+    return None
 
 
 def local_measures_for_goal(goal):

@@ -16,7 +16,7 @@ from reports.plans import latest_public_reports, local_measures_for_goal
 from reports.charts import build_panel
 from indicators.models import Indicator, Series
 from indicators.selectors import values_by_indicator
-from strategy.models import Goal, GoalItem, Strategy
+from strategy.models import Goal, GoalItem, NationalGoal, Strategy
 
 from .models import GoalSection, ReportEdition
 from .status import (
@@ -65,6 +65,7 @@ def by_violence_type(items):
     """
     groups = {}
     for panel in items:
+        panel.group_notes, panel.own_notes = [], None
         types = list(panel.indicator.violence_types.all())
         order = min((t.order for t in types), default=-1)
         if not types:
@@ -75,7 +76,24 @@ def by_violence_type(items):
             heading = "Flera våldstyper: " + ", ".join(t.name for t in types)
             order += 0.5
         groups.setdefault((order, heading), []).append(panel)
+    for group in groups.values():
+        share_notes(group)
     return [(heading, group) for (_order, heading), group in sorted(groups.items(), key=lambda item: item[0])]
+
+
+def share_notes(group):
+    """A note that several indicators of a group carry (a survey's method, say) is shown once,
+    before the group's first panel, instead of under each of them."""
+    seen = {}
+    for panel in group:
+        for line in dict.fromkeys(panel.indicator.note_lines):
+            seen[line] = seen.get(line, 0) + 1
+    shared = [line for line, count in seen.items() if count > 1]
+    if not shared:
+        return
+    group[0].group_notes = shared
+    for panel in group:
+        panel.own_notes = [line for line in panel.indicator.note_lines if line not in shared]
 
 
 def regional_commitments(goal_ids, status_reports):
@@ -128,6 +146,10 @@ def home_page():
             (g, glance[g.id][:GLANCE_PER_GOAL], len(glance[g.id][GLANCE_PER_GOAL:]), statuses[g.id]) for g in goals
         ],
         "latest_edition": latest_published_edition(),
+        # The national gender-equality sub-goal(s) the strategy places itself under (delmål 6).
+        "national_goals": list(NationalGoal.objects.filter(goals__strategy=strategy).distinct().order_by("code"))
+        if strategy
+        else [],
     }
 
 
@@ -145,6 +167,8 @@ def goal_page(number):
         "goal": goal,
         "prerequisites": [i for i in items if i.kind == GoalItem.PREREQUISITE],
         "measures": [i for i in items if i.kind == GoalItem.MEASURE],
+        "national_goals": list(goal.national_goals.order_by("code")),
+        "national_measures": [i for i in items if i.kind == GoalItem.NATIONAL_MEASURE],
         "groups": by_violence_type([p for p in active if worth_showing(p)]),
         "without_data": [p.indicator for p in active if not worth_showing(p)],
         "retired": [ind for ind in indicators if ind.status == Indicator.Status.RETIRED],

@@ -34,6 +34,12 @@ def test_it_reflows_every_public_page_type_without_errors_or_axe_violations(open
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         page.wait_for_timeout(300)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        # "100 %" never breaks between the figure and its unit.
+        wrapping = page.evaluate(
+            "Array.from(document.querySelectorAll('td.num')).filter(td => getComputedStyle(td).whiteSpace !== 'nowrap').length"
+        )
+        if wrapping:
+            problems.append(f"{name}: {wrapping} figure cells may wrap")
         if scroll_width > width:
             problems.append(f"{name}: page is {scroll_width} px wide at {width} px")
         if visit.errors:
