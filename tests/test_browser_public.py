@@ -91,7 +91,7 @@ def test_it_prints_the_report_with_charts_and_without_navigation(open_page):
     page = visit.page
     page.evaluate("() => { window.print = () => { window.printed = true; }; }")  # headless: no dialog to wait for
     page.get_by_role("button", name="Skriv ut / Spara som PDF").click()
-    page.wait_for_function("window.printed === true")
+    page.wait_for_function("() => window.printed === true")
     # The print button draws every chart first, also those the reader never scrolled to.
     assert page.locator("[data-chart] svg.main-svg").count() >= page.locator("[data-chart]").count()
     assert page.get_by_role("button", name="Skriv ut / Spara som PDF").is_visible()
