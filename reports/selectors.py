@@ -243,7 +243,7 @@ def report_page(edition):
 @dataclass
 class IndexRow:
     indicator: object
-    latest: str  # "70 (2024)", or "" without a number
+    latest: str  # the headline series' latest figure ("70"), or "" without a number
     latest_period: str
     trend_text: str
     trend_key: str
