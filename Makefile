@@ -35,8 +35,13 @@ test: install
 test-fast: install
 	$(BIN)/pytest -m "not browser"
 
-bench: install
+# Lighthouse for `make bench`, pinned in package-lock.json, into ./node_modules.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+bench: install node_modules/.installed
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .cache node_modules

@@ -172,6 +172,25 @@ def measure_server(report, env, paths, results):
             results["report_random_rps"] = rate if not failed else 0.0
 
 
+def measure_lighthouse(report, env, results):
+    from . import lighthouse
+    from .server import Gunicorn
+
+    why_not = lighthouse.missing()
+    if why_not:
+        report.line("lighthouse", why_not)
+        return
+    with Gunicorn(env) as server:
+        measured = lighthouse.measure(server.port)
+    for path, (scores, tbt, lcp) in measured.items():
+        report.line(
+            f"lighthouse mobile {path}",
+            " ".join(f"{name} {scores[name]}" for name in lighthouse.CATEGORIES),
+            f"TBT {tbt:.0f} ms LCP {lcp / 1000:.1f} s",
+        )
+    results["lighthouse"] = measured
+
+
 def measure_import(report, client_factory, results):
     from indicators.models import Value
 
@@ -246,6 +265,9 @@ def run(report, env, static_root):
     paths = pages.page_paths()
     counts = {}
     report.section("queries 1x", measure_queries, "1x", paths, counts)
+    results = {}
+    # The pages a reader gets: the real data, under gunicorn with the production settings.
+    report.section("lighthouse", measure_lighthouse, env, results)
 
     start = time.perf_counter()
     added = dataset.grow()
@@ -257,7 +279,6 @@ def run(report, env, static_root):
     paths = pages.page_paths()  # the busiest indicator may have changed
     report.section("queries 10x", measure_queries, "10x", paths, counts)
 
-    results = {}
     report.section("page times", measure_page_times, paths)
     report.section("report page", measure_report_page, static_root, results)
     report.section("transfer", measure_transfer, paths, results)
@@ -289,6 +310,20 @@ def run(report, env, static_root):
                       f"{results['import_seconds']:.1f} s, {results['imported']} written")
     else:
         report.target("import", None, "importer or CSV missing")
+    if "lighthouse" in results:
+        from . import lighthouse
+
+        measured = results["lighthouse"]
+        performance = min(scores["performance"] for scores, _tbt, _lcp in measured.values())
+        others = min(scores[c] for scores, _tbt, _lcp in measured.values() for c in lighthouse.CATEGORIES[1:])
+        tbt = max(t for _scores, t, _lcp in measured.values())
+        report.target(f"lighthouse performance ≥ {lighthouse.MIN_PERFORMANCE}", performance >= lighthouse.MIN_PERFORMANCE,
+                      f"lowest {performance}")
+        report.target(f"lighthouse other categories = {lighthouse.MIN_OTHER}", others >= lighthouse.MIN_OTHER,
+                      f"lowest {others}")
+        report.target(f"lighthouse TBT ≤ {lighthouse.MAX_TBT_MS} ms", tbt <= lighthouse.MAX_TBT_MS, f"highest {tbt:.0f} ms")
+    else:
+        report.target("lighthouse", None, "not run")
     if "first_page_kb" in results:
         report.target(f"every public page < {MAX_FIRST_PAGE_KB} KB gzip", results["first_page_kb"] < MAX_FIRST_PAGE_KB,
                       f"{results['first_page_kb']:.0f} KB, {results['first_page']}")

@@ -74,7 +74,7 @@ def median_ms(client, path, repeat, *, clear_cache=False, budget_seconds=4.0):
 
 
 class PageAssets(HTMLParser):
-    """The stylesheets and scripts a page makes the browser load."""
+    """The stylesheets and scripts a page makes the browser load (plotly.js once a chart is in view)."""
 
     def __init__(self):
         super().__init__()
@@ -86,6 +86,9 @@ class PageAssets(HTMLParser):
             self.urls.append(attrs["href"])
         elif tag == "script" and attrs.get("src"):
             self.urls.append(attrs["src"])
+            if attrs.get("data-plotly"):
+                # charts.js loads plotly.js when the first chart comes near the viewport.
+                self.urls.append(attrs["data-plotly"])
 
 
 def transfer_sizes(client, path):

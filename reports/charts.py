@@ -14,6 +14,9 @@ from indicators.models import MissingReason
 from indicators.trends import trend
 from indicators.units import AXIS_TITLE
 
+# Every chart is this tall; the page reserves the height before the chart is drawn.
+CHART_HEIGHT = 420
+
 # The first series drawn by default; the data table always has them all.
 MAX_DEFAULT_SERIES = 6
 
@@ -56,9 +59,26 @@ class Panel:
     figure: dict = field(default_factory=dict)
     summary: str = ""
 
+    group_notes: list = field(default_factory=list)  # notes shared by the panels of a group, shown once
+    own_notes: list | None = None  # this indicator's notes less those; None: all of them
+
     @property
     def has_data(self):
         return bool(self.years)
+
+    @property
+    def note_lines(self):
+        return self.indicator.note_lines if self.own_notes is None else self.own_notes
+
+    @property
+    def single_figure(self):
+        """(label, period, text) when the panel has one year with a number: a figure, not a chart."""
+        if len(self.years) != 1:
+            return None
+        for row in self.series_rows or self.rows:
+            if row.cells[0].text:
+                return row.label, self.period_labels[0], row.cells[0].text
+        return None
 
     @property
     def series_rows(self):
@@ -151,8 +171,8 @@ def _row(indicator, key, label, by_year, years, selected):
     return Row(key, label, cells, found, trend_text, selected=selected, points=points)
 
 
-def _wrap(text, width=70):
-    """Plotly does not wrap titles: break long ones with <br>."""
+def _wrap(text, width=34):
+    """Plotly does not wrap legend entries: break long ones with <br> so they fit a phone."""
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + len(word) + 1 > width:
@@ -188,7 +208,7 @@ def figure(indicator, panel, *, keep_hidden=False):
                 "type": "scatter",
                 "mode": "lines+markers",
                 "uid": row.key,
-                "name": row.label,
+                "name": _wrap(row.label),
                 "x": panel.period_labels,
                 "y": [None if p is None else float(p) for p in row.points],
                 "connectgaps": False,
@@ -199,16 +219,26 @@ def figure(indicator, panel, *, keep_hidden=False):
     return {
         "data": traces,
         "layout": {
-            "title": {"text": _wrap(indicator.title), "font": {"size": 14}},
-            "xaxis": {"type": "category", "title": {"text": "Läsår" if indicator.period_kind == "school" else "År"}},
-            "yaxis": {"title": {"text": AXIS_TITLE[indicator.unit]}, "rangemode": "tozero"},
+            # No title inside the chart: the heading above it names the indicator, and a
+            # title drawn by plotly does not wrap and is clipped on a narrow screen.
+            "xaxis": {
+                "type": "category",
+                "title": {"text": "Läsår" if indicator.period_kind == "school" else "År"},
+                "automargin": True,
+            },
+            "yaxis": {"title": {"text": AXIS_TITLE[indicator.unit]}, "rangemode": "tozero", "automargin": True},
             "showlegend": True,  # also for a single series: the legend names what is drawn
-            "legend": {"orientation": "h", "y": -0.25},
-            "margin": {"t": 70, "r": 20, "b": 40, "l": 60},
+            # Above the plot, where it takes the lines it needs without covering the axis title.
+            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+            "margin": {"t": 20, "r": 10, "b": 40, "l": 50},
             "separators": ", ",  # Swedish: decimal comma, space between thousands
-            "height": 420,
+            "height": CHART_HEIGHT,
         },
-        "config": {"displaylogo": False, "responsive": True},
+        "config": {
+            "displaylogo": False,
+            "responsive": True,
+            "toImageButtonOptions": {"filename": indicator.slug},
+        },
     }
 
 

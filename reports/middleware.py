@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from . import pagecache
 
 # Only these paths can be shared pages; anything else skips the version lookup.
-SHARED_PATHS = re.compile(r"^/($|mal/\d+/$|indikatorer/[\w-]+/$|lagesrapport/\d{4}/$|planer/)")
+SHARED_PATHS = re.compile(r"^/($|mal/\d+/$|indikatorer/([\w-]+/)?$|lagesrapport/\d{4}/$|planer/)")
 MAX_PAGES = 500  # per worker; indicator pages multiply by the series a reader picks
 
 

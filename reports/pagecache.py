@@ -23,6 +23,7 @@ TIMEOUT = 24 * 60 * 60
 # The query parameters each page reads. Any other parameter (utm_source, a random cache buster) is
 # left out of the page's key, so it cannot multiply the renders.
 PAGE_PARAMETERS = [
+    (re.compile(r"^/indikatorer/$"), ("mal", "valdstyp", "typ", "kalla", "ansvarig", "utveckling", "q")),
     (re.compile(r"^/indikatorer/[\w-]+/$"), ("valt", "serie")),
     (re.compile(r"^/planer/(?!tackning/)[\w-]+/$"), ("ansvarig", "niva")),
 ]

@@ -5,17 +5,19 @@ Each page is a fixed number of queries, whatever the number of plans or measures
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.shortcuts import get_object_or_404
 
-from strategy.models import Goal
+from strategy.models import Goal, Organisation
 
 from actions.models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport
+
+from .status import COMMITMENT_LABELS, commitment_status
 
 
 def plan_list():
     return list(
-        ActionPlan.objects.select_related("owner")
+        ActionPlan.objects.select_related("owner", "owner__parent")
         .annotate(n_goals=Count("plan_goals", distinct=True), n_measures=Count("commitments", distinct=True))
         .order_by("kind", "owner__name", "-start_year")
     )
@@ -147,6 +149,7 @@ def coverage_map():
     ):
         links[(plan_id, goal_id)] = links.get((plan_id, goal_id), 0) + n
     local_plans = [p for p in plans if p.kind == ActionPlan.Kind.LOCAL]
+    municipality_count = Organisation.objects.filter(kind=Organisation.MUNICIPALITY).count()
     rows = []
     for goal in goals:
         cells = [Cell(plan=p, addressed=(p.id, goal.id) in links, measures=links.get((p.id, goal.id), 0)) for p in plans]
@@ -155,6 +158,14 @@ def coverage_map():
                 "goal": goal,
                 "cells": cells,
                 "local_plans": sum(1 for c in cells if c.addressed and c.plan.kind == ActionPlan.Kind.LOCAL),
+                "municipalities": len(
+                    {
+                        municipality_of(c.plan.owner)
+                        for c in cells
+                        if c.addressed and c.plan.kind == ActionPlan.Kind.LOCAL
+                    }
+                    - {None}
+                ),
             }
         )
     return {
@@ -162,7 +173,19 @@ def coverage_map():
         "rows": rows,
         "uncovered": [r["goal"] for r in rows if r["local_plans"] == 0],
         "local_plan_count": len(local_plans),
+        # The county's municipalities, and how many of them have a plan here at all.
+        "municipality_count": municipality_count,
+        "municipalities_with_plan": len({municipality_of(p.owner) for p in local_plans} - {None}),
     }
+
+
+def municipality_of(organisation):
+    """The municipality a local plan's owner is or belongs to (a committee, a district), by id."""
+    while organisation is not None:
+        if organisation.kind == Organisation.MUNICIPALITY:
+            return organisation.id
+        organisation = organisation.parent
+    return None
 
 
 def local_measures_for_goal(goal):
@@ -178,3 +201,45 @@ def local_measures_for_goal(goal):
     for m in measures:
         grouped.setdefault(m.plan, []).append(m)
     return list(grouped.items())
+
+
+def commitment_page(slug, number):
+    """One commitment or local measure: its status per year and the text of each approved report.
+
+    A fixed number of queries, however many years and reports there are.
+    """
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("plan", "plan__owner", "goal", "plan_goal").prefetch_related(
+            "lead_organisations",
+            "co_organisations",
+            "prevention_levels",
+            "violence_types",
+            "plan_goal__regional_goals",
+            Prefetch(
+                "status_reports",
+                queryset=StatusReport.objects.published().select_related("organisation").order_by("-year", "organisation__name"),
+                to_attr="public_reports",
+            ),
+        ),
+        plan__slug=slug,
+        number=number,
+    )
+    plan = commitment.plan
+    # The plan's latest reported year, so that a year this commitment lacks still shows as a gap.
+    plan_latest = StatusReport.objects.published().filter(commitment__plan=plan).aggregate(y=Max("year"))["y"]
+    reported = [r.year for r in commitment.public_reports]
+    last = max([plan.start_year, *( [plan_latest] if plan_latest else []), *reported])
+    years = [
+        (year, [r for r in commitment.public_reports if r.year == year])
+        for year in range(last, min([plan.start_year, *reported]) - 1, -1)
+    ]
+    category, latest_year = commitment_status(commitment.public_reports)
+    return {
+        "commitment": commitment,
+        "plan": plan,
+        "regional_goals": commitment.regional_goals,
+        "years": years,
+        "status_key": category,
+        "status_label": COMMITMENT_LABELS[category],
+        "status_year": latest_year,
+    }

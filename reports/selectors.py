@@ -6,6 +6,7 @@ all the page's indicators come in one query (indicators.selectors.values_by_indi
 and are grouped in Python.
 """
 
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db.models import Prefetch, Q
@@ -16,9 +17,20 @@ from reports.plans import latest_public_reports, local_measures_for_goal
 from reports.charts import build_panel
 from indicators.models import Indicator, Series, Value
 from indicators.selectors import values_by_indicator
-from strategy.models import Goal, GoalItem, Strategy
+from strategy.models import Goal, GoalItem, NationalGoal, Strategy
 
 from .models import GoalSection, ReportEdition
+from .status import (
+    COMMITMENT_LABELS,
+    TOO_LITTLE_GROUP,
+    TREND_BY_SLUG,
+    TREND_GROUPS,
+    commitment_status,
+    goal_status,
+    headline_series,
+    indicator_trend,
+    trend_status,
+)
 
 OTHER_TYPES = "Övergripande, utan särskild våldstyp"
 
@@ -54,6 +66,7 @@ def by_violence_type(items):
     """
     groups = {}
     for panel in items:
+        panel.group_notes, panel.own_notes = [], None
         types = list(panel.indicator.violence_types.all())
         order = min((t.order for t in types), default=-1)
         if not types:
@@ -64,7 +77,24 @@ def by_violence_type(items):
             heading = "Flera våldstyper: " + ", ".join(t.name for t in types)
             order += 0.5
         groups.setdefault((order, heading), []).append(panel)
+    for group in groups.values():
+        share_notes(group)
     return [(heading, group) for (_order, heading), group in sorted(groups.items(), key=lambda item: item[0])]
+
+
+def share_notes(group):
+    """A note that several indicators of a group carry (a survey's method, say) is shown once,
+    before the group's first panel, instead of under each of them."""
+    seen = {}
+    for panel in group:
+        for line in dict.fromkeys(panel.indicator.note_lines):
+            seen[line] = seen.get(line, 0) + 1
+    shared = [line for line, count in seen.items() if count > 1]
+    if not shared:
+        return
+    group[0].group_notes = shared
+    for panel in group:
+        panel.own_notes = [line for line in panel.indicator.note_lines if line not in shared]
 
 
 def regional_commitments(goal_ids, status_reports):
@@ -93,6 +123,7 @@ def home_page():
     goals = list(Goal.objects.filter(strategy=strategy).order_by("number")) if strategy else []
     indicators = indicators_for_goals([g.id for g in goals])  # indicators before development indicators
     values = values_by_indicator([ind.id for ind in indicators])
+    commitments = regional_commitments([g.id for g in goals], StatusReport.objects.published())
     glance = {g.id: [] for g in goals}
     for ind in indicators:
         if values.get(ind.id) and ind.status == Indicator.Status.ACTIVE:
@@ -101,10 +132,25 @@ def home_page():
             panel = build_panel(ind, headline, values[ind.id])
             if panel.series_rows:
                 glance[ind.shown_goal.id].append(panel)
+    statuses = {
+        g.id: goal_status(
+            g,
+            [ind for ind in indicators if ind.shown_goal.id == g.id and ind.status == Indicator.Status.ACTIVE],
+            values,
+            [c for c in commitments if c.goal_id == g.id],
+        )
+        for g in goals
+    }
     return {
         "strategy": strategy,
-        "goals": [(g, glance[g.id][:GLANCE_PER_GOAL], len(glance[g.id][GLANCE_PER_GOAL:])) for g in goals],
+        "goals": [
+            (g, glance[g.id][:GLANCE_PER_GOAL], len(glance[g.id][GLANCE_PER_GOAL:]), statuses[g.id]) for g in goals
+        ],
         "latest_edition": latest_published_edition(),
+        # The national gender-equality sub-goal(s) the strategy places itself under (delmål 6).
+        "national_goals": list(NationalGoal.objects.filter(goals__strategy=strategy).distinct().order_by("code"))
+        if strategy
+        else [],
     }
 
 
@@ -115,14 +161,20 @@ def goal_page(number):
     values = values_by_indicator([ind.id for ind in indicators])
     active = panels([ind for ind in indicators if ind.status == Indicator.Status.ACTIVE], values)
     commitments = regional_commitments([goal.id], StatusReport.objects.published().order_by("-year"))
+    for c in commitments:
+        c.status_key, _year = commitment_status(c.public_reports)
+        c.status_label = COMMITMENT_LABELS[c.status_key]
     return {
         "goal": goal,
         "prerequisites": [i for i in items if i.kind == GoalItem.PREREQUISITE],
         "measures": [i for i in items if i.kind == GoalItem.MEASURE],
+        "national_goals": list(goal.national_goals.order_by("code")),
+        "national_measures": [i for i in items if i.kind == GoalItem.NATIONAL_MEASURE],
         "groups": by_violence_type([p for p in active if worth_showing(p)]),
         "without_data": [p.indicator for p in active if not worth_showing(p)],
         "retired": [ind for ind in indicators if ind.status == Indicator.Status.RETIRED],
         "commitments": [(c, latest_public_reports(c)) for c in commitments],
+        "status": goal_status(goal, [ind for ind in indicators if ind.status == Indicator.Status.ACTIVE], values, commitments),
         "local_measures": local_measures_for_goal(goal),
     }
 
@@ -202,3 +254,113 @@ def report_page(edition):
             }
         )
     return {"edition": edition, "goals": per_goal}
+
+
+@dataclass
+class IndexRow:
+    indicator: object
+    latest: str  # the headline series' latest figure ("70"), or "" without a number
+    latest_period: str
+    trend_text: str
+    trend_key: str
+
+
+def _latest(indicator, values):
+    series = headline_series(indicator)
+    numbers = [
+        v
+        for v in values
+        if series is not None and v["series_id"] == series.id and v["area_id"] == indicator.area_id and v["value"] is not None
+    ]
+    if not numbers:
+        return "", ""
+    last = max(numbers, key=lambda v: v["year"])
+    return indicator.format_value(last["value"]), indicator.period_label(last["year"])
+
+
+def _matches(indicator, words):
+    haystack = " ".join(
+        [
+            indicator.code,
+            indicator.title,
+            indicator.description,
+            indicator.theme,
+            indicator.source,
+            indicator.responsible.name if indicator.responsible else "",
+        ]
+    ).casefold()
+    return all(word in haystack for word in words)
+
+
+def indicator_index(params):
+    """Every indicator and development indicator with its latest value and trend, filtered.
+
+    `params` is the query string (mal, valdstyp, typ, kalla, ansvarig, utveckling, q).
+    The filters and the search run in Python on rows read in a fixed number of queries,
+    so the page costs the same however many indicators and values there are.
+    """
+    strategy = Strategy.objects.order_by("id").first()
+    goals = list(Goal.objects.filter(strategy=strategy).order_by("number")) if strategy else []
+    indicators = sorted(
+        indicators_for_goals([g.id for g in goals]),
+        key=lambda ind: (ind.shown_goal.number, ind.kind != Indicator.Kind.INDICATOR, ind.position, ind.code),
+    )
+    values = values_by_indicator([ind.id for ind in indicators])
+    rows = []
+    for ind in indicators:
+        found = indicator_trend(ind, values.get(ind.id, []))
+        latest, period = _latest(ind, values.get(ind.id, []))
+        rows.append(
+            IndexRow(
+                ind,
+                latest,
+                period,
+                found.text(ind.period_label) if found else "för få värden för en trend",
+                trend_status(found),
+            )
+        )
+
+    violence_types = sorted({t for ind in indicators for t in ind.violence_types.all()}, key=lambda t: (t.order, t.name))
+    organisations = sorted({ind.responsible for ind in indicators if ind.responsible}, key=lambda o: o.name)
+    sources = sorted({ind.source for ind in indicators if ind.source})
+    chosen = {
+        "mal": next((g for g in goals if str(g.number) == params.get("mal", "")), None),
+        "valdstyp": next((t for t in violence_types if t.slug == params.get("valdstyp", "")), None),
+        "typ": params.get("typ", "") if params.get("typ", "") in dict(Indicator.Kind.choices) else "",
+        "kalla": params.get("kalla", "") if params.get("kalla", "") in sources else "",
+        "ansvarig": next((o for o in organisations if o.slug == params.get("ansvarig", "")), None),
+        "utveckling": params.get("utveckling", "") if params.get("utveckling", "") in TREND_BY_SLUG else "",
+    }
+    query = " ".join(params.get("q", "").split())[:200]
+    words = query.casefold().split()
+
+    def keep(row):
+        ind = row.indicator
+        return (
+            (chosen["mal"] is None or ind.shown_goal.id == chosen["mal"].id)
+            and (chosen["valdstyp"] is None or chosen["valdstyp"] in ind.violence_types.all())
+            and (not chosen["typ"] or ind.kind == chosen["typ"])
+            and (not chosen["kalla"] or ind.source == chosen["kalla"])
+            and (chosen["ansvarig"] is None or ind.responsible_id == chosen["ansvarig"].id)
+            # As the goal summaries count: active indicators only.
+            and (
+                not chosen["utveckling"]
+                or (ind.status == Indicator.Status.ACTIVE and row.trend_key == TREND_BY_SLUG[chosen["utveckling"]])
+            )
+            and (not words or _matches(ind, words))
+        )
+
+    shown = [row for row in rows if keep(row)]
+    return {
+        "rows": shown,
+        "total": len(rows),
+        "goals": goals,
+        "violence_types": violence_types,
+        "organisations": organisations,
+        "sources": sources,
+        "kinds": Indicator.Kind.choices,
+        "trend_choices": [(slug, many) for _key, slug, _one, many in [*TREND_GROUPS, TOO_LITTLE_GROUP]],
+        "chosen": chosen,
+        "query": query,
+        "filtered": any(chosen.values()) or bool(words),
+    }

@@ -15,7 +15,7 @@ from reporting.scoping import sees_everything
 from . import pagecache, plans
 from .charts import build_panel
 from .models import ReportEdition
-from .selectors import goal_page, home_page, indicator_page, latest_published_edition, report_page
+from .selectors import goal_page, home_page, indicator_index, indicator_page, latest_published_edition, report_page
 
 
 def _shared(request, template, context_builder):
@@ -30,6 +30,11 @@ def home(request):
 @require_safe
 def goal(request, number):
     return _shared(request, "public/goal.html", lambda: goal_page(number))
+
+
+@require_safe
+def indicator_list(request):
+    return _shared(request, "public/indicator_index.html", lambda: indicator_index(request.GET))
 
 
 def chosen_series(request, series_ids):
@@ -73,6 +78,11 @@ def plan_detail(request, slug):
             slug, organisation_slug=request.GET.get("ansvarig", ""), level_code=request.GET.get("niva", "")
         ),
     )
+
+
+@require_safe
+def commitment_detail(request, slug, number):
+    return _shared(request, "public/commitment.html", lambda: plans.commitment_page(slug, number))
 
 
 @require_safe

@@ -69,17 +69,19 @@ def load_real_data(live_server):
 class Visit:
     """A page that records console errors, page errors and requests leaving the live server."""
 
-    def __init__(self, browser, base_url):
-        self.context = browser.new_context()
+    def __init__(self, browser, base_url, viewport=None):
+        self.context = browser.new_context(**({"viewport": viewport} if viewport else {}))
         self.page = self.context.new_page()
         self.host = urlsplit(base_url).hostname
         self.errors = []
         self.external_requests = []
+        self.requests = []
         self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.on("request", self._request)
 
     def _request(self, request):
+        self.requests.append(request.url)
         host = urlsplit(request.url).hostname
         if request.url.startswith(("data:", "blob:", "about:")):
             return
@@ -94,8 +96,8 @@ class Visit:
 def open_page(browser, load_real_data):
     visits = []
 
-    def open_(path):
-        visit = Visit(browser, load_real_data.url)
+    def open_(path, viewport=None):
+        visit = Visit(browser, load_real_data.url, viewport)
         visits.append(visit)
         visit.page.goto(load_real_data.url + path)
         visit.page.wait_for_load_state("networkidle")

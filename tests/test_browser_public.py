@@ -24,16 +24,37 @@ def test_it_renders_every_public_page_without_errors_external_requests_or_axe_vi
         visit = open_page(path)
         assert visit.page.locator("html").get_attribute("lang") == "sv"
         if name in ("goal", "indicator", "report"):
-            visit.page.wait_for_selector("[data-chart] .main-svg")
-            charts = visit.page.locator("[data-chart]").count()
-            assert visit.page.locator("[data-chart] svg.main-svg").count() >= charts > 0
+            # Charts are drawn as they come near the viewport: scroll to each in turn.
+            charts = visit.page.locator("[data-chart]")
+            assert charts.count() > 0
+            for i in range(charts.count()):
+                charts.nth(i).scroll_into_view_if_needed()
+                charts.nth(i).locator("svg.main-svg").first.wait_for()
         assert_clean(visit)
         assert axe_violations(visit.page) == "", f"{name}: {axe_violations(visit.page)}"
+
+
+def test_it_draws_charts_only_as_they_come_near_the_viewport(open_page):
+    visit = open_page("/")
+    assert not any("plotly" in url for url in visit.requests), "the start page has no chart: no plotly"
+    visit = open_page(PAGES["report"])
+    page = visit.page
+    charts = page.locator("[data-chart]")
+    assert charts.count() > 20
+    assert page.locator("[data-chart] svg.main-svg").count() == 0  # the title page and contents come first
+    box = charts.last.bounding_box()
+    assert box["height"] >= 400  # the height is reserved before drawing
+    charts.last.scroll_into_view_if_needed()
+    charts.last.locator("svg.main-svg").first.wait_for()
+    assert charts.last.bounding_box()["height"] == box["height"]  # drawing shifts nothing
+    assert page.locator("[data-chart] svg.main-svg").count() < charts.count()
+    assert_clean(visit)
 
 
 def test_it_switches_the_indicator_chart_series_with_the_checkboxes(open_page):
     visit = open_page(PAGES["indicator"])
     page = visit.page
+    page.locator("[data-chart]").scroll_into_view_if_needed()
     page.wait_for_selector("[data-chart] .main-svg")
     assert page.locator("[data-chart] .scatterlayer .trace").count() == 3
     page.get_by_role("checkbox", name="Påbörjade", exact=True).uncheck()
@@ -69,7 +90,11 @@ def test_it_reaches_every_link_checkbox_and_button_with_the_keyboard(open_page):
 def test_it_prints_the_report_with_charts_and_without_navigation(open_page):
     visit = open_page(PAGES["report"])
     page = visit.page
-    page.wait_for_selector("[data-chart] .main-svg")
+    page.evaluate("() => { window.print = () => { window.printed = true; }; }")  # headless: no dialog to wait for
+    page.get_by_role("button", name="Skriv ut / Spara som PDF").click()
+    page.wait_for_function("() => window.printed === true")
+    # The print button draws every chart first, also those the reader never scrolled to.
+    assert page.locator("[data-chart] svg.main-svg").count() >= page.locator("[data-chart]").count()
     assert page.get_by_role("button", name="Skriv ut / Spara som PDF").is_visible()
     page.emulate_media(media="print")
     assert not page.locator(".site-header nav").is_visible()

@@ -87,3 +87,11 @@ def test_it_caches_a_page_with_a_long_query_string(client):
         warnings.simplefilter("error", CacheKeyWarning)
         assert client.get(url).status_code == 200
         assert client.get(url).status_code == 200
+
+
+def test_it_keeps_the_indicator_index_filters_in_the_page_key(client):
+    everything = client.get("/indikatorer/").content.decode()
+    client.get("/indikatorer/")  # kept in memory now
+    goal_two = client.get("/indikatorer/?mal=2").content.decode()
+    searched = client.get("/indikatorer/?q=kontaktförbud").content.decode()
+    assert len({everything, goal_two, searched}) == 3, "each filter is its own page, never the cached whole list"

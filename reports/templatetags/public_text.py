@@ -37,3 +37,35 @@ def lines(text):
     """The non-empty lines of a text field (footnotes, one per line)."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
+
+
+# Transcription notes are in […] (fixtures/README.md): they tell staff where a figure comes
+# from in the report. A reader gets them in plain words; the exact wording stays in the
+# data and in the downloads.
+READER_PHRASES = [
+    (re.compile(r"^Cellen för (\d{4}(?:/\d{4})?) är tom i rapportens Tabell \d+\.?$"), r"Uppgift saknas för \1 i källan."),
+    (
+        re.compile(r"^Rapporten anger ingen procentsats; (\d+) procent är härlett ur: (.*)$", re.S),
+        r"Källan anger ingen procentsats; \1 procent bygger på uppgiften \2",
+    ),
+    (re.compile(r"^Lägesrapport (\d{4}) visar (?:serien|i Diagram \d+).*\(bild(?:er)?, inga värden i texten\).*$", re.S),
+     r"Lägesrapport \1 visar uppgiften bara som diagram, utan siffror."),
+    (re.compile(r"^Rapporten anger inte vem som tagit fram uppgiften\..*$", re.S),
+     "Lägesrapporten anger inte vem som har tagit fram uppgiften."),
+]
+REWORDINGS = [("rapportens ", "lägesrapportens "), ("Rapporten ", "Lägesrapporten ")]
+
+
+@register.filter
+def reader_note(text):
+    """A transcription note ("[Cellen för 2019 är tom i rapportens Tabell 5.]") in a reader's words."""
+    text = (text or "").strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        return text
+    inner = text[1:-1].strip()
+    for pattern, replacement in READER_PHRASES:
+        if pattern.match(inner):
+            return pattern.sub(replacement, inner)
+    for old, new in REWORDINGS:
+        inner = inner.replace(old, new)
+    return inner

@@ -1,0 +1,168 @@
+"""Goal status at a glance: how a goal's indicators move and how its commitments stand.
+
+Pure functions on objects the selectors have already read, so the start page and the
+goal pages count the same way and cost no extra query per goal.
+
+- An indicator is judged by its headline series (the first series when none is marked)
+  in its own area, with indicators.trends: "i önskad riktning" only when the whole
+  period and the latest change agree (Trend.status); one that has turned is counted
+  on its own, never as moving the desired way.
+- A commitment is judged by its approved status reports of the latest year reported;
+  when several organisations report differently, the least advanced status counts.
+"""
+
+from dataclasses import dataclass, field
+
+from actions.models import StatusCategory
+from indicators.trends import AGAINST, DESIRED, NO_DIRECTION, REVERSED, TOO_LITTLE, UNCHANGED, trend
+
+# The trend groups in the order the page lists them: (key, URL value, words after a count of one,
+# words after any other count).
+TREND_GROUPS = [
+    (DESIRED, "onskad", "utvecklas i önskad riktning", "utvecklas i önskad riktning"),
+    (AGAINST, "ej-onskad", "utvecklas inte i önskad riktning", "utvecklas inte i önskad riktning"),
+    (
+        REVERSED,
+        "har-vant",
+        "har vänt: hela perioden och senaste förändringen går åt olika håll",
+        "har vänt: hela perioden och senaste förändringen går åt olika håll",
+    ),
+    (UNCHANGED, "oforandrad", "är oförändrad", "är oförändrade"),
+    (NO_DIRECTION, "utan-riktning", "förändras men har ingen önskad riktning", "förändras men har ingen önskad riktning"),
+]
+TOO_LITTLE_GROUP = (
+    TOO_LITTLE,
+    "for-lite-data",
+    "har för få värden för en trend (minst två år behövs)",
+    "har för få värden för en trend (minst två år behövs)",
+)
+TREND_SLUGS = {key: slug for key, slug, *_words in [*TREND_GROUPS, TOO_LITTLE_GROUP]}
+TREND_BY_SLUG = {slug: key for key, slug in TREND_SLUGS.items()}
+
+NO_REPORT = "none"
+# Least advanced first: a commitment with reports of different status counts as the first of them.
+COMMITMENT_ORDER = [
+    StatusCategory.NOT_FOLLOWED_UP,
+    StatusCategory.UNSPECIFIED,
+    StatusCategory.NOT_STARTED,
+    StatusCategory.NOT_DONE,
+    StatusCategory.ONGOING,
+    StatusCategory.DONE,
+]
+# The page always names these four, and the others only when a commitment has them.
+COMMITMENT_ALWAYS = [StatusCategory.DONE, StatusCategory.ONGOING, StatusCategory.NOT_STARTED, StatusCategory.NOT_FOLLOWED_UP]
+COMMITMENT_LABELS = {**dict(StatusCategory.choices), NO_REPORT: "Ingen godkänd rapport ännu"}
+# Words after a count: (one, many).
+COMMITMENT_WORDS = {
+    StatusCategory.DONE: ("genomfört", "genomförda"),
+    StatusCategory.ONGOING: ("pågående", "pågående"),
+    StatusCategory.NOT_STARTED: ("ej påbörjat", "ej påbörjade"),
+    StatusCategory.NOT_DONE: ("ej genomfört under året", "ej genomförda under året"),
+    StatusCategory.NOT_FOLLOWED_UP: ("ej uppföljt", "ej uppföljda"),
+    StatusCategory.UNSPECIFIED: ("utan angiven status", "utan angiven status"),
+    NO_REPORT: ("utan godkänd rapport", "utan godkänd rapport"),
+}
+COMMITMENT_DISPLAY_ORDER = [
+    StatusCategory.DONE,
+    StatusCategory.ONGOING,
+    StatusCategory.NOT_STARTED,
+    StatusCategory.NOT_DONE,
+    StatusCategory.NOT_FOLLOWED_UP,
+    StatusCategory.UNSPECIFIED,
+    NO_REPORT,
+]
+
+
+def headline_series(indicator):
+    """The headline series, or the first series when none is marked (needs the series prefetch)."""
+    series = list(indicator.series.all())
+    return next((s for s in series if s.is_headline), series[0] if series else None)
+
+
+def indicator_trend(indicator, values):
+    """The trend of the indicator's headline series in its own area, or None with too few values."""
+    series = headline_series(indicator)
+    if series is None:
+        return None
+    points = [
+        (v["year"], v["value"]) for v in values if v["series_id"] == series.id and v["area_id"] == indicator.area_id
+    ]
+    return trend(points, indicator.unit, indicator.direction)
+
+
+def trend_status(found):
+    return TOO_LITTLE if found is None else found.status
+
+
+def commitment_status(reports):
+    """(category, year) of a commitment from its approved status reports; (NO_REPORT, None) without any."""
+    if not reports:
+        return NO_REPORT, None
+    latest = max(r.year for r in reports)
+    categories = {r.category for r in reports if r.year == latest}
+    rank = {c: i for i, c in enumerate(COMMITMENT_ORDER)}
+    return min(categories, key=lambda c: rank.get(c, -1)), latest
+
+
+@dataclass
+class Group:
+    key: str
+    slug: str
+    one: str  # the words after a count of one
+    many: str  # … after any other count
+    items: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.items)
+
+    @property
+    def label(self):
+        return self.one if self.count == 1 else self.many
+
+
+@dataclass
+class GoalStatus:
+    goal: object
+    trends: list  # [Group] of indicators with a trend
+    too_little: Group
+    commitments: list  # [Group] of commitments by status
+
+    @property
+    def with_trend(self):
+        return sum(g.count for g in self.trends)
+
+    @property
+    def indicator_count(self):
+        return self.with_trend + self.too_little.count
+
+    @property
+    def commitment_count(self):
+        return sum(g.count for g in self.commitments)
+
+    @property
+    def shown_trends(self):
+        return [g for g in self.trends if g.count or g.key in (DESIRED, AGAINST, UNCHANGED)]
+
+    @property
+    def shown_commitments(self):
+        return [g for g in self.commitments if g.count or g.key in COMMITMENT_ALWAYS]
+
+
+def goal_status(goal, indicators, values, commitments):
+    """Counts for one goal.
+
+    `indicators`: the goal's active indicators (with series prefetched); `values`:
+    indicator id → value dicts; `commitments`: the goal's commitments with their approved
+    status reports in `public_reports`.
+    """
+    trends = {key: Group(key, slug, one, many) for key, slug, one, many in TREND_GROUPS}
+    too_little = Group(*TOO_LITTLE_GROUP)
+    for indicator in indicators:
+        status = trend_status(indicator_trend(indicator, values.get(indicator.id, [])))
+        (too_little if status == TOO_LITTLE else trends[status]).items.append(indicator)
+    by_status = {key: Group(key, key, *COMMITMENT_WORDS[key]) for key in COMMITMENT_DISPLAY_ORDER}
+    for commitment in commitments:
+        category, _year = commitment_status(commitment.public_reports)
+        by_status.get(category, by_status[StatusCategory.UNSPECIFIED]).items.append(commitment)
+    return GoalStatus(goal, list(trends.values()), too_little, list(by_status.values()))
