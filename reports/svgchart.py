@@ -43,6 +43,11 @@ def ticks(top):
     return [i * step for i in range(count + 1)], decimals
 
 
+def _n(value):
+    """A coordinate, short: one decimal at most (the drawing is 480 units wide)."""
+    return f"{round(value, 1):g}"
+
+
 def tick_label(value, decimals, unit):
     return _number(value, decimals) + ("\u00a0%" if unit == Unit.PERCENT else "")
 
@@ -51,9 +56,9 @@ def marker(symbol, x, y, r=5):
     """A marker shape as path data centred on (x, y); open shapes share the filled shape's outline."""
     shape = symbol.removesuffix("-open")
     if shape == "circle":
-        return f"M{x - r:.1f},{y:.1f}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"
+        return f"M{_n(x - r)},{_n(y)}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"
     if shape == "square":
-        return f"M{x - r:.1f},{y - r:.1f}h{2 * r}v{2 * r}h{-2 * r}Z"
+        return f"M{_n(x - r)},{_n(y - r)}h{2 * r}v{2 * r}h{-2 * r}Z"
     if shape in ("cross", "x"):
         w = r / 2.5
         arms = [(-w, -r), (w, -r), (w, -w), (r, -w), (r, w), (w, w), (w, r), (-w, r), (-w, w), (-r, w), (-r, -w), (-w, -w)]
@@ -75,7 +80,7 @@ def marker(symbol, x, y, r=5):
 
 
 def _polygon(x, y, points):
-    return "M" + "L".join(f"{x + a:.1f},{y + b:.1f}" for a, b in points) + "Z"
+    return "M" + "L".join(f"{_n(x + a)},{_n(y + b)}" for a, b in points) + "Z"
 
 
 def _style(trace):
@@ -94,7 +99,7 @@ def _series_svg(trace, points):
         if point is None:
             pen_down = False
             continue
-        line.append(f"{'L' if pen_down else 'M'}{point[0]:.1f},{point[1]:.1f}")
+        line.append(f"{'L' if pen_down else 'M'}{_n(point[0])},{_n(point[1])}")
         pen_down = True
     markers = "".join(marker(trace["marker"]["symbol"], px, py) for px, py in filter(None, points))
     return format_html(
@@ -131,28 +136,26 @@ def chart_svg(panel, labelled_by):
     def y_at(value):
         return TOP + plot_h * (1 - value / values[-1])
 
-    parts = [
-        format_html(
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d9d9d9"/>'
-            '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>',
-            f"{left:.1f}", WIDTH - RIGHT, f"{y_at(v):.1f}", f"{y_at(v):.1f}", f"{left - 6:.1f}", f"{y_at(v):.1f}", label,
-        )
-        for v, label in zip(values, labels)
-    ]
+    ys = [_n(y_at(v)) for v in values]
+    # Grid lines, then the y ticks' labels right-aligned against the plot.
+    parts = [format_html('<path d="{}" stroke="#d9d9d9"/>', "".join(f"M{_n(left)},{y}H{WIDTH - RIGHT}" for y in ys))]
+    parts.append(format_html(
+        '<g text-anchor="end" dominant-baseline="middle">{}</g>',
+        format_html_join("", '<text x="{}" y="{}">{}</text>', ((_n(left - 6), y, label) for y, label in zip(ys, labels))),
+    ))
     # Every period that fits side by side gets its label, counted from the latest.
     step = max(1, math.ceil(max(len(p) for p in periods) * CHAR / (slot * 0.9)))
-    parts += [
-        format_html('<text x="{}" y="{}" text-anchor="middle">{}</text>', f"{x_at(i):.1f}", TOP + plot_h + FONT * 1.2, p)
-        for i, p in enumerate(periods)
-        if (len(periods) - 1 - i) % step == 0
-    ]
+    x_labels = format_html_join(
+        "", '<text x="{}" y="{}">{}</text>',
+        ((_n(x_at(i)), _n(TOP + plot_h + FONT * 1.2), p) for i, p in enumerate(periods) if (len(periods) - 1 - i) % step == 0),
+    )
     parts.append(format_html(
-        '<text class="axis-title" x="{}" y="{}" text-anchor="middle">{}</text>'
-        '<text class="axis-title" transform="rotate(-90)" x="{}" y="{}" text-anchor="middle">{}</text>',
-        f"{left + plot_w / 2:.1f}", HEIGHT - 6, figure["layout"]["xaxis"]["title"]["text"],
-        f"{-(TOP + plot_h / 2):.1f}", FONT, figure["layout"]["yaxis"]["title"]["text"],
+        '<g text-anchor="middle">{}<text class="axis-title" x="{}" y="{}">{}</text>'
+        '<text class="axis-title" transform="rotate(-90)" x="{}" y="{}">{}</text></g>',
+        x_labels, _n(left + plot_w / 2), HEIGHT - 6, figure["layout"]["xaxis"]["title"]["text"],
+        _n(-(TOP + plot_h / 2)), FONT, figure["layout"]["yaxis"]["title"]["text"],
     ))
-    parts.append(format_html('<path d="M{},{}H{}" stroke="#767676"/>', f"{left:.1f}", f"{TOP + plot_h:.1f}", WIDTH - RIGHT))
+    parts.append(format_html('<path d="M{},{}H{}" stroke="#767676"/>', _n(left), _n(TOP + plot_h), WIDTH - RIGHT))
     for trace in traces:
         points = [None if v is None else (x_at(i), y_at(v)) for i, v in enumerate(trace["y"])]
         parts.append(_series_svg(trace, points))
