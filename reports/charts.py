@@ -74,12 +74,12 @@ class Panel:
 
     @property
     def single_figure(self):
-        """(label, period, text) when the panel has one year with a number: a figure, not a chart."""
+        """(label, period, text, corrected) when the panel has one year with a number: a figure, not a chart."""
         if len(self.years) != 1:
             return None
         for row in self.series_rows or self.rows:
             if row.cells[0].text:
-                return row.label, self.period_labels[0], row.cells[0].text
+                return row.label, self.period_labels[0], row.cells[0].text, row.cells[0].corrected
         return None
 
     @property
