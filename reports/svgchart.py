@@ -138,7 +138,7 @@ def chart_svg(panel, labelled_by):
 
     ys = [_n(y_at(v)) for v in values]
     # Grid lines, then the y ticks' labels right-aligned against the plot.
-    parts = [format_html('<path d="{}" stroke="#d9d9d9"/>', "".join(f"M{_n(left)},{y}H{WIDTH - RIGHT}" for y in ys))]
+    parts = [format_html('<path d="{}" fill="none" stroke="#d9d9d9"/>', "".join(f"M{_n(left)},{y}H{WIDTH - RIGHT}" for y in ys))]
     parts.append(format_html(
         '<g text-anchor="end" dominant-baseline="middle">{}</g>',
         format_html_join("", '<text x="{}" y="{}">{}</text>', ((_n(left - 6), y, label) for y, label in zip(ys, labels))),
@@ -155,7 +155,7 @@ def chart_svg(panel, labelled_by):
         x_labels, _n(left + plot_w / 2), HEIGHT - 6, figure["layout"]["xaxis"]["title"]["text"],
         _n(-(TOP + plot_h / 2)), FONT, figure["layout"]["yaxis"]["title"]["text"],
     ))
-    parts.append(format_html('<path d="M{},{}H{}" stroke="#767676"/>', _n(left), _n(TOP + plot_h), WIDTH - RIGHT))
+    parts.append(format_html('<path d="M{},{}H{}" fill="none" stroke="#767676"/>', _n(left), _n(TOP + plot_h), WIDTH - RIGHT))
     for trace in traces:
         points = [None if v is None else (x_at(i), y_at(v)) for i, v in enumerate(trace["y"])]
         parts.append(_series_svg(trace, points))
