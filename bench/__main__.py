@@ -119,8 +119,9 @@ def measure_report_page(report, static_root, results):
 def measure_transfer(report, paths, results):
     """Each public page with everything it makes the browser load, gzipped.
 
-    The start page draws no chart; the goal, indicator and report pages also load
-    plotly.js, so the target is checked on the heaviest of them.
+    The start page draws no chart; on the goal, indicator and report pages plotly.js is
+    counted too (a reader who asks for an interactive chart loads it), so the target is
+    checked on the heaviest of them.
     """
     from .pages import new_client, transfer_sizes
 

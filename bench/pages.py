@@ -74,7 +74,7 @@ def median_ms(client, path, repeat, *, clear_cache=False, budget_seconds=4.0):
 
 
 class PageAssets(HTMLParser):
-    """The stylesheets and scripts a page makes the browser load (plotly.js once a chart is in view)."""
+    """The stylesheets and scripts a page makes the browser load (plotly.js counted too: the worst case, a reader who asks for an interactive chart)."""
 
     def __init__(self):
         super().__init__()
@@ -87,7 +87,7 @@ class PageAssets(HTMLParser):
         elif tag == "script" and attrs.get("src"):
             self.urls.append(attrs["src"])
             if attrs.get("data-plotly"):
-                # charts.js loads plotly.js when the first chart comes near the viewport.
+                # charts.js loads plotly.js when a reader asks for an interactive chart.
                 self.urls.append(attrs["data-plotly"])
 
 

@@ -14,6 +14,8 @@ from indicators.models import MissingReason
 from indicators.trends import trend
 from indicators.units import AXIS_TITLE
 
+from .svgchart import chart_svg, legend_html
+
 # Every chart is this tall; the page reserves the height before the chart is drawn.
 CHART_HEIGHT = 420
 
@@ -95,6 +97,15 @@ class Panel:
     @property
     def data_id(self):
         return f"{self.chart_id}-data"
+
+    @property
+    def svg(self):
+        """The chart drawn on the server, labelled by the panel's title and summary."""
+        return chart_svg(self, f"{self.chart_id}-title {self.chart_id}-summary")
+
+    @property
+    def legend(self):
+        return legend_html(self)
 
     @property
     def footnotes(self):

@@ -24,44 +24,56 @@ def test_it_renders_every_public_page_without_errors_external_requests_or_axe_vi
         visit = open_page(path)
         assert visit.page.locator("html").get_attribute("lang") == "sv"
         if name in ("goal", "indicator", "report"):
-            # Charts are drawn as they come near the viewport: scroll to each in turn.
+            # Every chart is drawn on the server: there with the page, no plotly loaded.
             charts = visit.page.locator("[data-chart]")
             assert charts.count() > 0
-            for i in range(charts.count()):
-                charts.nth(i).scroll_into_view_if_needed()
-                charts.nth(i).locator("svg.main-svg").first.wait_for()
+            assert visit.page.locator("[data-chart] svg.chart-svg").count() == charts.count()
+            assert not any("plotly" in url for url in visit.requests)
         assert_clean(visit)
         assert axe_violations(visit.page) == "", f"{name}: {axe_violations(visit.page)}"
 
 
-def test_it_draws_charts_only_as_they_come_near_the_viewport(open_page):
-    visit = open_page("/")
-    assert not any("plotly" in url for url in visit.requests), "the start page has no chart: no plotly"
+def test_it_shows_server_drawn_charts_and_loads_plotly_only_when_asked(open_page):
     visit = open_page(PAGES["report"])
     page = visit.page
     charts = page.locator("[data-chart]")
     assert charts.count() > 20
-    assert page.locator("[data-chart] svg.main-svg").count() == 0  # the title page and contents come first
-    box = charts.last.bounding_box()
-    assert box["height"] >= 400  # the height is reserved before drawing
-    charts.last.scroll_into_view_if_needed()
-    charts.last.locator("svg.main-svg").first.wait_for()
-    assert charts.last.bounding_box()["height"] == box["height"]  # drawing shifts nothing
-    assert page.locator("[data-chart] svg.main-svg").count() < charts.count()
+    assert page.locator("[data-chart] svg.chart-svg").count() == charts.count()
+    assert not any("plotly" in url for url in visit.requests), "no plotly.js until a reader asks for it"
+    chart = charts.last
+    chart.scroll_into_view_if_needed()
+    assert chart.locator("svg.chart-svg").bounding_box()["height"] > 100
+    button = page.locator(f"[data-interactive='{chart.get_attribute('id')}']")
+    button.click()
+    chart.locator("svg.main-svg").first.wait_for()
+    assert any("plotly" in url for url in visit.requests)
+    assert chart.locator("svg.chart-svg").count() == 0  # the plotly chart replaced the SVG
+    assert chart.locator(".scatterlayer .trace").count() == len(
+        page.evaluate(f"JSON.parse(document.getElementById('{chart.get_attribute('data-chart')}').textContent).data")
+    )
+    assert not button.is_visible()
+    assert page.evaluate("document.activeElement.id") == chart.get_attribute("id")  # focus stays in the panel
+    assert page.locator("svg.main-svg").count() > 0 and page.locator("[data-chart] svg.chart-svg").count() == charts.count() - 1
     assert_clean(visit)
+    assert axe_violations(page) == ""
 
 
 def test_it_switches_the_indicator_chart_series_with_the_checkboxes(open_page):
     visit = open_page(PAGES["indicator"])
     page = visit.page
-    page.locator("[data-chart]").scroll_into_view_if_needed()
-    page.wait_for_selector("[data-chart] .main-svg")
-    assert page.locator("[data-chart] .scatterlayer .trace").count() == 3
+    shown = "document.querySelectorAll('[data-chart] g.series:not([display=none])').length"
+    assert page.evaluate(shown) == 3
     page.get_by_role("checkbox", name="Påbörjade", exact=True).uncheck()
-    page.wait_for_function("document.querySelectorAll('[data-chart] .scatterlayer .trace').length === 2")
+    assert page.evaluate(shown) == 2
+    assert not page.locator(".chart-legend li", has_text="Påbörjade").is_visible()
     assert "valt=1" in page.url and page.url.count("serie=") == 2
+    # The interactive chart starts with the series chosen, and follows the boxes too.
+    page.get_by_role("button", name="Visa interaktivt diagram").click()
+    page.wait_for_selector("[data-chart] .main-svg")
+    visible = "document.querySelectorAll('[data-chart] .scatterlayer .trace').length"
+    page.wait_for_function(f"{visible} === 2")
     page.get_by_role("checkbox", name="Påbörjade", exact=True).check()
-    page.wait_for_function("document.querySelectorAll('[data-chart] .scatterlayer .trace').length === 3")
+    page.wait_for_function(f"{visible} === 3")
     assert_clean(visit)
 
 
@@ -93,12 +105,23 @@ def test_it_prints_the_report_with_charts_and_without_navigation(open_page):
     page.evaluate("() => { window.print = () => { window.printed = true; }; }")  # headless: no dialog to wait for
     page.get_by_role("button", name="Skriv ut / Spara som PDF").click()
     page.wait_for_function("() => window.printed === true")
-    # The print button draws every chart first, also those the reader never scrolled to.
-    assert page.locator("[data-chart] svg.main-svg").count() >= page.locator("[data-chart]").count()
     assert page.get_by_role("button", name="Skriv ut / Spara som PDF").is_visible()
     page.emulate_media(media="print")
+    # The charts are SVG in the page: they print without any script having drawn them.
     assert not page.locator(".site-header nav").is_visible()
-    assert page.locator("[data-chart] .main-svg").first.is_visible()
+    assert page.locator("[data-chart] svg.chart-svg").last.is_visible()
     assert page.locator("table.data-table").first.is_visible()
     assert page.evaluate("getComputedStyle(document.querySelector('#mal-2')).breakBefore") == "page"
     assert not page.get_by_role("button", name="Skriv ut / Spara som PDF").is_visible()
+    assert not page.get_by_role("button", name="Visa interaktivt diagram").first.is_visible()
+
+
+def test_it_shows_the_charts_without_javascript(browser, load_real_data):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(load_real_data.url + PAGES["goal"])
+    charts = page.locator("[data-chart]")
+    assert charts.count() > 0 and page.locator("svg.chart-svg").count() == charts.count()
+    assert page.locator("svg.chart-svg").first.is_visible()
+    assert page.get_by_role("button", name="Visa interaktivt diagram").count() == 0  # hidden: it needs the script
+    context.close()

@@ -30,9 +30,15 @@ def test_it_reflows_every_public_page_type_without_errors_or_axe_violations(open
     for name, path in PAGE_TYPES.items():
         visit = open_page(path, viewport={"width": width, "height": 800})
         page = visit.page
-        # Charts are drawn as they come into view: scroll through the page so that all are drawn.
+        # Panels are laid out as they come into view (content-visibility): scroll through the page.
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         page.wait_for_timeout(300)
+        # Every chart is an SVG as wide as its column, never wider.
+        too_wide = page.evaluate(
+            "Array.from(document.querySelectorAll('svg.chart-svg')).filter(s => s.getBoundingClientRect().right > innerWidth).length"
+        )
+        if too_wide:
+            problems.append(f"{name}: {too_wide} charts wider than the screen")
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         # "100 %" never breaks between the figure and its unit.
         wrapping = page.evaluate(

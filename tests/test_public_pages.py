@@ -97,6 +97,24 @@ def test_it_draws_only_the_series_chosen_in_the_form_without_javascript(client):
     assert html.count(" checked") == 1
     figure = json.loads(re.search(r'<script id="[^"]+-data" type="application/json">(.*?)</script>', html)[1])
     assert {t["name"]: t["visible"] for t in figure["data"]} == {"Fullföljda": False, "Påbörjade": True, "Pågående": False}
+    # The chart drawn on the server shows the chosen series alone; the others are there, hidden, for the script.
+    shown = re.findall(r'<g class="series" data-uid="s(\d+)">', html)
+    assert shown == [str(started.id)] and html.count('<g class="series"') == 3
+
+
+def test_it_draws_every_chart_on_the_server_and_loads_no_plotly_with_the_page(client):
+    """The chart is an SVG in the page, labelled by the panel's title and summary; plotly.js comes only on request."""
+    for url in ("/mal/2/", "/indikatorer/kriminalvarden-behandlingsprogram-vnr/", "/lagesrapport/2024/"):
+        html = text_of(client.get(url))
+        charts = html.count('<div class="chart"')
+        assert charts and html.count('<svg class="chart-svg"') == charts
+        assert html.count('<ul class="chart-legend"') == charts
+        assert html.count("hidden>Visa interaktivt diagram</button>") == charts  # shown by charts.js
+        assert not re.search(r'<script[^>]*src="[^"]*plotly', html)
+    html = text_of(client.get("/indikatorer/kriminalvarden-behandlingsprogram-vnr/"))
+    assert 'role="img" aria-labelledby="chart-kriminalvarden-behandlingsprogram-vnr-title ' \
+           'chart-kriminalvarden-behandlingsprogram-vnr-summary"' in html
+    assert '<p class="summary" id="chart-kriminalvarden-behandlingsprogram-vnr-summary">' in html
 
 
 def test_it_serves_the_indicators_approved_values_as_csv(client):
@@ -165,7 +183,7 @@ def test_it_keeps_each_page_with_everything_it_loads_under_600_kb_gzipped(client
 
     html = client.get(url).content
     total = len(gzip.compress(html))
-    # data-plotly: plotly.js, which charts.js loads when the first chart comes near the viewport.
+    # data-plotly: plotly.js, which charts.js loads when a reader asks for an interactive chart.
     for asset in re.findall(rb'(?:src|href|data-plotly)="/static/([^"]+)"', html):
         with open(finders.find(asset.decode()), "rb") as f:
             total += len(gzip.compress(f.read()))

@@ -1,16 +1,14 @@
-/* Draws each [data-chart] element from the figure JSON embedded next to it
-   (json_script) when it comes near the viewport, and enhances the series form of
-   the indicator page so that series switch without a reload. Without JavaScript
-   the tables and the GET form still work. No inline scripts: the site's CSP is
-   script-src 'self'.
+/* Every chart is drawn on the server as inline SVG (reports/svgchart.py): it is there
+   with the first paint, prints as it is and needs no script. This script adds what
+   needs one, without inline scripts (the site's CSP is script-src 'self'):
 
-   plotly.js (1 MB) is not in the page: this script loads it, from the address in
-   its own data-plotly attribute, when the first chart comes near the viewport, so
-   the text and tables of a page are usable at once and a page whose charts are
-   further down costs no script work at all until the reader gets there. Each
-   chart's height is reserved in CSS, so drawing it shifts nothing. The print
-   button loads plotly and draws every chart before printing; printing from the
-   browser's menu draws every chart that is not yet drawn, once plotly is loaded. */
+   - "Visa interaktivt diagram" (hidden without JavaScript) loads plotly.js (1 MB, from
+     the address in this script's data-plotly attribute) and replaces that panel's SVG
+     with a plotly chart of the figure JSON embedded next to it (json_script). No page
+     loads plotly until a reader asks for it.
+   - The series form of the indicator page switches series at once, in the SVG and in
+     the plotly chart, without a reload; without JavaScript it is a GET form.
+   - The print button ("Skriv ut / Spara som PDF") opens the browser's print dialog. */
 (function () {
   "use strict";
 
@@ -43,43 +41,45 @@
     return source ? JSON.parse(source.textContent) : null;
   }
 
-  // Series chosen with the form before the chart was drawn: uid → visible.
-  var chosenBeforeDrawing = {};
+  // Series chosen with the form: chart id → function (uid → visible).
+  var chosenSeries = {};
 
-  function draw(element) {
-    if (element.getAttribute("data-drawn")) {
+  function drawInteractive(element) {
+    var figure = figureFor(element);
+    if (!figure || element.getAttribute("data-drawn")) {
       return Promise.resolve();
     }
     element.setAttribute("data-drawn", "true");
-    var figure = figureFor(element);
-    if (!figure) {
-      return Promise.resolve();
-    }
-    var chosen = chosenBeforeDrawing[element.id];
+    var chosen = chosenSeries[element.id];
     if (chosen) {
       figure.data.forEach(function (trace) { trace.visible = chosen(trace.uid); });
     }
+    // The plotly chart is labelled as the SVG it replaces was: by the panel's title and summary.
+    var svg = element.querySelector("svg.chart-svg");
+    element.setAttribute("role", "group");
+    element.setAttribute("aria-labelledby", svg ? svg.getAttribute("aria-labelledby") : "");
+    element.textContent = "";
     return window.Plotly.newPlot(element, figure.data, figure.layout, figure.config);
   }
 
-  function drawAll() {
-    return Promise.all(Array.prototype.map.call(document.querySelectorAll("[data-chart]"), draw));
-  }
-
-  function drawWhenNear(charts) {
-    if (!("IntersectionObserver" in window)) {
-      withPlotly(drawAll);
+  function enableInteractive(button) {
+    var chart = document.getElementById(button.getAttribute("data-interactive"));
+    if (!chart || !plotlySrc) {
       return;
     }
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (entry.isIntersecting) {
-          observer.unobserve(entry.target);
-          withPlotly(function () { draw(entry.target); });
-        }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      button.textContent = "Laddar interaktivt diagram …";
+      withPlotly(function () {
+        drawInteractive(chart).then(function () {
+          // The button has done its work; the reader continues in the chart.
+          chart.setAttribute("tabindex", "-1");
+          chart.focus();
+          button.parentNode.removeChild(button);
+        });
       });
-    }, { rootMargin: "300px 0px" });
-    charts.forEach(function (chart) { observer.observe(chart); });
+    });
   }
 
   // A checkbox with value "12" controls the trace "s12" and its national comparison "n12-…".
@@ -103,11 +103,21 @@
       var isChosen = function (uid) {
         return chosen.some(function (id) { return controls(id, uid); });
       };
+      chosenSeries[chart.id] = isChosen;
       if (chart.data) {
         window.Plotly.restyle(chart, { visible: chart.data.map(function (trace) { return isChosen(trace.uid); }) });
-      } else {
-        chosenBeforeDrawing[chart.id] = isChosen;
       }
+      // The SVG has every series (a hidden one with display="none"), its legend every item.
+      chart.querySelectorAll("[data-uid]").forEach(function (item) {
+        var shown = isChosen(item.getAttribute("data-uid"));
+        if (item.tagName.toLowerCase() === "li") {
+          item.hidden = !shown;
+        } else if (shown) {
+          item.removeAttribute("display");
+        } else {
+          item.setAttribute("display", "none");
+        }
+      });
       var query = new URLSearchParams(new FormData(form)).toString();
       window.history.replaceState(null, "", "?" + query);
     });
@@ -115,37 +125,13 @@
 
   function enablePrint(button) {
     button.hidden = false;
-    button.addEventListener("click", function () {
-      withPlotly(function () {
-        drawAll().then(function () { window.print(); });
-      });
-    });
-  }
-
-  function drawAllIfLoaded() {
-    if (window.Plotly) {
-      drawAll();
-    }
+    button.addEventListener("click", function () { window.print(); });
   }
 
   function start() {
     document.querySelectorAll("[data-print]").forEach(enablePrint);
     document.querySelectorAll("[data-series-form]").forEach(enhanceSeriesForm);
-    var charts = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
-    if (charts.length) {
-      drawWhenNear(charts);
-      window.addEventListener("beforeprint", drawAllIfLoaded);
-      if (window.matchMedia) {
-        var print = window.matchMedia("print");
-        if (print.addEventListener) {
-          print.addEventListener("change", function (event) {
-            if (event.matches) {
-              drawAllIfLoaded();
-            }
-          });
-        }
-      }
-    }
+    document.querySelectorAll("[data-interactive]").forEach(enableInteractive);
   }
 
   if (document.readyState === "loading") {

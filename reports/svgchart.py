@@ -1,0 +1,192 @@
+"""A panel's chart as inline SVG, drawn on the server.
+
+The page then needs no script to show a chart: it is drawn with the first paint,
+prints as it is and works without JavaScript. plotly.js is loaded only when a
+reader asks for the interactive chart. The SVG draws the very traces of the plotly
+figure that reports.charts builds (series, colours, dashes, marker symbols, gaps),
+so the two never disagree. The data table next to it stays the accessible source
+of the figures; the SVG is one image labelled by the panel's title and summary.
+"""
+
+import math
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from indicators.units import Unit
+
+# The drawing's own coordinate system; the SVG is as wide as its box and keeps this ratio.
+WIDTH, HEIGHT = 480, 300
+# Layout is computed for the largest text size the stylesheet gives (on a phone, where
+# the drawing is scaled down most); a desktop's smaller text only leaves more room.
+FONT = 18
+CHAR = 0.6 * FONT  # the width of a digit, roughly
+TOP, RIGHT = 14, 16
+DASHARRAYS = {"solid": None, "dot": "2 4", "dash": "8 5", "dashdot": "8 4 2 4", "longdashdot": "14 4 2 4"}
+
+
+def _number(value, decimals):
+    """Swedish: decimal comma, a no-break space between thousands."""
+    return f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+
+
+def ticks(top):
+    """Round ticks from 0 to at least `top`: (values, decimals)."""
+    if top <= 0:
+        top = 1
+    raw = top / 4
+    power = 10.0 ** math.floor(math.log10(raw))
+    multiple = next(m for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    step = multiple * power
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if multiple == 2.5 and step < 10 else 0)
+    count = math.ceil(top / step - 1e-9)
+    return [i * step for i in range(count + 1)], decimals
+
+
+def _n(value):
+    """A coordinate, short: one decimal at most (the drawing is 480 units wide)."""
+    return f"{round(value, 1):g}"
+
+
+def tick_label(value, decimals, unit):
+    return _number(value, decimals) + ("\u00a0%" if unit == Unit.PERCENT else "")
+
+
+def marker(symbol, x, y, r=5):
+    """A marker shape as path data centred on (x, y); open shapes share the filled shape's outline."""
+    shape = symbol.removesuffix("-open")
+    if shape == "circle":
+        return f"M{_n(x - r)},{_n(y)}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"
+    if shape == "square":
+        return f"M{_n(x - r)},{_n(y - r)}h{2 * r}v{2 * r}h{-2 * r}Z"
+    if shape in ("cross", "x"):
+        w = r / 2.5
+        arms = [(-w, -r), (w, -r), (w, -w), (r, -w), (r, w), (w, w), (w, r), (-w, r), (-w, w), (-r, w), (-r, -w), (-w, -w)]
+        if shape == "x":  # the cross turned 45°
+            c = math.sqrt(0.5)
+            arms = [((a - b) * c, (a + b) * c) for a, b in arms]
+        return _polygon(x, y, arms)
+    corners = {
+        "diamond": [(0, -1.3), (1.3, 0), (0, 1.3), (-1.3, 0)],
+        "triangle-up": [(0, -1.2), (1.1, 0.8), (-1.1, 0.8)],
+        "triangle-down": [(0, 1.2), (1.1, -0.8), (-1.1, -0.8)],
+        "hexagon": [(math.cos(a) * 1.1, math.sin(a) * 1.1) for a in (math.pi / 3 * i for i in range(6))],
+        "star": [
+            (math.sin(a) * (1.4 if i % 2 == 0 else 0.6), -math.cos(a) * (1.4 if i % 2 == 0 else 0.6))
+            for i, a in enumerate(math.pi / 5 * i for i in range(10))
+        ],
+    }[shape]
+    return _polygon(x, y, [(a * r, b * r) for a, b in corners])
+
+
+def _polygon(x, y, points):
+    return "M" + "L".join(f"{_n(x + a)},{_n(y + b)}" for a, b in points) + "Z"
+
+
+def _style(trace):
+    """Stroke and fill attributes of a trace: colour, dash, open or filled markers."""
+    colour = trace["line"]["color"]
+    dash = DASHARRAYS.get(trace["line"]["dash"])
+    open_marker = trace["marker"]["symbol"].endswith("-open")
+    return colour, dash, "#fff" if open_marker else colour
+
+
+def _series_svg(trace, points):
+    """One series: a line path (broken at every gap) and its markers as one path."""
+    colour, dash, fill = _style(trace)
+    line, pen_down = [], False
+    for point in points:
+        if point is None:
+            pen_down = False
+            continue
+        line.append(f"{'L' if pen_down else 'M'}{_n(point[0])},{_n(point[1])}")
+        pen_down = True
+    markers = "".join(marker(trace["marker"]["symbol"], px, py) for px, py in filter(None, points))
+    return format_html(
+        '<g class="series" data-uid="{}"{}>'
+        '<path class="line" d="{}" fill="none" stroke="{}" stroke-width="2.5"{}/>'
+        '<path class="markers" d="{}" fill="{}" stroke="{}" stroke-width="1.5"/></g>',
+        trace["uid"],
+        mark_safe("" if trace["visible"] else ' display="none"'),
+        "".join(line),
+        colour,
+        format_html(' stroke-dasharray="{}"', dash) if dash else "",
+        markers,
+        fill,
+        colour,
+    )
+
+
+def chart_svg(panel, labelled_by):
+    """The chart of a panel as an SVG element (safe HTML), labelled by the ids in `labelled_by`."""
+    figure = panel.figure
+    traces = [t for t in figure["data"] if any(v is not None for v in t["y"])]
+    # The y-axis covers every trace, the hidden ones too, so it stays put when series are switched.
+    values, decimals = ticks(max((v for t in traces for v in t["y"] if v is not None), default=0))
+    labels = [tick_label(v, decimals, panel.indicator.unit) for v in values]
+    left = FONT * 1.6 + max(len(label) for label in labels) * CHAR + 8
+    bottom = FONT * 3.2
+    plot_w, plot_h = WIDTH - left - RIGHT, HEIGHT - TOP - bottom
+    periods = panel.period_labels
+    slot = plot_w / len(periods)
+
+    def x_at(i):
+        return left + slot * (i + 0.5)
+
+    def y_at(value):
+        return TOP + plot_h * (1 - value / values[-1])
+
+    ys = [_n(y_at(v)) for v in values]
+    # Grid lines, then the y ticks' labels right-aligned against the plot.
+    parts = [format_html('<path d="{}" fill="none" stroke="#d9d9d9"/>', "".join(f"M{_n(left)},{y}H{WIDTH - RIGHT}" for y in ys))]
+    parts.append(format_html(
+        '<g text-anchor="end" dominant-baseline="middle">{}</g>',
+        format_html_join("", '<text x="{}" y="{}">{}</text>', ((_n(left - 6), y, label) for y, label in zip(ys, labels))),
+    ))
+    # Every period that fits side by side gets its label, counted from the latest.
+    step = max(1, math.ceil(max(len(p) for p in periods) * CHAR / (slot * 0.9)))
+    x_labels = format_html_join(
+        "", '<text x="{}" y="{}">{}</text>',
+        ((_n(x_at(i)), _n(TOP + plot_h + FONT * 1.2), p) for i, p in enumerate(periods) if (len(periods) - 1 - i) % step == 0),
+    )
+    parts.append(format_html(
+        '<g text-anchor="middle">{}<text class="axis-title" x="{}" y="{}">{}</text>'
+        '<text class="axis-title" transform="rotate(-90)" x="{}" y="{}">{}</text></g>',
+        x_labels, _n(left + plot_w / 2), HEIGHT - 6, figure["layout"]["xaxis"]["title"]["text"],
+        _n(-(TOP + plot_h / 2)), FONT, figure["layout"]["yaxis"]["title"]["text"],
+    ))
+    parts.append(format_html('<path d="M{},{}H{}" fill="none" stroke="#767676"/>', _n(left), _n(TOP + plot_h), WIDTH - RIGHT))
+    for trace in traces:
+        points = [None if v is None else (x_at(i), y_at(v)) for i, v in enumerate(trace["y"])]
+        parts.append(_series_svg(trace, points))
+    return format_html(
+        '<svg class="chart-svg" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="{}"'
+        ' font-size="{}" fill="#1a1a1a" xmlns="http://www.w3.org/2000/svg">{}</svg>',
+        WIDTH, HEIGHT, labelled_by, FONT, mark_safe("".join(parts)),
+    )
+
+
+def swatch(trace):
+    """A short line with the trace's dash and marker: the legend's key for one series."""
+    colour, dash, fill = _style(trace)
+    return format_html(
+        '<svg class="swatch" viewBox="0 0 40 16" width="40" height="16" aria-hidden="true" focusable="false">'
+        '<path d="M2,8H38" fill="none" stroke="{}" stroke-width="2.5"{}/>'
+        '<path d="{}" fill="{}" stroke="{}" stroke-width="1.5"/></svg>',
+        colour, format_html(' stroke-dasharray="{}"', dash) if dash else "", marker(trace["marker"]["symbol"], 20, 8),
+        fill, colour,
+    )
+
+
+def legend_html(panel):
+    """The legend as an HTML list, one item per drawn series: it wraps on a narrow screen."""
+    labels = {row.key: row.label for row in panel.rows}
+    traces = [t for t in panel.figure["data"] if any(v is not None for v in t["y"])]
+    return format_html(
+        '<ul class="chart-legend" aria-label="Diagrammets serier">{}</ul>',
+        format_html_join(
+            "", '<li data-uid="{}"{}>{} {}</li>',
+            ((t["uid"], mark_safe("" if t["visible"] else " hidden"), swatch(t), labels[t["uid"]]) for t in traces),
+        ),
+    )
+
