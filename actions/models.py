@@ -116,6 +116,18 @@ def reported_by(organisation):
     )
 
 
+def reporting_pairs():
+    """Every (organisation id, commitment id) where the organisation reports on the commitment.
+
+    The same rule as `reported_by`, for all organisations at once (three queries), for
+    pages that list every organisation's tasks.
+    """
+    pairs = set(Commitment.lead_organisations.through.objects.values_list("organisation_id", "commitment_id"))
+    pairs |= set(Commitment.co_organisations.through.objects.values_list("organisation_id", "commitment_id"))
+    pairs |= set(Commitment.objects.filter(plan__kind=ActionPlan.Kind.LOCAL).values_list("plan__owner_id", "pk"))
+    return pairs
+
+
 class CommitmentQuerySet(models.QuerySet):
     def for_organisation(self, organisation):
         """Commitments the organisation leads or shares responsibility for."""

@@ -222,7 +222,7 @@ class ReviewedAdmin(OrganisationScopedAdmin):
         try:
             self.transition_services[name](**kwargs)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _message(exc))
+            messages.error(request, workflow.refusal_message(exc))
         else:
             messages.success(request, f"{obj}: {obj.get_state_display().lower()}.")
         opts = self.model._meta
@@ -234,7 +234,7 @@ class ReviewedAdmin(OrganisationScopedAdmin):
         try:
             done = self.bulk_transition_services[name](**{self.bulk_item_kwarg: list(queryset), "user": request.user})
         except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, f"Inget ändrades. {_message(exc)}", messages.ERROR)
+            self.message_user(request, f"Inget ändrades. {workflow.refusal_message(exc)}", messages.ERROR)
         else:
             self.message_user(request, f"{len(done)} poster: {TRANSITION_LABELS[name].lower()} klart.", messages.SUCCESS)
 
@@ -248,7 +248,3 @@ class ReviewedAdmin(OrganisationScopedAdmin):
 
     def has_review_permission(self, request):
         return sees_everything(request.user)
-
-
-def _message(exc):
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else (str(exc) or "Åtgärden är inte tillåten.")

@@ -92,6 +92,13 @@ def save_content(item, *, user, state, submit=None):
     return item
 
 
+def refusal_message(exc):
+    """The Swedish words of a refused write (ValidationError or PermissionDenied), for a message or form error."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or "Åtgärden är inte tillåten."
+
+
 def bulk(transition, *, items, user, **kwargs):
     """Apply one transition to many items, all or nothing: the caller's transaction rolls back on the first refusal."""
     policy = Policy(user)

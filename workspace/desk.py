@@ -22,6 +22,7 @@ from indicators.models import Value
 from indicators.units import UNIT_SUFFIX, Unit
 from reporting.admin_history import swedish_number
 from reporting.models import State
+from reporting.workflow import refusal_message
 from reporting.scoping import sees_everything
 from strategy.models import Organisation
 
@@ -155,7 +156,7 @@ def transition(request, kind, pk, transition):
     try:
         services[(kind, transition)]()
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, f"{obj}: {_message(exc)}")
+        messages.error(request, f"{obj}: {refusal_message(exc)}")
         return redirect(reverse("workspace:desk") + f"#{kind}-{pk}")
     done = "godkänd" if transition == "godkann" else "återskickad med kommentar"
     messages.success(request, f"{obj}: {done}.")
@@ -184,11 +185,7 @@ def bulk_approve(request):
             done = action_services.status_reports_approve(reports=reports, user=request.user)
             done += indicator_services.values_approve(values=values, user=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, f"Inget godkändes. {_message(exc)}")
+        messages.error(request, f"Inget godkändes. {refusal_message(exc)}")
     else:
         messages.success(request, f"{len(done)} poster godkända.")
     return redirect("workspace:desk")
-
-
-def _message(exc):
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else (str(exc) or "Åtgärden är inte tillåten.")

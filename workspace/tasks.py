@@ -14,7 +14,7 @@ enter) is a data source, not a reporter, and is left out.
 
 from dataclasses import dataclass, field
 
-from actions.models import ActionPlan, Commitment, StatusReport
+from actions.models import ActionPlan, Commitment, StatusReport, reporting_pairs
 from indicators.models import Indicator, Series, Value
 from reporting.models import State
 from strategy.models import Organisation
@@ -89,11 +89,7 @@ class Progress:
 
 def round_progress(*, year, organisations=None):
     """{organisation id: Progress} for every reporting organisation (or those given), in a fixed number of queries."""
-    pairs = set(Commitment.lead_organisations.through.objects.values_list("organisation_id", "commitment_id"))
-    pairs |= set(Commitment.co_organisations.through.objects.values_list("organisation_id", "commitment_id"))
-    pairs |= set(
-        Commitment.objects.filter(plan__kind=ActionPlan.Kind.LOCAL).values_list("plan__owner_id", "pk")
-    )
+    pairs = reporting_pairs()
     wanted = None if organisations is None else {o.pk for o in organisations}
     reporting_ids = {org for org, _ in pairs if wanted is None or org in wanted}
     orgs = Organisation.objects.filter(pk__in=reporting_ids).select_related("parent")

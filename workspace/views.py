@@ -102,7 +102,7 @@ def commitment(request, year, pk):
                     workflow.save_content(form.instance, user=request.user, state=form.resulting_state, submit=submit)
                 except (ValidationError, PermissionDenied) as exc:
                     transaction.set_rollback(True)
-                    form.add_error(None, _message(exc))
+                    form.add_error(None, workflow.refusal_message(exc))
         if form.is_valid():  # an error from the save itself was added to the form above
             label = _commitment_label(subject)
             if submitting:
@@ -159,7 +159,7 @@ def indicator(request, year, pk):
                 except (ValidationError, PermissionDenied) as exc:
                     transaction.set_rollback(True)
                     result = None
-                    form.add_error(None, f"Inget sparades. {_message(exc)}")
+                    form.add_error(None, f"Inget sparades. {workflow.refusal_message(exc)}")
         if result is not None:
             saved = f"{result['created']} nya, {result['updated']} ändrade och {result['deleted']} borttagna värden"
             if submitting and submitted:
@@ -172,7 +172,6 @@ def indicator(request, year, pk):
             return redirect(url)
     else:
         form = ValuesGridForm(indicator=subject, area=area, user=request.user)
-    states = {(v.series_id, v.year): v for v in form.existing.values()}
     rows = []
     for series, cells in form.rows():
         row = []
@@ -180,7 +179,7 @@ def indicator(request, year, pk):
             existing = form.existing.get((series.pk, year_))
             writable = form.policy.decide(form.write(existing, year_, (Decimal(0), ""))).allowed
             row.append({"field": cell, "year": year_, "readonly": not writable})
-        current = states.get((series.pk, year))
+        current = form.existing.get((series.pk, year))
         rows.append(
             {
                 "series": series,
@@ -209,7 +208,3 @@ def indicator(request, year, pk):
 
 def _commitment_label(commitment):
     return f"{'Åtgärd' if commitment.plan.kind == 'local' else 'Åtagande'} {commitment.number}"
-
-
-def _message(exc):
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else (str(exc) or "Åtgärden är inte tillåten.")
