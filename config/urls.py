@@ -13,6 +13,8 @@ urlpatterns = [
     # The admin's login, landing a reporter on the reporting workspace.
     path("admin/login/", workspace_login, name="login"),
     path("admin/", admin.site.urls),
+    # The report editor, in the coordinator's workspace (the reports app owns the editions).
+    path("rapportering/lagesrapport/", include("reports.editor_urls")),
     path("rapportering/", include("workspace.urls")),
     path("", include("reports.data_urls")),  # /data/…, /api/v1/…
     path("", include("reports.urls")),  # the public pages

@@ -55,7 +55,7 @@ class IndicatorAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_display = ["code", "title", "goal", "kind", "unit", "status", "responsible", "origin"]
     list_display_links = ["code", "title"]
     list_filter = ["goal", "kind", "status", "origin", "unit", "violence_types", "responsible"]
-    search_fields = ["code", "title", "theme", "source", "notes"]
+    search_fields = ["code", "title", "theme", "source"]
     list_select_related = ["goal", "responsible"]
     autocomplete_fields = ["responsible"]
     filter_horizontal = ["violence_types"]
@@ -66,7 +66,7 @@ class IndicatorAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
         ("Mätning", {"fields": ["source", "unit", "decimals", "direction", "period_kind", "area", "kolada_kpi"]}),
         ("Ansvar och våldstyper", {"fields": ["responsible", "violence_types"]}),
         ("Status", {"fields": ["status", "retired_last_year", "retired_reason"]}),
-        ("Beskrivning", {"fields": ["description", "notes"]}),
+        ("Beskrivning", {"fields": ["description"]}),
     ]
 
     def get_urls(self):

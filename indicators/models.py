@@ -87,9 +87,6 @@ class Indicator(models.Model):
     retired_last_year = models.PositiveSmallIntegerField("senaste år med data", null=True, blank=True)
     retired_reason = models.TextField("skäl till att indikatorn utgått", blank=True)
     description = models.TextField("beskrivning", blank=True)
-    notes = models.TextField(
-        "anteckningar", blank=True, help_text="Uppgifter som dokumenten bara anger som intervall eller trend."
-    )
     kolada_kpi = models.CharField("Kolada-KPI", max_length=20, blank=True)
 
     objects = IndicatorQuerySet.as_manager()
@@ -131,10 +128,6 @@ class Indicator(models.Model):
     def shown_goal(self):
         """The goal under which the yearly report shows this indicator."""
         return self.report_goal or self.goal
-
-    @property
-    def note_lines(self):
-        return [line for line in self.notes.splitlines() if line.strip()]
 
 
 class Dimension(models.Model):

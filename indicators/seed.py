@@ -49,9 +49,6 @@ def load_indicator(strategy, item, areas, approved_at):
         Goal.objects.get(strategy=strategy, number=item["report_goal"]) if item.get("report_goal") else None
     )
     responsible = Organisation.objects.get(slug=item["responsible"]) if item.get("responsible") else None
-    notes = item.get("notes") or []
-    if isinstance(notes, str):
-        notes = [notes]
     indicator, _ = upsert(
         Indicator,
         {"code": item["code"]},
@@ -75,7 +72,6 @@ def load_indicator(strategy, item, areas, approved_at):
             "retired_last_year": item.get("retired_last_year"),
             "retired_reason": (item.get("retired_reason") or "").strip(),
             "description": (item.get("description") or "").strip(),
-            "notes": "\n".join(n.strip() for n in notes),
             "kolada_kpi": item.get("kolada_kpi") or "",
         },
     )

@@ -142,19 +142,38 @@ class ReportingRound(models.Model):
         return f"Rapportering {self.year}"
 
 
-def locked_years():
-    """Years whose reporting round has ended in a published report edition.
+class LockedYear(models.Model):
+    """A year covered by a published report edition: its items are frozen for everyone.
 
-    Years before the app (loaded from the printed reports) had no round and
-    stay correctable by coordinators, through review like any other change.
+    Kept apart from the rounds because the years before the first round (loaded
+    from the printed reports) are covered by a published edition too. Only the
+    reports app writes these, through reporting.services.reporting_years_lock.
     """
-    return set(ReportingRound.objects.locked().values_list("year", flat=True))
+
+    year = models.PositiveSmallIntegerField("år", unique=True)
+    locked_at = models.DateTimeField("låst", auto_now_add=True)
+    reason = models.CharField("skäl", max_length=200)
+
+    class Meta:
+        verbose_name = "låst år"
+        verbose_name_plural = "låsta år"
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+def locked_years():
+    """Years covered by a published report edition (and years whose round was locked)."""
+    return set(LockedYear.objects.values_list("year", flat=True)) | set(
+        ReportingRound.objects.locked().values_list("year", flat=True)
+    )
 
 
 def year_is_locked(year):
-    return ReportingRound.objects.locked().filter(year=year).exists()
-
-
+    return (
+        LockedYear.objects.filter(year=year).exists() or ReportingRound.objects.locked().filter(year=year).exists()
+    )
 
 
 class Notification(models.Model):

@@ -1,10 +1,10 @@
-"""Writes on reporting rounds: opening, closing, and locking a year once its report is published."""
+"""Writes on reporting rounds: opening, closing, and locking the years a published report covers."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ReportingRound
+from .models import LockedYear, ReportingRound, year_is_locked
 from .scoping import sees_everything
 from .signals import round_opened
 
@@ -13,8 +13,8 @@ from .signals import round_opened
 def reporting_round_open(*, reporting_round: ReportingRound, user) -> ReportingRound:
     if not sees_everything(user):
         raise PermissionDenied("Bara samordnare kan öppna en rapporteringsomgång.")
-    if reporting_round.locked_at is not None:
-        raise ValidationError(f"Lägesrapporten för {reporting_round.year} är redan publicerad.")
+    if reporting_round.locked_at is not None or year_is_locked(reporting_round.year):
+        raise ValidationError(f"Lägesrapporten för {reporting_round.year} är redan publicerad och året är låst.")
     reporting_round.is_open, reporting_round.opened_at, reporting_round.closed_at = True, timezone.now(), None
     reporting_round.save()
     round_opened.send(sender=ReportingRound, reporting_round=reporting_round, user=user)
@@ -30,11 +30,16 @@ def reporting_round_close(*, reporting_round: ReportingRound, user) -> Reporting
     return reporting_round
 
 
-def reporting_year_lock(*, year):
-    """Lock the year's round: called by the reports app when it publishes the year's edition.
+@transaction.atomic
+def reporting_years_lock(*, years, reason):
+    """Lock every year a published report edition covers, whatever rounds exist.
 
-    A year without a round (loaded from the printed reports) has nothing to lock.
+    Called by the reports app when it publishes an edition. A locked item then
+    changes only after a coordinator reopens it (the write policy says so).
     """
-    ReportingRound.objects.filter(year=year, locked_at__isnull=True).update(
-        locked_at=timezone.now(), is_open=False, closed_at=timezone.now()
+    now = timezone.now()
+    for year in years:
+        LockedYear.objects.get_or_create(year=year, defaults={"reason": reason})
+    ReportingRound.objects.filter(year__in=list(years), locked_at__isnull=True).update(
+        locked_at=now, is_open=False, closed_at=now
     )

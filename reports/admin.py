@@ -7,11 +7,48 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from reporting import services as reporting_services
 from reporting.admin_history import ReadableHistoryAdmin
-from reporting.models import ReportingRound
+from reporting.models import LockedYear, ReportingRound
 from reporting.scoping import organisation_for, sees_everything
 
-from .models import GoalSection, ReportEdition
-from .services import report_edition_publish
+from .models import Correction, GoalSection, IndicatorAnalysis, ReportEdition
+from .policy import check_edition_write, edition_write_refusal
+
+
+class EditionPolicyAdmin:
+    """Admin for an edition or one of its parts: the edition policy decides every write.
+
+    A published edition is shown read-only and cannot be deleted; publishing and
+    corrections have their own confirmed steps in the report editor, never a bulk action.
+    """
+
+    def _edition(self, obj):
+        return obj if isinstance(obj, ReportEdition) else getattr(obj, "edition", None)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and edition_write_refusal(user=request.user, edition=self._edition(obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and edition_write_refusal(user=request.user, edition=self._edition(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would pass by the policy
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        # A new edition has nothing published to protect; a part always belongs to a stored edition.
+        adding_edition = isinstance(obj, ReportEdition) and not change
+        check_edition_write(user=request.user, edition=None if adding_edition else self._edition(obj))
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        check_edition_write(user=request.user, edition=self._edition(obj))
+        super().delete_model(request, obj)
 
 
 class GoalSectionInline(admin.StackedInline):
@@ -19,29 +56,94 @@ class GoalSectionInline(admin.StackedInline):
     extra = 0
     fields = ["goal", "intro", "summary", "summary_footnotes", "development_areas"]
 
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or not obj.is_published) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return (obj is None or not obj.is_published) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or not obj.is_published) and super().has_delete_permission(request, obj)
+
+
+class CorrectionInline(admin.TabularInline):
+    """Rättelser are added in the report editor; here they are only read."""
+
+    model = Correction
+    extra = 0
+    fields = ["corrected_on", "text", "created_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ReportEdition)
-class ReportEditionAdmin(ReadableHistoryAdmin, SimpleHistoryAdmin):
-    list_display = ["year", "title", "report_number", "isbn", "state", "published_at"]
+class ReportEditionAdmin(EditionPolicyAdmin, ReadableHistoryAdmin, SimpleHistoryAdmin):
+    list_display = ["year", "title", "report_number", "isbn", "state", "published_at", "editor_link"]
     list_filter = ["state"]
     search_fields = ["title", "report_number", "isbn"]
-    # Publishing goes through the service: it freezes the figures and locks the year's round.
-    readonly_fields = ["state", "published_at"]
-    inlines = [GoalSectionInline]
-    actions = ["publish"]
+    readonly_fields = ["state", "published_at", "publication_date"]
+    inlines = [GoalSectionInline, CorrectionInline]
 
-    @admin.action(description="Publicera markerade lägesrapporter", permissions=["change"])
-    def publish(self, request, queryset):
-        for edition in queryset:
-            report_edition_publish(edition=edition, user=request.user)
-        self.message_user(request, f"{queryset.count()} lägesrapporter publicerade.", messages.SUCCESS)
+    @admin.display(description="rapportredigeraren")
+    def editor_link(self, obj):
+        return format_html('<a href="{}">Öppna</a>', reverse("report_editor", args=[obj.year]))
 
 
 @admin.register(GoalSection)
-class GoalSectionAdmin(ReadableHistoryAdmin, SimpleHistoryAdmin):
+class GoalSectionAdmin(EditionPolicyAdmin, ReadableHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["edition", "goal"]
     list_filter = ["edition", "goal"]
     search_fields = ["summary", "development_areas"]
+
+
+@admin.register(IndicatorAnalysis)
+class IndicatorAnalysisAdmin(EditionPolicyAdmin, ReadableHistoryAdmin, SimpleHistoryAdmin):
+    list_display = ["edition", "indicator"]
+    list_filter = ["edition"]
+    search_fields = ["indicator__code", "text"]
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Rättelser are dated and immutable: added in the report editor, only read here."""
+
+    list_display = ["edition", "corrected_on", "text", "created_by"]
+    list_filter = ["edition"]
+    search_fields = ["text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LockedYear)
+class LockedYearAdmin(admin.ModelAdmin):
+    """The years published editions cover: locked by publishing, never by hand."""
+
+    list_display = ["year", "locked_at", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # Registered here rather than in reporting: its completeness link leads to the workspace's matrix above it.

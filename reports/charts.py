@@ -61,8 +61,9 @@ class Panel:
     figure: dict = field(default_factory=dict)
     summary: str = ""
 
-    group_notes: list = field(default_factory=list)  # notes shared by the panels of a group, shown once
-    own_notes: list | None = None  # this indicator's notes less those; None: all of them
+    analysis: list = field(default_factory=list)  # the edition's analysis of the indicator, in paragraphs
+    group_notes: list = field(default_factory=list)  # paragraphs shared by the panels of a group, shown once
+    own_notes: list | None = None  # this panel's paragraphs less those; None: all of them
 
     @property
     def has_data(self):
@@ -70,7 +71,7 @@ class Panel:
 
     @property
     def note_lines(self):
-        return self.indicator.note_lines if self.own_notes is None else self.own_notes
+        return self.analysis if self.own_notes is None else self.own_notes
 
     @property
     def single_figure(self):

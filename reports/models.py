@@ -1,15 +1,31 @@
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from indicators.models import Indicator
 from strategy.models import Goal, Strategy
+
+# Why a published edition refuses every write, on every path (admin, editor, seed, shell).
+PUBLISHED_REFUSAL = (
+    "Lägesrapport {year} är publicerad och ändras inte. En rättelse läggs till som en daterad rättelse."
+)
 
 
 class ReportEditionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=ReportEdition.State.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(state=ReportEdition.State.DRAFT)
+
+    def delete(self):
+        if self.published().exists():
+            raise ValidationError("En publicerad lägesrapport kan inte tas bort.")
+        return super().delete()
 
 
 class ReportEdition(models.Model):
@@ -40,6 +56,11 @@ class ReportEdition(models.Model):
     # published, so that a later correction, reopening or deletion of an item
     # never changes a published edition.
     snapshot = models.JSONField("innehåll vid publiceringen", default=dict, blank=True, editable=False)
+    # The report's main content exactly as it was published (title page to summary),
+    # rendered once by reports.services.report_edition_publish. The published page and
+    # its PDF are drawn from this alone, so no later edit of a goal, an indicator, an
+    # organisation or this edition's own texts changes what was published.
+    frozen_html = models.TextField("lägesrapporten vid publiceringen", blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = ReportEditionQuerySet.as_manager()
@@ -60,6 +81,23 @@ class ReportEdition(models.Model):
         return self.state == self.State.PUBLISHED
 
     @property
+    def was_published(self):
+        """Whether the stored row is published (an in-memory change of `state` does not count)."""
+        return self.pk is not None and ReportEdition.objects.published().filter(pk=self.pk).exists()
+
+    def save(self, *args, **kwargs):
+        # The last guard behind the policy (reports.policy): whatever the path, a stored
+        # published edition is written once more only by the publishing service itself.
+        if self.was_published and not getattr(self, "_publishing", False):
+            raise ValidationError(PUBLISHED_REFUSAL.format(year=self.year))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.was_published:
+            raise ValidationError("En publicerad lägesrapport kan inte tas bort.")
+        return super().delete(*args, **kwargs)
+
+    @property
     def frozen_values(self):
         """The snapshot's values as the pages' value dicts (numbers as Decimal)."""
         return [
@@ -68,7 +106,27 @@ class ReportEdition(models.Model):
         ]
 
 
-class GoalSection(models.Model):
+class EditionPart(models.Model):
+    """A text that belongs to one edition; it never changes once the edition is published."""
+
+    class Meta:
+        abstract = True
+
+    def _refuse_if_published(self):
+        edition = ReportEdition.objects.filter(pk=self.edition_id).only("state", "year").first()
+        if edition is not None and edition.is_published:
+            raise ValidationError(PUBLISHED_REFUSAL.format(year=edition.year))
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+
+class GoalSection(EditionPart):
     edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="sections", verbose_name="lägesrapport")
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="report_sections", verbose_name="mål")
     intro = models.TextField("inledande text", blank=True)
@@ -96,3 +154,76 @@ class GoalSection(models.Model):
     @property
     def development_area_list(self):
         return [line.strip() for line in self.development_areas.splitlines() if line.strip()]
+
+
+class IndicatorAnalysis(EditionPart):
+    """An edition's commentary under one indicator: each year's report has its own.
+
+    Paragraphs in light markup (reports.markup); a paragraph in square brackets is the
+    follow-up's own remark, shown labelled as such.
+    """
+
+    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="analyses", verbose_name="lägesrapport")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="analyses", verbose_name="indikator")
+    text = models.TextField("analys", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "analys av en indikator"
+        verbose_name_plural = "analyser av indikatorer"
+        ordering = ["edition", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "indicator"],
+                name="indicatoranalysis_unique_indicator",
+                violation_error_message="Lägesrapporten har redan en analys av indikatorn.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition} – {self.indicator.code}"
+
+    @property
+    def lines(self):
+        return [line for line in self.text.splitlines() if line.strip()]
+
+
+class Correction(models.Model):
+    """A dated rättelse of a published edition: shown on it, never a silent edit."""
+
+    edition = models.ForeignKey(ReportEdition, on_delete=models.PROTECT, related_name="corrections", verbose_name="lägesrapport")
+    corrected_on = models.DateField("datum")
+    text = models.TextField("rättelse")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="skriven av"
+    )
+    created_at = models.DateTimeField("sparad", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rättelse"
+        verbose_name_plural = "rättelser"
+        ordering = ["edition", "corrected_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(text=""),
+                name="correction_text_not_empty",
+                violation_error_message="Skriv vad som rättas.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Rättelse {self.corrected_on} – {self.edition}"
+
+    def clean(self):
+        if not self.text.strip():
+            raise ValidationError({"text": "Skriv vad som rättas."})
+
+    def save(self, *args, **kwargs):
+        # A correction is itself part of the published record: it is added, never rewritten.
+        if self.pk is not None and Correction.objects.filter(pk=self.pk).exists():
+            raise ValidationError("En rättelse ändras inte; lägg till en ny rättelse.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("En rättelse tas inte bort; lägg till en ny rättelse.")

@@ -1,12 +1,17 @@
-"""Load the published report editions (fixtures/reports.yaml)."""
+"""Load the published report editions (fixtures/reports.yaml) and their analyses.
 
-from django.utils import timezone
+An edition the fixtures describe is created as a draft, given its texts, goal
+sections and analyses (the indicators' `notes`: the latest report's commentary
+under each indicator), and published through the same service as in the editor. Once
+published it is never written again: loading the data a second time leaves it,
+and its page, exactly as they were.
+"""
 
+from indicators.models import Indicator
 from strategy.models import Goal, Strategy
-from strategy.seed import upsert
 
-from .models import GoalSection, ReportEdition
-from .services import report_edition_publish
+from .models import GoalSection, IndicatorAnalysis, ReportEdition
+from .services import report_edition_freeze_missing, report_edition_publish
 
 
 def text(value):
@@ -15,47 +20,68 @@ def text(value):
     return (value or "").strip()
 
 
-def load(data, strategy_slug="strategi-2020-2026"):
+def analysis_text(notes):
+    """An indicator's `notes` in the fixtures as the edition's analysis: one paragraph per note."""
+    if isinstance(notes, str):
+        notes = [notes]
+    return "\n\n".join(n.strip() for n in notes or [] if n.strip())
+
+
+def load(data, indicator_files=(), strategy_slug="strategi-2020-2026"):
     strategy = Strategy.objects.get(slug=strategy_slug)
+    notes = {
+        item["code"]: analysis_text(item.get("notes"))
+        for file in indicator_files
+        for item in file.get("indicators") or []
+        if item.get("notes")
+    }
+    # The indicators' notes are transcribed from the latest printed report: its analyses.
+    latest_year = max((e["year"] for e in data.get("editions") or []), default=None)
     editions = []
     for e in data.get("editions") or []:
-        edition, _ = upsert(
-            ReportEdition,
-            {"year": e["year"]},
-            {
-                "strategy": strategy,
-                "title": e["title"],
-                "report_number": str(e.get("report_number") or ""),
-                "isbn": e.get("isbn") or "",
-                "publication_year": e.get("publication_year"),
-                "author": e.get("author") or "",
-                "cover_credit": e.get("cover_credit") or "",
-                "foreword": text(e.get("foreword")),
-                "foreword_signature": text(e.get("foreword_signature")),
-                "how_produced": text(e.get("how_produced")),
-                "how_produced_footnotes": text(e.get("how_produced_footnotes")),
-                "how_to_use": text(e.get("how_to_use")),
-                "results_intro": text(e.get("results_intro")),
-                "summary_intro": text(e.get("summary_intro")),
-                "state": ReportEdition.State.PUBLISHED,
-            },
-        )
-        if edition.published_at is None:
-            ReportEdition.objects.filter(pk=edition.pk).update(published_at=timezone.now())
-            edition.refresh_from_db()
+        edition = ReportEdition.objects.filter(year=e["year"]).first()
+        if edition is not None and edition.is_published:
+            if not edition.frozen_html:
+                edition = report_edition_freeze_missing(edition=edition)
+            editions.append(edition)
+            continue
+        edition = edition or ReportEdition(year=e["year"])
+        for name, value in {
+            "strategy": strategy,
+            "title": e["title"],
+            "report_number": str(e.get("report_number") or ""),
+            "isbn": e.get("isbn") or "",
+            "publication_year": e.get("publication_year"),
+            "author": e.get("author") or "",
+            "cover_credit": e.get("cover_credit") or "",
+            "foreword": text(e.get("foreword")),
+            "foreword_signature": text(e.get("foreword_signature")),
+            "how_produced": text(e.get("how_produced")),
+            "how_produced_footnotes": text(e.get("how_produced_footnotes")),
+            "how_to_use": text(e.get("how_to_use")),
+            "results_intro": text(e.get("results_intro")),
+            "summary_intro": text(e.get("summary_intro")),
+        }.items():
+            setattr(edition, name, value)
+        edition.save()
         for s in e.get("sections") or []:
-            upsert(
-                GoalSection,
-                {"edition": edition, "goal": Goal.objects.get(strategy=strategy, number=s["goal"])},
-                {
+            GoalSection.objects.update_or_create(
+                edition=edition,
+                goal=Goal.objects.get(strategy=strategy, number=s["goal"]),
+                defaults={
                     "intro": text(s.get("intro")),
                     "summary": text(s.get("summary")),
                     "summary_footnotes": text(s.get("summary_footnotes")),
                     "development_areas": text(s.get("development_areas")),
                 },
             )
-        if edition.is_published and not edition.snapshot:
-            # Freeze the figures the loaded edition was published with (the values are loaded first).
+        if e["year"] == latest_year:
+            for indicator in Indicator.objects.filter(code__in=list(notes)):
+                IndicatorAnalysis.objects.update_or_create(
+                    edition=edition, indicator=indicator, defaults={"text": notes[indicator.code]}
+                )
+        if e.get("state", "published") == "published":
+            # Published as the printed report was: the figures loaded before it are frozen with it.
             edition = report_edition_publish(edition=edition, user=None)
         editions.append(edition)
     return editions

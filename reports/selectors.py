@@ -19,7 +19,7 @@ from indicators.models import Indicator, Series, Value
 from indicators.selectors import values_by_indicator
 from strategy.models import Goal, GoalItem, NationalGoal, Strategy
 
-from .models import GoalSection, ReportEdition
+from .models import GoalSection, IndicatorAnalysis, ReportEdition
 from .status import (
     COMMITMENT_LABELS,
     TOO_LITTLE_GROUP,
@@ -48,14 +48,38 @@ def indicators_for_goals(goal_ids):
     return sorted(indicators, key=lambda ind: (ind.kind != Indicator.Kind.INDICATOR, ind.position, ind.code))
 
 
-def panels(indicators, values):
-    """One chart panel per indicator that has values to show."""
-    return [build_panel(ind, list(ind.series.all()), values.get(ind.id, [])) for ind in indicators]
+def panels(indicators, values, analyses):
+    """One chart panel per indicator, with the edition's analysis of it (indicator id → text)."""
+    shown = []
+    for ind in indicators:
+        panel = build_panel(ind, list(ind.series.all()), values.get(ind.id, []))
+        panel.analysis = blocks(analyses.get(ind.id, ""))
+        shown.append(panel)
+    return shown
+
+
+def blocks(text):
+    """An analysis's paragraphs: blocks separated by blank lines."""
+    return [block.strip() for block in (text or "").replace("\r\n", "\n").split("\n\n") if block.strip()]
+
+
+def edition_analyses(edition):
+    """indicator id → the edition's analysis text."""
+    return dict(IndicatorAnalysis.objects.filter(edition=edition).values_list("indicator_id", "text"))
+
+
+def latest_analyses(indicator_ids):
+    """indicator id → (year, text) of the latest published edition's analysis, for the live pages."""
+    edition = latest_published_edition()
+    if edition is None:
+        return {}
+    rows = IndicatorAnalysis.objects.filter(edition=edition, indicator_id__in=indicator_ids).exclude(text="")
+    return {indicator_id: (edition.year, text) for indicator_id, text in rows.values_list("indicator_id", "text")}
 
 
 def worth_showing(panel):
-    """A panel with values, or with notes the documents give instead of values."""
-    return panel.has_data or bool(panel.indicator.notes)
+    """A panel with values, or with an analysis the report gives instead of values."""
+    return panel.has_data or bool(panel.analysis)
 
 
 def by_violence_type(items):
@@ -87,14 +111,14 @@ def share_notes(group):
     before the group's first panel, instead of under each of them."""
     seen = {}
     for panel in group:
-        for line in dict.fromkeys(panel.indicator.note_lines):
-            seen[line] = seen.get(line, 0) + 1
-    shared = [line for line, count in seen.items() if count > 1]
+        for block in dict.fromkeys(panel.analysis):
+            seen[block] = seen.get(block, 0) + 1
+    shared = [block for block, count in seen.items() if count > 1]
     if not shared:
         return
     group[0].group_notes = shared
     for panel in group:
-        panel.own_notes = [line for line in panel.indicator.note_lines if line not in shared]
+        panel.own_notes = [block for block in panel.analysis if block not in shared]
 
 
 def regional_commitments(goal_ids, status_reports):
@@ -159,7 +183,13 @@ def goal_page(number):
     items = list(goal.items.order_by("kind", "order"))
     indicators = indicators_for_goals([goal.id])
     values = values_by_indicator([ind.id for ind in indicators])
-    active = panels([ind for ind in indicators if ind.status == Indicator.Status.ACTIVE], values)
+    analyses = latest_analyses([ind.id for ind in indicators])
+    active = panels(
+        [ind for ind in indicators if ind.status == Indicator.Status.ACTIVE],
+        values,
+        {indicator_id: text for indicator_id, (_year, text) in analyses.items()},
+    )
+    analysis_year = next((year for year, _text in analyses.values()), None)
     commitments = regional_commitments([goal.id], StatusReport.objects.published().order_by("-year"))
     for c in commitments:
         c.status_key, _year = commitment_status(c.public_reports)
@@ -176,6 +206,7 @@ def goal_page(number):
         "commitments": [(c, latest_public_reports(c)) for c in commitments],
         "status": goal_status(goal, [ind for ind in indicators if ind.status == Indicator.Status.ACTIVE], values, commitments),
         "local_measures": local_measures_for_goal(goal),
+        "analysis_year": analysis_year,
     }
 
 
@@ -186,7 +217,8 @@ def indicator_page(slug):
         ),
         slug=slug,
     )
-    return indicator, values_by_indicator([indicator.id])[indicator.id]
+    year, text = latest_analyses([indicator.id]).get(indicator.id, (None, ""))
+    return indicator, values_by_indicator([indicator.id])[indicator.id], {"year": year, "blocks": blocks(text)}
 
 
 def edition_values(edition, indicator_ids, *, from_year=None):
@@ -232,9 +264,11 @@ def edition_status_reports(edition, commitments):
 
 
 def report_page(edition):
+    """What the edition's main content shows, from today's data: a draft's preview, and what publishing freezes."""
     goals = list(Goal.objects.filter(strategy_id=edition.strategy_id).select_related("strategy").order_by("number"))
     sections = {s.goal_id: s for s in GoalSection.objects.filter(edition=edition)}
     indicators = indicators_for_goals([g.id for g in goals])
+    analyses = edition_analyses(edition)
     first_year = goals[0].strategy.first_report_year if goals else None
     values = edition_values(edition, [ind.id for ind in indicators], from_year=first_year)
     live_reports = StatusReport.objects.none() if edition.snapshot else StatusReport.objects.published()
@@ -248,12 +282,57 @@ def report_page(edition):
             {
                 "goal": goal,
                 "section": sections.get(goal.id),
-                "groups": by_violence_type([p for p in panels(active, values) if worth_showing(p)]),
+                "groups": by_violence_type([p for p in panels(active, values, analyses) if worth_showing(p)]),
                 "retired": [ind for ind in mine if ind.status == Indicator.Status.RETIRED],
                 "commitments": [(c, reports.get(c.id, [])) for c in commitments if c.goal_id == goal.id],
             }
         )
     return {"edition": edition, "goals": per_goal}
+
+
+def published_editions():
+    """The archive: every published edition, newest first."""
+    return list(ReportEdition.objects.published().order_by("-year"))
+
+
+def changed_since_publication(edition):
+    """Figures of a published edition that a later approved value has corrected: [(indicator, period, frozen, now)]."""
+    if not edition.snapshot:
+        return []
+    frozen = {row["id"]: row for row in edition.frozen_values}
+    now = (
+        Value.objects.published()
+        .filter(pk__in=list(frozen))
+        .select_related("series__indicator", "area")
+        .order_by("series__indicator__code", "series__order", "year")
+    )
+    changed = []
+    for value in now:
+        row = frozen[value.id]
+        if value.value is not None and (value.value, value.missing_reason) != (row["value"], row["missing_reason"]):
+            indicator = value.series.indicator
+            changed.append(
+                {
+                    "indicator": indicator,
+                    "series": value.series.display_label,
+                    "period": indicator.period_label(value.year),
+                    "frozen": indicator.format_value(row["value"]) if row["value"] is not None else "–",
+                    "now": indicator.format_value(value.value),
+                }
+            )
+    return changed
+
+
+def published_report_page(edition):
+    """A published edition's page: its frozen content, its rättelser and what has changed since."""
+    newer = ReportEdition.objects.published().filter(year__gt=edition.year).order_by("-year").first()
+    return {
+        "edition": edition,
+        "body": edition.frozen_html,
+        "corrections": list(edition.corrections.order_by("corrected_on", "id")),
+        "changed_values": changed_since_publication(edition),
+        "newer_edition": newer,
+    }
 
 
 @dataclass

@@ -1,18 +1,42 @@
-"""Writes on report editions: publishing, and keeping the cached report pages fresh."""
+"""Writes on report editions: creating, writing, publishing and correcting them.
 
+Every write asks reports.policy first; the models refuse a published edition
+as a last guard. Publishing renders the edition's main content once
+(`frozen_html`): the published page is drawn from that alone.
+"""
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actions.models import ActionPlan, StatusReport
 from indicators.models import Value
 from indicators.selectors import PANEL_VALUE_FIELDS
-from reporting.services import reporting_year_lock
+from reporting.services import reporting_years_lock
+from strategy.models import Strategy
 
-from . import pagecache
-from .models import ReportEdition
+from .checks import blocking_findings, edition_checks
+from .models import Correction, GoalSection, IndicatorAnalysis, ReportEdition
+from .policy import check_edition_correction, check_edition_publish, check_edition_write
+from .selectors import report_page
 
 # A frozen value: what a chart and its table draw, and its place in the order they are drawn in.
 FROZEN_VALUE_FIELDS = [f for f in PANEL_VALUE_FIELDS if f != "state"] + ["series__order"]
+
+# The edition's own texts, in the report's order: what the editor shows and a new edition copies.
+EDITION_TEXT_FIELDS = [
+    "foreword",
+    "foreword_signature",
+    "how_produced",
+    "how_produced_footnotes",
+    "how_to_use",
+    "results_intro",
+    "summary_intro",
+]
+COLOPHON_FIELDS = ["title", "author", "report_number", "isbn", "publication_year", "cover_credit"]
+SECTION_FIELDS = ["intro", "summary", "summary_footnotes", "development_areas"]
+
 
 def edition_snapshot(edition):
     """Everything the edition shows of the reviewed data, as it is when it is published.
@@ -21,7 +45,8 @@ def edition_snapshot(edition):
     series, area, year, footnote); per status report of the regional plan:
     organisation, category and text. Only what the report draws (own area and the
     nation, its years): the snapshot stays small however many municipal values
-    there are. The published page is drawn from this alone.
+    there are. Kept as data beside the frozen page, so that later corrections of a
+    figure can be listed on the edition.
     """
     values = (
         Value.objects.published()
@@ -53,20 +78,163 @@ def edition_snapshot(edition):
     }
 
 
+def render_edition_body(edition):
+    """The edition's main content (title page to summary) as HTML, from today's data and texts."""
+    return render_to_string("public/_report_body.html", report_page(edition))
+
+
+@transaction.atomic
+def report_edition_create(*, year, user, strategy=None):
+    """A new draft edition for `year`, copied from the latest edition before it.
+
+    The coordinator edits last year's texts rather than retyping them. The
+    identifiers of the publication (ISBN, report number) are the new report's own
+    and start empty; the checks before publishing ask for them.
+    """
+    previous = ReportEdition.objects.filter(year__lt=year).order_by("-year").first()
+    check_edition_write(user=user, edition=None)
+    if ReportEdition.objects.filter(year=year).exists():
+        raise ValidationError(f"Lägesrapport {year} finns redan.")
+    strategy = strategy or (previous.strategy if previous else None)
+    if strategy is None:
+        strategy = Strategy.objects.order_by("id").first()
+    texts = {name: getattr(previous, name) for name in EDITION_TEXT_FIELDS} if previous else {}
+    edition = ReportEdition(
+        strategy=strategy,
+        year=year,
+        title=_next_title(previous, year),
+        author=previous.author if previous else "",
+        publication_year=year + 1,
+        **texts,
+    )
+    edition._history_user = user
+    edition.full_clean()
+    edition.save()
+    if previous is not None:
+        GoalSection.objects.bulk_create(
+            GoalSection(edition=edition, goal_id=s.goal_id, **{f: getattr(s, f) for f in SECTION_FIELDS})
+            for s in previous.sections.all()
+        )
+        IndicatorAnalysis.objects.bulk_create(
+            IndicatorAnalysis(edition=edition, indicator_id=a.indicator_id, text=a.text)
+            for a in previous.analyses.all()
+        )
+    return edition
+
+
+def _next_title(previous, year):
+    if previous is None:
+        return f"Lägesrapport {year}"
+    return previous.title.replace(str(previous.year), str(year)) if str(previous.year) in previous.title else f"Lägesrapport {year}"
+
+
+@transaction.atomic
+def report_edition_update(*, edition, user, **fields):
+    """Change the edition's colophon or own texts (a draft only)."""
+    edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
+    check_edition_write(user=user, edition=edition)
+    for name, value in fields.items():
+        if name not in EDITION_TEXT_FIELDS + COLOPHON_FIELDS:
+            raise ValueError(f"{name} is not a text of the edition")
+        setattr(edition, name, value)
+    edition._history_user = user
+    edition.full_clean()
+    edition.save()
+    return edition
+
+
+@transaction.atomic
+def goal_section_write(*, edition, goal, user, **fields):
+    """Write a goal's section of a draft edition, creating it the first time."""
+    edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
+    check_edition_write(user=user, edition=edition)
+    section = GoalSection.objects.filter(edition=edition, goal=goal).first() or GoalSection(edition=edition, goal=goal)
+    for name, value in fields.items():
+        if name not in SECTION_FIELDS:
+            raise ValueError(f"{name} is not a text of a goal section")
+        setattr(section, name, value)
+    section._history_user = user
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def indicator_analysis_write(*, edition, indicator, user, text):
+    """Write the edition's analysis of one indicator (a draft only)."""
+    edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
+    check_edition_write(user=user, edition=edition)
+    analysis = IndicatorAnalysis.objects.filter(edition=edition, indicator=indicator).first() or IndicatorAnalysis(
+        edition=edition, indicator=indicator
+    )
+    analysis.text = text
+    analysis._history_user = user
+    analysis.full_clean()
+    analysis.save()
+    return analysis
+
+
+@transaction.atomic
+def report_edition_delete(*, edition, user):
+    edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
+    check_edition_write(user=user, edition=edition)
+    edition.delete()
+
+
 @transaction.atomic
 def report_edition_publish(*, edition, user):
-    """Publish an edition and freeze the figures it shows.
+    """Publish an edition: freeze what it shows and lock its year.
 
-    Publishing again keeps the first snapshot: a published edition stays as it was
-    published. `user` is recorded in the edition's history.
+    The page's main content is rendered once here and kept (`frozen_html`); so are
+    the figures and status reports it shows (`snapshot`). Publishing a published
+    edition is refused. `user` is recorded in the edition's history; None is the
+    loader of the real data, which keeps the printed report's own dates.
     """
     edition = ReportEdition.objects.select_for_update(of=("self",)).select_related("strategy").get(pk=edition.pk)
-    if not edition.snapshot:
-        edition.snapshot = edition_snapshot(edition)
+    check_edition_publish(user=user, edition=edition)
+    blocking = blocking_findings(edition_checks(edition))
+    if blocking:
+        raise ValidationError(
+            f"{edition} kan inte publiceras: " + "; ".join(finding.text for finding in blocking) + "."
+        )
+    edition.snapshot = edition_snapshot(edition)
+    edition.frozen_html = render_edition_body(edition)
     edition.state = ReportEdition.State.PUBLISHED
-    edition.published_at = edition.published_at or timezone.now()
+    edition.published_at = timezone.now()
+    if user is not None and edition.publication_date is None:
+        edition.publication_date = timezone.localdate()
     edition._history_user = user
+    edition._publishing = True
     edition.save()
-    reporting_year_lock(year=edition.year)
-    transaction.on_commit(pagecache.bump)
+    # The edition's year is locked for everyone, whether or not it had a round. Earlier years'
+    # figures stay correctable through review (official statistics are revised); the
+    # published page keeps what it showed and lists any later correction.
+    reporting_years_lock(years=[edition.year], reason=f"Lägesrapport {edition.year} är publicerad.")
     return edition
+
+
+@transaction.atomic
+def report_edition_freeze_missing(*, edition):
+    """Render the frozen page of an edition published before pages were frozen (once, on first view)."""
+    edition = ReportEdition.objects.select_for_update(of=("self",)).select_related("strategy").get(pk=edition.pk)
+    if edition.is_published and not edition.frozen_html:
+        edition.frozen_html = render_edition_body(edition)
+        edition._publishing = True
+        edition.save(update_fields=["frozen_html"])
+    return edition
+
+
+@transaction.atomic
+def report_edition_correct(*, edition, user, text, corrected_on=None):
+    """Add a dated rättelse to a published edition: shown on it, the page otherwise unchanged."""
+    edition = ReportEdition.objects.get(pk=edition.pk)
+    check_edition_correction(user=user, edition=edition)
+    correction = Correction(
+        edition=edition,
+        corrected_on=corrected_on or timezone.localdate(),
+        text=(text or "").strip(),
+        created_by=user,
+    )
+    correction.full_clean()
+    correction.save()
+    return correction

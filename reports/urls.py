@@ -13,7 +13,7 @@ urlpatterns = [
     path("planer/tackning/", views.coverage, name="coverage"),
     path("planer/<slug:slug>/", views.plan_detail, name="plan"),
     path("planer/<slug:slug>/<str:number>/", views.commitment_detail, name="commitment"),
-    path("lagesrapport/", views.latest_report, name="latest_report"),
+    path("lagesrapport/", views.report_archive, name="report_archive"),
     path("lagesrapport/<int:year>/", views.report, name="report"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
 ]

@@ -6,7 +6,7 @@ and is never cached.
 """
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
@@ -15,7 +15,15 @@ from reporting.scoping import sees_everything
 from . import pagecache, plans
 from .charts import build_panel
 from .models import ReportEdition
-from .selectors import goal_page, home_page, indicator_index, indicator_page, latest_published_edition, report_page
+from .selectors import (
+    goal_page,
+    home_page,
+    indicator_index,
+    indicator_page,
+    published_editions,
+    published_report_page,
+)
+from .services import render_edition_body, report_edition_freeze_missing
 
 
 def _shared(request, template, context_builder):
@@ -54,12 +62,12 @@ def chosen_series(request, series_ids):
 @require_safe
 def indicator_detail(request, slug):
     def context():
-        indicator, values = indicator_page(slug)
+        indicator, values, analysis = indicator_page(slug)
         series = list(indicator.series.all())
         panel = build_panel(
             indicator, series, values, selected=chosen_series(request, {s.id for s in series}), keep_hidden=True
         )
-        return {"indicator": indicator, "panel": panel}
+        return {"indicator": indicator, "panel": panel, "analysis": analysis}
 
     return _shared(request, "public/indicator.html", context)
 
@@ -92,21 +100,21 @@ def coverage(request):
 
 @require_safe
 def report(request, year):
-    edition = get_object_or_404(ReportEdition, year=year)
+    edition = get_object_or_404(ReportEdition.objects.select_related("strategy"), year=year)
     if not edition.is_published:
         # A draft is a coordinator's preview: never public, never cached.
         if not sees_everything(request.user):
             raise Http404("Ingen publicerad lägesrapport för året.")
-        return render(request, "public/report.html", {**report_page(edition), "preview": True})
-    return _shared(request, "public/report.html", lambda: report_page(edition))
+        context = {"edition": edition, "body": render_edition_body(edition), "preview": True}
+        return render(request, "public/report.html", context)
+    if not edition.frozen_html:
+        edition = report_edition_freeze_missing(edition=edition)
+    return _shared(request, "public/report.html", lambda: published_report_page(edition))
 
 
 @require_safe
-def latest_report(request):
-    edition = latest_published_edition()
-    if edition is None:
-        raise Http404("Ingen lägesrapport är publicerad ännu.")
-    return redirect(edition)
+def report_archive(request):
+    return _shared(request, "public/report_archive.html", lambda: {"editions": published_editions()})
 
 
 @require_safe

@@ -46,6 +46,12 @@ def value(code="2.I5", year=YEAR, state=State.DRAFT, number="12"):
 def publish_edition(year=YEAR):
     """A published edition for the year, through the service that freezes it and locks the round."""
     edition = ReportEdition.objects.update_or_create(
-        year=year, defaults={"strategy": Strategy.objects.first(), "title": f"Lägesrapport {year}"}
+        year=year,
+        defaults={
+            "strategy": Strategy.objects.first(),
+            "title": f"Lägesrapport {year}",
+            "isbn": "978-91-7937-999-9",
+            "report_number": f"{year + 1}:1",
+        },
     )[0]
     return report_edition_publish(edition=edition, user=None)

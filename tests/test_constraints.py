@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from actions.models import ActionPlan, Commitment, StatusReport
 from indicators.models import Series, Value
 from reports.models import GoalSection, ReportEdition
-from strategy.models import Area, Goal, Organisation
+from strategy.models import Area, Goal, Organisation, Strategy
 
 from . import factories
 
@@ -93,7 +93,8 @@ def test_it_refuses_two_status_reports_for_one_commitment_year_and_organisation(
 
 
 def test_it_refuses_two_sections_for_one_goal_in_an_edition():
-    edition = ReportEdition.objects.get(year=2024)
+    edition = ReportEdition.objects.create(strategy=Strategy.objects.get(), year=2031, title="Lägesrapport 2031")
+    GoalSection.objects.create(edition=edition, goal=Goal.objects.get(number=1))
     refused(lambda: GoalSection.objects.create(edition=edition, goal=Goal.objects.get(number=1)), "goalsection")
 
 

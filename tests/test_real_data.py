@@ -9,7 +9,7 @@ from django.db.models import Count
 
 from actions.models import Commitment, StatusReport
 from indicators.models import Indicator, Series, Value
-from reports.models import ReportEdition
+from reports.models import IndicatorAnalysis, ReportEdition
 from reports.management.commands.load_real_data import load_all
 from strategy.models import Area, Goal, Organisation, Strategy, ViolenceType
 
@@ -147,9 +147,10 @@ def test_it_has_goal_2_prose_figures_with_respondents_and_the_corrected_70_perce
 
 def test_it_keeps_ranges_and_trends_as_notes_not_values():
     mvc = Indicator.objects.get(code="1.I1")
-    assert "94–95 procent" in mvc.notes
+    analyses = IndicatorAnalysis.objects.filter(edition__year=2024)
+    assert "94–95 procent" in analyses.get(indicator=mvc).text
     assert not Value.objects.filter(series__indicator=mvc).exists()
-    assert "cirka 60 procent" in Indicator.objects.get(code="2.I1").notes
+    assert "cirka 60 procent" in analyses.get(indicator__code="2.I1").text
     assert not Value.objects.filter(series__indicator__code="2.I1", year=2019).exists()
 
 
@@ -201,7 +202,7 @@ def test_it_names_one_assumed_owner_for_commitment_2_4_and_the_figures_its_follo
     for code in ["2.I7", "2.I8"]:
         indicator = Indicator.objects.get(code=code)
         assert indicator.responsible == lead
-        assert "antagen som ansvarig" in indicator.notes
+        assert "antagen som ansvarig" in IndicatorAnalysis.objects.get(edition__year=2024, indicator=indicator).text
 
 
 def test_it_says_so_wherever_a_commitments_owner_is_not_named_in_the_report():

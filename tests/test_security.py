@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from actions.models import StatusReport
 from indicators.models import Value
-from reports.models import GoalSection, ReportEdition
+from reports.services import (
+    goal_section_write,
+    indicator_analysis_write,
+    report_edition_correct,
+    report_edition_create,
+    report_edition_publish,
+    report_edition_update,
+)
 from reporting.models import State
 
 SCRIPT = "<script>alert(1)</script>"
@@ -22,7 +29,7 @@ RAW = "<script>alert(1)"
 ESCAPED = "&lt;script&gt;alert(1)"
 
 # The public pages; the ones not built yet are skipped (see public_paths).
-PUBLIC_PAGE_PATTERNS = ["/", "/mal/1/", "/indikatorer/{slug}/", "/lagesrapport/2024/", "/data/values.csv"]
+PUBLIC_PAGE_PATTERNS = ["/", "/mal/1/", "/indikatorer/{slug}/", "/lagesrapport/2024/", "/lagesrapport/2025/", "/data/values.csv"]
 
 
 def public_paths(indicator_slug):
@@ -155,8 +162,6 @@ def hostile_texts(db):
     value.footnote = SCRIPT
     value.save()
     indicator = value.series.indicator
-    indicator.notes = f"En anteckning {SCRIPT}"
-    indicator.save()
 
     report = StatusReport.objects.filter(year=2024).first()
     assert report is not None, "the real data has status reports for 2024"
@@ -164,12 +169,13 @@ def hostile_texts(db):
     report.state = State.APPROVED
     report.save()
 
-    edition = ReportEdition.objects.get(year=2024)
-    edition.foreword = SCRIPT
-    edition.save()
-    section = GoalSection.objects.get(edition=edition, goal__number=1)
-    section.summary = SCRIPT
-    section.save()
+    # A new edition written with the hostile texts, then published (the latest: its analyses are live).
+    edition = report_edition_create(year=2025, user=None)
+    report_edition_update(edition=edition, user=None, isbn="978-91-7937-999-9", report_number="2026:1", foreword=SCRIPT, how_to_use=f"[länk](javascript:alert(1)) {SCRIPT}")
+    goal_section_write(edition=edition, goal=indicator.shown_goal, user=None, summary=SCRIPT, intro=SCRIPT)
+    indicator_analysis_write(edition=edition, indicator=indicator, user=None, text=f"En analys {SCRIPT}\n\n[{SCRIPT}]")
+    report_edition_publish(edition=edition, user=None)
+    report_edition_correct(edition=edition, user=None, text=f"En rättelse {SCRIPT}")
     # Pages cached by earlier tests must not hide what is rendered now.
     cache.clear()
     return indicator

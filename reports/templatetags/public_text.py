@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from reports import markup as light_markup
+
 register = template.Library()
 
 EMPHASIS = re.compile(r"\*([^*\n]+)\*")
@@ -69,3 +71,38 @@ def reader_note(text):
     for old, new in REWORDINGS:
         inner = inner.replace(old, new)
     return inner
+
+
+@register.filter
+def markup(text, prefix="t"):
+    """A text the coordinator writes in the report editor, in light markup, as sanitised HTML."""
+    return mark_safe(light_markup.render(text, prefix=f"{prefix}".replace(" ", "-")))
+
+
+def is_remark(block):
+    """A paragraph in square brackets as a whole is the follow-up's own remark, not the report's words."""
+    return block.startswith("[") and block.endswith("]") and block.count("[") == 1
+
+
+@register.filter
+def analysis(blocks, prefix="a"):
+    """An analysis's paragraphs as HTML: the report's words in light markup, remarks labelled as ours."""
+    html = []
+    words = []
+
+    def flush():
+        if words:
+            html.append(light_markup.render("\n\n".join(words), prefix=f"{prefix}-{len(html)}"))
+            words.clear()
+
+    for block in blocks or []:
+        if is_remark(block):
+            flush()
+            html.append(
+                '<p class="note follow-up"><strong>Uppföljningens anmärkning:</strong> '
+                f"{_inline(reader_note(block))}</p>"
+            )
+        else:
+            words.append(block)
+    flush()
+    return mark_safe("\n".join(html))

@@ -32,7 +32,7 @@ def load_all():
     plans = [d for d in [read("actions.yaml"), read("local_plans.yaml")] if d]
     counts["handlingsplaner"] = len(actions.seed.load(plans))
     reports_data = read("reports.yaml")
-    counts["lägesrapporter"] = len(reports.seed.load(reports_data)) if reports_data else 0
+    counts["lägesrapporter"] = len(reports.seed.load(reports_data, indicator_files)) if reports_data else 0
     return counts
 
 

@@ -1,0 +1,162 @@
+"""The checks before a report edition is published: what is missing, and where it is fixed.
+
+Each check lists its findings with a link to the page that fixes them. A check
+marked `blocking` stops publishing (a report in Länsstyrelsen's series needs its
+ISBN and report number); the others are for the coordinator to weigh — a year
+may well be published with an authority's report missing, but not by surprise.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from actions.models import ActionPlan, Commitment, StatusReport
+from indicators.models import Indicator, Value
+from reporting.models import State
+
+from .models import GoalSection, IndicatorAnalysis, ReportEdition
+from .selectors import indicators_for_goals
+
+
+@dataclass
+class Finding:
+    text: str
+    url: str = ""
+
+
+@dataclass
+class Check:
+    key: str
+    title: str
+    fix: str  # what to do, in Swedish
+    blocking: bool = False
+    findings: list = field(default_factory=list)
+
+    @property
+    def passed(self):
+        return not self.findings
+
+
+def _missing_status_reports(edition):
+    """Organisation → commitments of the regional plan it leads with no approved status report for the year."""
+    commitments = (
+        Commitment.objects.filter(plan__kind=ActionPlan.Kind.REGIONAL, plan__strategy_id=edition.strategy_id)
+        .prefetch_related("lead_organisations")
+        .order_by("goal__number", "number_major", "number_minor")
+    )
+    reported = set(
+        StatusReport.objects.published()
+        .filter(year=edition.year, commitment__in=commitments)
+        .values_list("commitment_id", "organisation_id")
+    )
+    missing = {}
+    for commitment in commitments:
+        for organisation in commitment.lead_organisations.all():
+            if (commitment.id, organisation.id) not in reported:
+                missing.setdefault(organisation, []).append(commitment.number)
+    matrix = reverse("workspace:matrix", args=[edition.year])
+    return [
+        Finding(f"{organisation.display_name}: {len(numbers)} åtaganden utan godkänd statusrapport ({', '.join(numbers)})", matrix)
+        for organisation, numbers in sorted(missing.items(), key=lambda item: item[0].display_name)
+    ]
+
+
+def _report_indicators(edition):
+    goals = list(edition.strategy.goals.order_by("number").values_list("id", flat=True))
+    return [ind for ind in indicators_for_goals(goals) if ind.status == Indicator.Status.ACTIVE]
+
+
+def _indicators_without_value(edition, indicators):
+    with_value = set(
+        Value.objects.published()
+        .filter(year=edition.year, series__indicator__in=indicators)
+        .values_list("series__indicator_id", flat=True)
+    )
+    return [
+        Finding(f"{ind.code} {ind.title}", reverse("admin:indicators_indicator_values", args=[ind.pk]))
+        for ind in indicators
+        if ind.id not in with_value and ind.series.all()
+    ]
+
+
+def _in_review(edition):
+    desk = reverse("workspace:desk")
+    findings = []
+    for state in (State.SUBMITTED, State.RETURNED):
+        label = State(state).label.lower()
+        reports = StatusReport.objects.filter(year=edition.year, state=state).count()
+        values = Value.objects.filter(year=edition.year, state=state).count()
+        if reports:
+            findings.append(Finding(f"{reports} statusrapporter är {label}", desk))
+        if values:
+            findings.append(Finding(f"{values} värden är {label}", desk))
+    return findings
+
+
+def _empty_texts(edition, indicators):
+    def part(number):
+        return reverse("report_edition_part", args=[edition.year, f"mal-{number}"])
+
+    sections = {s.goal_id: s for s in GoalSection.objects.filter(edition=edition)}
+    findings = []
+    for goal in edition.strategy.goals.order_by("number"):
+        section = sections.get(goal.id)
+        if section is None or not (section.intro.strip() or section.summary.strip()):
+            findings.append(Finding(f"Mål {goal.number}: avsnittet saknar text", part(goal.number)))
+    analyses = dict(IndicatorAnalysis.objects.filter(edition=edition).values_list("indicator_id", "text"))
+    for ind in indicators:
+        if not (analyses.get(ind.id) or "").strip():
+            findings.append(Finding(f"{ind.code}: ingen analys", part(ind.shown_goal.number)))
+    edition_part = reverse("report_edition_part", args=[edition.year, "texter"])
+    for name in ("how_produced", "how_to_use", "results_intro", "summary_intro"):
+        if not getattr(edition, name).strip():
+            findings.append(Finding(f"{ReportEdition._meta.get_field(name).verbose_name.capitalize()} saknas", edition_part))
+    return findings
+
+
+def _unchanged_analyses(edition, indicators):
+    previous = ReportEdition.objects.filter(year__lt=edition.year).order_by("-year").first()
+    if previous is None:
+        return []
+    before = dict(IndicatorAnalysis.objects.filter(edition=previous).values_list("indicator_id", "text"))
+    now = dict(IndicatorAnalysis.objects.filter(edition=edition).values_list("indicator_id", "text"))
+    return [
+        Finding(
+            f"{ind.code}: samma analys som i Lägesrapport {previous.year}",
+            reverse("report_edition_part", args=[edition.year, f"mal-{ind.shown_goal.number}"]),
+        )
+        for ind in indicators
+        if now.get(ind.id, "").strip() and now.get(ind.id) == before.get(ind.id)
+    ]
+
+
+def _identifiers(edition):
+    colophon = reverse("report_edition_part", args=[edition.year, "uppgifter"])
+    return [
+        Finding(f"{label} saknas", colophon)
+        for label, present in (("ISBN", edition.isbn), ("Rapportnummer", edition.report_number))
+        if not present.strip()
+    ]
+
+
+def edition_checks(edition):
+    """Every check of the edition, in the order the checks page lists them."""
+    indicators = _report_indicators(edition)
+    return [
+        Check("identifiers", "ISBN och rapportnummer", "Fyll i rapportens uppgifter.", blocking=True,
+              findings=_identifiers(edition)),
+        Check("status_reports", f"Statusrapporter för {edition.year} som saknas", "Påminn organisationen eller godkänn dess rapport.",
+              findings=_missing_status_reports(edition)),
+        Check("values", f"Indikatorer utan värde för {edition.year}", "Fyll i värdet från den officiella statistiken.",
+              findings=_indicators_without_value(edition, indicators)),
+        Check("review", "Poster som inte är färdiggranskade", "Granska dem: bara godkända poster kommer med.",
+              findings=_in_review(edition)),
+        Check("texts", "Tomma avsnitt och analyser", "Skriv texten i rapportredigeraren.",
+              findings=_empty_texts(edition, indicators)),
+        Check("unchanged", "Analyser som inte har skrivits om", "Skriv årets analys.",
+              findings=_unchanged_analyses(edition, indicators)),
+    ]
+
+
+def blocking_findings(checks):
+    return [finding for check in checks if check.blocking for finding in check.findings]

@@ -1,0 +1,240 @@
+"""The report editor: the coordinator writes, checks, publishes and corrects a Lägesrapport.
+
+Part by part in the report's order, each text beside a preview drawn with the
+very templates the published page uses. Every write goes through reports.services,
+which asks reports.policy; the pages are for coordinators only (404 for anyone else).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from indicators.models import Indicator
+from reporting.scoping import sees_everything
+from strategy.models import Goal
+
+from . import services
+from .checks import blocking_findings, edition_checks
+from .forms import AnalysisForm, ColophonForm, CorrectionForm, EditionTextsForm, GoalSectionForm, NewEditionForm, PublishForm
+from .models import GoalSection, IndicatorAnalysis, ReportEdition
+from .selectors import report_page
+
+HISTORY_SHOWN = 8
+
+
+def _require_coordinator(request):
+    if not sees_everything(request.user):
+        raise Http404("Finns inte.")
+
+
+def _get_edition_for_user(request, year):
+    _require_coordinator(request)
+    return get_object_or_404(ReportEdition.objects.select_related("strategy"), year=year)
+
+
+def _errors(exc):
+    return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def editions(request):
+    """Every edition, and a new one started from the latest."""
+    _require_coordinator(request)
+    all_editions = list(ReportEdition.objects.order_by("-year"))
+    next_year = (all_editions[0].year + 1) if all_editions else None
+    form = NewEditionForm(request.POST or None, initial={"year": next_year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = services.report_edition_create(year=form.cleaned_data["year"], user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error("year", _errors(exc))
+        else:
+            messages.success(request, f"{edition} är skapad som utkast, med texterna från förra årets lägesrapport.")
+            return redirect("report_editor", edition.year)
+    return render(
+        request,
+        "reports/editor/editions.html",
+        {"editions": all_editions, "form": form, "latest": all_editions[0] if all_editions else None},
+    )
+
+
+def _parts(edition):
+    """The edition's parts in the report's order: (key, label)."""
+    goals = [(f"mal-{g.number}", f"Mål {g.number}: {g.short_name}") for g in edition.strategy.goals.order_by("number")]
+    return [("uppgifter", "Titel och rapportuppgifter"), ("texter", "Förord och inledande texter"), *goals]
+
+
+@login_required
+def editor(request, year):
+    edition = _get_edition_for_user(request, year)
+    checks = edition_checks(edition) if not edition.is_published else []
+    return render(
+        request,
+        "reports/editor/editor.html",
+        {
+            "edition": edition,
+            "parts": _parts(edition),
+            "open_findings": sum(len(c.findings) for c in checks),
+            "corrections": edition.corrections.order_by("corrected_on", "id"),
+        },
+    )
+
+
+def _history(*querysets):
+    records = [record for qs in querysets for record in qs.select_related("history_user")[:HISTORY_SHOWN]]
+    return sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORY_SHOWN]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edition_part(request, year, part):
+    edition = _get_edition_for_user(request, year)
+    if part.startswith("mal-") and part[4:].isdigit():
+        return _goal_part(request, edition, int(part[4:]))
+    if part not in ("uppgifter", "texter"):
+        raise Http404("Ingen sådan del av lägesrapporten.")
+    form_class = ColophonForm if part == "uppgifter" else EditionTextsForm
+    form = form_class(request.POST or None, instance=ReportEdition.objects.get(pk=edition.pk))
+    readonly = edition.is_published
+    if request.method == "POST" and not readonly and form.is_valid():
+        try:
+            services.report_edition_update(edition=edition, user=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, "Sparat som utkast. Förhandsvisningen visar det som publiceras.")
+            return redirect("report_edition_part", year, part)
+    edition.refresh_from_db()
+    context = report_page(edition)
+    return render(
+        request,
+        "reports/editor/part.html",
+        {
+            **context,
+            "edition": edition,
+            "part_key": part,
+            "part_label": dict(_parts(edition))[part],
+            "parts": _parts(edition),
+            "form": form,
+            "readonly": readonly,
+            "preview_template": "public/_report_title.html" if part == "uppgifter" else "public/_report_texts.html",
+            "history": _history(edition.history.all()),
+        },
+    )
+
+
+def _goal_part(request, edition, number):
+    goal = get_object_or_404(Goal, strategy_id=edition.strategy_id, number=number)
+    section = GoalSection.objects.filter(edition=edition, goal=goal).first() or GoalSection(edition=edition, goal=goal)
+    indicators = [
+        ind
+        for ind in Indicator.objects.filter(goal__strategy_id=edition.strategy_id, status=Indicator.Status.ACTIVE)
+        .select_related("goal", "report_goal")
+        .order_by("kind", "position", "code")
+        if ind.shown_goal.id == goal.id
+    ]
+    analyses = {a.indicator_id: a for a in IndicatorAnalysis.objects.filter(edition=edition, indicator__in=indicators)}
+    data = request.POST or None
+    section_form = GoalSectionForm(data, instance=section, prefix="avsnitt")
+    analysis_forms = [
+        (ind, AnalysisForm(data, prefix=f"analys-{ind.pk}", initial={"text": analyses[ind.id].text if ind.id in analyses else ""}))
+        for ind in indicators
+    ]
+    readonly = edition.is_published
+    if request.method == "POST" and not readonly:
+        if section_form.is_valid() and all(form.is_valid() for _ind, form in analysis_forms):
+            try:
+                with transaction.atomic():
+                    services.goal_section_write(edition=edition, goal=goal, user=request.user, **section_form.cleaned_data)
+                    for ind, form in analysis_forms:
+                        before = analyses[ind.id].text if ind.id in analyses else ""
+                        if form.cleaned_data["text"] != before:
+                            services.indicator_analysis_write(
+                                edition=edition, indicator=ind, user=request.user, text=form.cleaned_data["text"]
+                            )
+            except (ValidationError, PermissionDenied) as exc:
+                section_form.add_error(None, _errors(exc))
+            else:
+                messages.success(request, "Sparat som utkast. Förhandsvisningen visar det som publiceras.")
+                return redirect("report_edition_part", edition.year, f"mal-{number}")
+    context = report_page(edition)
+    part = next(p for p in context["goals"] if p["goal"].id == goal.id)
+    history_sources = [GoalSection.history.filter(edition_id=edition.pk, goal_id=goal.pk)]
+    history_sources.append(IndicatorAnalysis.history.filter(edition_id=edition.pk, indicator_id__in=[i.id for i in indicators]))
+    return render(
+        request,
+        "reports/editor/part.html",
+        {
+            "edition": edition,
+            "part_key": f"mal-{number}",
+            "part_label": f"Mål {goal.number}: {goal.short_name}",
+            "parts": _parts(edition),
+            "form": section_form,
+            "analysis_forms": analysis_forms,
+            "readonly": readonly,
+            "preview_template": "public/_report_goal.html",
+            "part": part,
+            "goals": context["goals"],
+            "history": _history(*history_sources),
+        },
+    )
+
+
+@login_required
+def checks(request, year):
+    edition = _get_edition_for_user(request, year)
+    if edition.is_published:
+        return redirect("report_editor", year)
+    all_checks = edition_checks(edition)
+    return render(request, "reports/editor/checks.html", {"edition": edition, "checks": all_checks})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish(request, year):
+    """A separate, confirmed step: the checks once more, then "Publicera Lägesrapport <år>"."""
+    edition = _get_edition_for_user(request, year)
+    if edition.is_published:
+        messages.info(request, f"{edition} är redan publicerad.")
+        return redirect("report_editor", year)
+    all_checks = edition_checks(edition)
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = services.report_edition_publish(edition=edition, user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, f"{edition} är publicerad. Året {edition.year} är nu låst.")
+            return redirect(edition)
+    return render(
+        request,
+        "reports/editor/publish.html",
+        {"edition": edition, "checks": all_checks, "blocking": blocking_findings(all_checks), "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correct(request, year):
+    """A dated rättelse of a published edition: added, shown at its end, never a silent edit."""
+    edition = _get_edition_for_user(request, year)
+    if not edition.is_published:
+        raise Http404("Ett utkast rättas inte: ändra texten i stället.")
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_edition_correct(
+                edition=edition, user=request.user, text=form.cleaned_data["text"], corrected_on=form.cleaned_data["corrected_on"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, "Rättelsen är tillagd och visas i slutet av lägesrapporten.")
+            return redirect("report_editor", year)
+    return render(request, "reports/editor/correct.html", {"edition": edition, "form": form})
