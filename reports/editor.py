@@ -36,6 +36,11 @@ def _get_edition_for_user(request, year):
     return get_object_or_404(ReportEdition.objects.select_related("strategy"), year=year)
 
 
+def _data(request):
+    # An empty POST (an unticked confirmation, say) is still a submitted form.
+    return request.POST if request.method == "POST" else None
+
+
 def _errors(exc):
     return " ".join(getattr(exc, "messages", [str(exc)]))
 
@@ -47,7 +52,7 @@ def editions(request):
     _require_coordinator(request)
     all_editions = list(ReportEdition.objects.order_by("-year"))
     next_year = (all_editions[0].year + 1) if all_editions else None
-    form = NewEditionForm(request.POST or None, initial={"year": next_year})
+    form = NewEditionForm(_data(request), initial={"year": next_year})
     if request.method == "POST" and form.is_valid():
         try:
             edition = services.report_edition_create(year=form.cleaned_data["year"], user=request.user)
@@ -99,7 +104,7 @@ def edition_part(request, year, part):
     if part not in ("uppgifter", "texter"):
         raise Http404("Ingen sådan del av lägesrapporten.")
     form_class = ColophonForm if part == "uppgifter" else EditionTextsForm
-    form = form_class(request.POST or None, instance=ReportEdition.objects.get(pk=edition.pk))
+    form = form_class(_data(request), instance=ReportEdition.objects.get(pk=edition.pk))
     readonly = edition.is_published
     if request.method == "POST" and not readonly and form.is_valid():
         try:
@@ -139,7 +144,7 @@ def _goal_part(request, edition, number):
         if ind.shown_goal.id == goal.id
     ]
     analyses = {a.indicator_id: a for a in IndicatorAnalysis.objects.filter(edition=edition, indicator__in=indicators)}
-    data = request.POST or None
+    data = _data(request)
     section_form = GoalSectionForm(data, instance=section, prefix="avsnitt")
     analysis_forms = [
         (ind, AnalysisForm(data, prefix=f"analys-{ind.pk}", initial={"text": analyses[ind.id].text if ind.id in analyses else ""}))
@@ -203,7 +208,7 @@ def publish(request, year):
         messages.info(request, f"{edition} är redan publicerad.")
         return redirect("report_editor", year)
     all_checks = edition_checks(edition)
-    form = PublishForm(request.POST or None)
+    form = PublishForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             edition = services.report_edition_publish(edition=edition, user=request.user)
@@ -226,7 +231,7 @@ def correct(request, year):
     edition = _get_edition_for_user(request, year)
     if not edition.is_published:
         raise Http404("Ett utkast rättas inte: ändra texten i stället.")
-    form = CorrectionForm(request.POST or None)
+    form = CorrectionForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.report_edition_correct(

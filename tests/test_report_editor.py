@@ -1,0 +1,140 @@
+"""The coordinator writes Lägesrapport 2025 in the report editor, checks it and publishes it once, confirmed."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Indicator
+from reports.models import IndicatorAnalysis, ReportEdition
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response):
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def create_2025(client):
+    response = client.post(reverse("report_editions"), {"year": 2025})
+    assert response.status_code == 302 and response["Location"] == reverse("report_editor", args=[2025])
+    return ReportEdition.objects.get(year=2025)
+
+
+def test_it_creates_checks_publishes_with_confirmation_and_archives_lagesrapport_2025(client, coordinator_client):
+    edition = create_2025(coordinator_client)
+    assert not edition.is_published and edition.analyses.count() > 40
+
+    # The checks list the missing status reports by organisation and the missing ISBN, each with a link.
+    checks = text_of(coordinator_client.get(reverse("report_checks", args=[2025])))
+    assert "Statusrapporter för 2025 som saknas" in checks
+    assert re.search(r"Polismyndigheten[^<]*: \d+ åtaganden utan godkänd statusrapport", checks) or re.search(
+        r"Polisen[^<]*: \d+ åtaganden utan godkänd statusrapport", checks
+    )
+    assert "ISBN saknas" in checks and reverse("report_edition_part", args=[2025, "uppgifter"]) in checks
+    assert reverse("workspace:matrix", args=[2025]) in checks
+    assert "samma analys som i Lägesrapport 2024" in checks
+
+    # Publishing is refused while the ISBN and the report number are missing, and without the confirmation.
+    publish = reverse("report_publish", args=[2025])
+    assert "kan inte publiceras förrän" in text_of(coordinator_client.get(publish))
+    coordinator_client.post(publish, {"confirm": "on"})
+    assert not ReportEdition.objects.get(year=2025).is_published
+    response = coordinator_client.post(
+        reverse("report_edition_part", args=[2025, "uppgifter"]),
+        {"title": "Lägesrapport 2025", "author": "Länsstyrelsen Stockholm", "report_number": "2026:3",
+         "isbn": "978-91-7937-400-6", "publication_year": "2026", "cover_credit": ""},
+    )
+    assert response.status_code == 302
+    page = text_of(coordinator_client.get(publish))
+    assert "Publicera Lägesrapport 2025" in page
+    refused = text_of(coordinator_client.post(publish, {}))
+    assert "Bekräfta att du vill publicera." in refused, refused[refused.find("<form method=\"post\" novalidate"):][:1500]
+    assert not ReportEdition.objects.get(year=2025).is_published
+
+    response = coordinator_client.post(publish, {"confirm": "on"})
+    assert response.status_code == 302 and response["Location"] == reverse("report", args=[2025])
+    published = ReportEdition.objects.get(year=2025)
+    assert published.is_published and published.frozen_html and published.publication_date
+
+    # The archive lists both, newest first; 2024 says that a newer report exists and links to it.
+    archive = text_of(client.get(reverse("report_archive")))
+    assert archive.index(reverse("report", args=[2025])) < archive.index(reverse("report", args=[2024]))
+    old = text_of(client.get(reverse("report", args=[2024])))
+    assert "Det finns en nyare lägesrapport" in old and f'href="{reverse("report", args=[2025])}"' in old
+    assert "Det finns en nyare lägesrapport" not in text_of(client.get(reverse("report", args=[2025])))
+    # The start page leads to the latest.
+    assert reverse("report", args=[2025]) in text_of(client.get("/"))
+
+
+def test_it_saves_a_goal_part_as_a_draft_and_previews_it_with_the_published_templates(coordinator_client):
+    create_2025(coordinator_client)
+    indicator = Indicator.objects.get(code="2.I5")
+    url = reverse("report_edition_part", args=[2025, "mal-2"])
+    form = coordinator_client.get(url)
+    assert form.status_code == 200
+    response = coordinator_client.post(
+        url,
+        {
+            "avsnitt-intro": "## Om året\n\nTexten om mål 2 med en fotnot[^1] och [en länk](https://www.lansstyrelsen.se).\n\n[^1]: Källa: BRÅ.",
+            "avsnitt-summary": "- första punkten\n- andra punkten",
+            "avsnitt-summary_footnotes": "",
+            "avsnitt-development_areas": "Samverkan",
+            f"analys-{indicator.pk}-text": "Antalet fullföljda program ökade under 2025.\n\n<script>alert(1)</script>",
+        },
+    )
+    assert response.status_code == 302
+    html = coordinator_client.get(url).content.decode()
+    preview = html[html.index('class="editor-preview"'):]
+    assert "<h5>Om året</h5>" in preview and 'href="https://www.lansstyrelsen.se"' in preview
+    assert 'class="footnote"' in preview and "Källa: BRÅ." in preview
+    assert "Antalet fullföljda program ökade under 2025." in preview
+    assert "<script>alert(1)</script>" not in html
+    assert IndicatorAnalysis.objects.get(edition__year=2025, indicator=indicator).text.startswith("Antalet fullföljda")
+    assert "Historik" in html
+
+
+def test_it_shows_a_published_edition_read_only_and_takes_a_dated_correction(client, coordinator_client):
+    part = text_of(coordinator_client.get(reverse("report_edition_part", args=[2024, "texter"])))
+    assert "<fieldset disabled>" in part and "Spara utkast" not in part
+    before = ReportEdition.objects.get(year=2024).frozen_html
+    response = coordinator_client.post(
+        reverse("report_correct", args=[2024]), {"corrected_on": "2025-09-01", "text": "Tabell 5 anger 2023, inte 2022."}
+    )
+    assert response.status_code == 302
+    page = text_of(client.get(reverse("report", args=[2024])))
+    assert "Rättelser efter publiceringen" in page and "1 september 2025" in page and "Tabell 5 anger 2023, inte 2022." in page
+    assert ReportEdition.objects.get(year=2024).frozen_html == before
+    empty = text_of(coordinator_client.post(reverse("report_correct", args=[2024]), {"corrected_on": "2025-09-01", "text": " "}))
+    assert "Detta fält måste fyllas i." in empty
+    assert ReportEdition.objects.get(year=2024).corrections.count() == 1
+
+
+def test_it_shows_the_editor_to_coordinators_only(client, make_user):
+    reporter = make_user("rapportor-polisen", "polisen", "rapportör")
+    for url in (reverse("report_editions"), reverse("report_editor", args=[2024]), reverse("report_checks", args=[2024])):
+        assert client.get(url).status_code == 302  # to the login
+        client.force_login(reporter)
+        assert client.get(url).status_code == 404
+        assert client.post(reverse("report_editions"), {"year": 2030}).status_code == 404
+        client.logout()
+    assert not ReportEdition.objects.filter(year=2030).exists()
+
+
+def test_it_refuses_a_year_that_already_has_an_edition_with_a_message(coordinator_client):
+    page = text_of(coordinator_client.post(reverse("report_editions"), {"year": 2024}))
+    assert "Lägesrapport 2024 finns redan." in page
+    page = text_of(coordinator_client.post(reverse("report_editions"), {"year": "två tusen"}))
+    assert "Fyll i ett heltal." in page
+
+
+def test_it_lists_and_checks_in_a_constant_number_of_queries(coordinator_client, django_assert_max_num_queries):
+    create_2025(coordinator_client)
+    for url in (
+        reverse("report_editions"),
+        reverse("report_checks", args=[2025]),
+        reverse("report_edition_part", args=[2025, "mal-2"]),
+        reverse("report_editor", args=[2025]),
+    ):
+        with django_assert_max_num_queries(40):
+            assert coordinator_client.get(url).status_code == 200
