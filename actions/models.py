@@ -160,6 +160,13 @@ class Commitment(models.Model):
     lead_organisations = models.ManyToManyField(
         Organisation, related_name="led_commitments", verbose_name="ansvarig organisation"
     )
+    # The source names no one for some commitments; the follow-up then assumes the lead and
+    # says why in `note`. The public pages show the assumption (fixtures/README.md, rule 5).
+    lead_assumed = models.BooleanField(
+        "ansvarig antagen av uppföljningen",
+        default=False,
+        help_text="Källan anger inte vem som är ansvarig; uppföljningen har antagit det (skälet står i anteckningen).",
+    )
     co_organisations = models.ManyToManyField(
         Organisation, blank=True, related_name="shared_commitments", verbose_name="medansvariga"
     )

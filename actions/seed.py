@@ -47,6 +47,7 @@ def load_plan(strategy, data):
                 "goal": Goal.objects.get(strategy=strategy, number=c["goal"]),
                 "text": c["text"].strip(),
                 "note": (c.get("note") or "").strip(),
+                "lead_assumed": bool(c.get("lead_assumed")),
             },
         )
         commitment.lead_organisations.set(orgs(c.get("lead")))
@@ -118,7 +119,13 @@ def load_local_plan(strategy, p):
             measure, _ = upsert(
                 Commitment,
                 {"plan": plan, "number": str(m["number"])},
-                {"goal": None, "plan_goal": plan_goal, "text": m["text"].strip(), "note": (m.get("note") or "").strip()},
+                {
+                    "goal": None,
+                    "plan_goal": plan_goal,
+                    "text": m["text"].strip(),
+                    "note": (m.get("note") or "").strip(),
+                    "lead_assumed": bool(m.get("lead_assumed")),
+                },
             )
             measure.lead_organisations.set(orgs(m.get("lead")))
             measure.co_organisations.set(orgs(m.get("co")))

@@ -82,6 +82,12 @@ class Indicator(models.Model):
         related_name="indicators",
         verbose_name="ansvarig organisation",
     )
+    # As Commitment.lead_assumed: the source names no one; the notes say why this organisation.
+    responsible_assumed = models.BooleanField(
+        "ansvarig antagen av uppföljningen",
+        default=False,
+        help_text="Källan anger inte vem som är ansvarig; uppföljningen har antagit det (skälet står i anteckningarna).",
+    )
     violence_types = models.ManyToManyField(ViolenceType, blank=True, related_name="indicators", verbose_name="våldstyper")
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.ACTIVE)
     retired_last_year = models.PositiveSmallIntegerField("senaste år med data", null=True, blank=True)

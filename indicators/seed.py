@@ -68,6 +68,7 @@ def load_indicator(strategy, item, areas, approved_at):
             "period_kind": item.get("period", "calendar"),
             "area": areas[item.get("area") or "stockholms-lan"],
             "responsible": responsible,
+            "responsible_assumed": bool(item.get("responsible_assumed")),
             "status": item.get("status", "active"),
             "retired_last_year": item.get("retired_last_year"),
             "retired_reason": (item.get("retired_reason") or "").strip(),

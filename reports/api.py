@@ -22,6 +22,8 @@ from strategy.models import Goal
 from indicators.models import Indicator, MissingReason, PeriodKind, Value, period_label
 from indicators.units import Unit
 
+from .text import corrected_text
+
 
 class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # å, ä, ö as they are
@@ -80,6 +82,10 @@ class IndicatorOut(Schema):
     retired_last_year: Optional[int] = Field(description="Senaste år med data för en indikator som utgått.")
     retired_reason: str = Field(description="Skäl till att indikatorn utgått.")
     responsible: Optional[str] = Field(description="Ansvarig organisations kortnamn.")
+    responsible_assumed: bool = Field(
+        description="Sant om källan inte anger vem som är ansvarig och uppföljningen har antagit den ansvariga "
+        "organisationen (skälet står i indikatorns anteckningar på webbplatsen)."
+    )
     violence_types: List[str] = Field(description="Våldstyper (kortnamn).")
     area: str = Field(description="Området som värdena avser (kortnamn).")
     url: str = Field(description="Adress till indikatorn i API:et.")
@@ -112,7 +118,7 @@ class ValueOut(Schema):
     value: Union[int, float, None] = Field(description="Värdet; null om det saknas (se missing_reason).")
     missing_reason: Optional[choices(MissingReason)] = Field(description="Varför värdet saknas, annars null.")
     respondents: Optional[int] = Field(description="Antal svarande eller fall, om det är känt.")
-    note: str = Field(description="Fotnot till värdet.")
+    note: str = Field(description="Fotnot till värdet, med uppföljningens stavningsrättelser införda.")
     source: str = Field(description="Var värdet är hämtat, t.ex. Lägesrapport 2024, Tabell 1.")
 
 
@@ -149,8 +155,11 @@ def indicator_data(indicator, request):
         "period_kind": indicator.period_kind,
         "status": indicator.status,
         "retired_last_year": indicator.retired_last_year,
-        "retired_reason": indicator.retired_reason,
+        # The API gives texts as a reader reads them: corrections applied, never "[rättat: …]".
+        # The verbatim wording stays in the downloads (/data/values.csv).
+        "retired_reason": corrected_text(indicator.retired_reason),
         "responsible": indicator.responsible.slug if indicator.responsible else None,
+        "responsible_assumed": indicator.responsible_assumed,
         "violence_types": [v.slug for v in indicator.violence_types.all()],
         "area": indicator.area.slug,
         "url": request.build_absolute_uri(reverse("api_indicator", args=[indicator.slug])),
@@ -230,7 +239,7 @@ def indicator_values(request, slug: str = Path(..., description="Indikatorns kor
                 "value": number(v.value),
                 "missing_reason": v.missing_reason or None,
                 "respondents": v.respondents,
-                "note": v.footnote,
+                "note": corrected_text(v.footnote),
                 "source": v.source_ref,
             }
             for v in values

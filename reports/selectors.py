@@ -20,6 +20,7 @@ from indicators.selectors import values_by_indicator
 from strategy.models import Goal, GoalItem, NationalGoal, Strategy
 
 from .models import GoalSection, IndicatorAnalysis, ReportEdition
+from .text import corrected_text
 from .status import (
     COMMITMENT_LABELS,
     TOO_LITTLE_GROUP,
@@ -362,7 +363,9 @@ def _matches(indicator, words):
         [
             indicator.code,
             indicator.title,
+            # Both spellings: the source's and the follow-up's correction (reports.text).
             indicator.description,
+            corrected_text(indicator.description),
             indicator.theme,
             indicator.source,
             indicator.responsible.name if indicator.responsible else "",

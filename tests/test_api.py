@@ -11,7 +11,7 @@ from reporting.models import State
 
 INDICATOR_FIELDS = {
     "code", "slug", "title", "kind", "goal", "theme", "source", "unit", "decimals", "direction", "period_kind",
-    "status", "retired_last_year", "retired_reason", "responsible", "violence_types", "area", "url",
+    "status", "retired_last_year", "retired_reason", "responsible", "responsible_assumed", "violence_types", "area", "url",
 }
 
 

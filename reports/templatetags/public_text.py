@@ -1,14 +1,22 @@
-"""Plain text from the fixtures and the admin, rendered as HTML paragraphs and lists."""
+"""Plain text from the fixtures and the admin, rendered as HTML paragraphs and lists.
+
+Every filter that outputs a verbatim text shows it corrected (reports.text): the reader never
+sees `[rättat: …]`, and an "Om texten" note at the end of the block says what was corrected.
+A text bracketed as a whole is the follow-up's remark and is labelled as such.
+"""
 
 import re
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from reports import markup as light_markup
+from reports.text import correction_note, corrected_text, follow_up_remark, split_corrections
 
 register = template.Library()
+
+FOLLOW_UP_LABEL = "Uppföljningens anmärkning:"
 
 EMPHASIS = re.compile(r"\*([^*\n]+)\*")
 
@@ -20,18 +28,70 @@ def _inline(text):
 
 @register.filter
 def paragraphs(text):
-    """Blocks separated by blank lines become <p>; a block of "- " lines becomes a <ul>."""
+    """Blocks separated by blank lines become <p>; a block of "- " lines becomes a <ul>.
+
+    A block bracketed as a whole is the follow-up's remark, labelled; corrections are applied
+    and listed in one "Om texten" note after the last block.
+    """
+    text, corrections = split_corrections((text or "").strip())
     html = []
-    for block in re.split(r"\n\s*\n", (text or "").strip()):
+    for block in re.split(r"\n\s*\n", text):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
         if not lines:
             continue
-        if all(line.startswith(("- ", "• ")) for line in lines):
+        remark = follow_up_remark(block)
+        if remark is not None:
+            html.append(f'<p class="note follow-up">{_label()} {_inline(reader_note(block.strip()))}</p>')
+        elif all(line.startswith(("- ", "• ")) for line in lines):
             items = "".join(f"<li>{_inline(line[2:].strip())}</li>" for line in lines)
             html.append(f"<ul>{items}</ul>")
         else:
             html.append(f"<p>{'<br>'.join(_inline(line) for line in lines)}</p>")
+    if corrections:
+        html.append(format_html('<p class="text-note">{}</p>', correction_note(corrections)))
     return mark_safe("\n".join(html))
+
+
+def _label():
+    return f'<strong class="follow-up-label">{FOLLOW_UP_LABEL}</strong>'
+
+
+def _inline_note(corrections):
+    return format_html(' <span class="text-note">{}</span>', correction_note(corrections)) if corrections else ""
+
+
+@register.filter
+def corrected(text):
+    """The text with its corrections applied, as plain text (for titles and meta descriptions)."""
+    return corrected_text(text)
+
+
+@register.filter
+def clean_text(text):
+    """A verbatim text inside a <p>, <li> or <dd>: corrected, with an inline "Om texten" note."""
+    text, corrections = split_corrections(text)
+    return mark_safe(_inline(text) + _inline_note(corrections))
+
+
+@register.filter
+def note_text(text):
+    """A note or footnote inside a <p> or <li>: the follow-up's remark labelled and in a reader's
+    words (reader_note), the source's words as they are; corrected either way."""
+    text, corrections = split_corrections((text or "").strip())
+    if follow_up_remark(text) is None:
+        return mark_safe(_inline(text) + _inline_note(corrections))
+    return mark_safe(
+        f'<span class="follow-up">{_label()} {_inline(reader_note(text))}</span>' + _inline_note(corrections)
+    )
+
+
+@register.filter
+def follow_up_note(text):
+    """A remark that is the follow-up's own (a commitment's `note`), labelled as such."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    return mark_safe(f"{_label()} {_inline(corrected_text(text))}")
 
 
 @register.filter
@@ -60,11 +120,14 @@ REWORDINGS = [("rapportens ", "lägesrapportens "), ("Rapporten ", "Lägesrappor
 
 @register.filter
 def reader_note(text):
-    """A transcription note ("[Cellen för 2019 är tom i rapportens Tabell 5.]") in a reader's words."""
-    text = (text or "").strip()
-    if not (text.startswith("[") and text.endswith("]")):
+    """A transcription note ("[Cellen för 2019 är tom i rapportens Tabell 5.]") in a reader's words.
+
+    Plain text, corrected; note_text adds the label that says whose words they are.
+    """
+    text = corrected_text((text or "").strip())
+    inner = follow_up_remark(text)
+    if inner is None:
         return text
-    inner = text[1:-1].strip()
     for pattern, replacement in READER_PHRASES:
         if pattern.match(inner):
             return pattern.sub(replacement, inner)
@@ -73,22 +136,24 @@ def reader_note(text):
     return inner
 
 
+def _correction_block(corrections):
+    return format_html('<p class="text-note">{}</p>', correction_note(corrections)) if corrections else ""
+
+
 @register.filter
 def markup(text, prefix="t"):
-    """A text the coordinator writes in the report editor, in light markup, as sanitised HTML."""
-    return mark_safe(light_markup.render(text, prefix=f"{prefix}".replace(" ", "-")))
-
-
-def is_remark(block):
-    """A paragraph in square brackets as a whole is the follow-up's own remark, not the report's words."""
-    return block.startswith("[") and block.endswith("]") and block.count("[") == 1
+    """A text written in the report editor, in light markup: sanitised HTML, corrections applied."""
+    text, corrections = split_corrections(text)
+    return mark_safe(light_markup.render(text, prefix=f"{prefix}".replace(" ", "-")) + _correction_block(corrections))
 
 
 @register.filter
 def analysis(blocks, prefix="a"):
-    """An analysis's paragraphs as HTML: the report's words in light markup, remarks labelled as ours."""
-    html = []
-    words = []
+    """An analysis's paragraphs as HTML: the report's words in light markup, remarks labelled as ours.
+
+    Corrections are applied everywhere and listed in one "Om texten" note at the end.
+    """
+    html, words, all_corrections = [], [], []
 
     def flush():
         if words:
@@ -96,13 +161,13 @@ def analysis(blocks, prefix="a"):
             words.clear()
 
     for block in blocks or []:
-        if is_remark(block):
+        block, corrections = split_corrections(block)
+        all_corrections.extend(corrections)
+        if follow_up_remark(block) is not None:
             flush()
-            html.append(
-                '<p class="note follow-up"><strong>Uppföljningens anmärkning:</strong> '
-                f"{_inline(reader_note(block))}</p>"
-            )
+            html.append(f'<p class="note follow-up">{_label()} {_inline(reader_note(block))}</p>')
         else:
             words.append(block)
     flush()
-    return mark_safe("\n".join(html))
+    html.append(_correction_block(list(dict.fromkeys(all_corrections))))
+    return mark_safe("\n".join(part for part in html if part))
