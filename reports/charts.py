@@ -1,18 +1,23 @@
-"""Chart figures and data tables for an indicator, built as plain dicts.
+"""Chart figures and data tables for an indicator.
 
-plotly.graph_objects validates every attribute and is far too slow for a report
-with dozens of charts; the browser only needs the JSON. Each chart comes with a
-real data table and a one-line summary, and its series differ by marker symbol
-and dash style as well as colour, so no meaning is carried by colour alone.
+Each panel's chart is ONE plotly figure (plotly.graph_objects.Figure). The
+interactive chart shows its JSON, and the vector chart on the page (and in the
+PDF) is drawn from that same figure by reports.svgchart, so the three cannot
+disagree. Each chart comes with a real data table and a one-line summary, and
+its series differ by marker symbol and dash style as well as colour, so no
+meaning is carried by colour alone.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
+
+import plotly.graph_objects as go
 
 from strategy.models import Area
 
 from indicators.models import MissingReason
 from indicators.trends import trend
-from indicators.units import AXIS_TITLE
+from indicators.units import AXIS_TITLE, Unit
 
 from .svgchart import chart_svg, legend_html
 
@@ -28,6 +33,9 @@ SYMBOLS = ["circle", "square", "diamond", "triangle-up", "triangle-down", "cross
 DASHES = ["solid", "dot", "dashdot", "longdashdot"]
 # The national comparison: grey, dashed, open markers no regional series uses.
 NATIONAL_STYLE = {"colour": "#4A4A4A", "dash": "dash", "symbols": ["diamond-open", "star-open", "hexagon-open"]}
+
+# A percentage's ticks end in a no-break space and a per cent sign, in both charts.
+PERCENT_SUFFIX = "\u00a0%"
 
 MISSING_LABELS = dict(MissingReason.choices)
 
@@ -58,8 +66,8 @@ class Panel:
     years: list
     period_labels: list
     rows: list = field(default_factory=list)
-    figure: dict = field(default_factory=dict)
     summary: str = ""
+    keep_hidden: bool = False  # unselected series go into the figure as hidden traces
 
     analysis: list = field(default_factory=list)  # the edition's analysis of the indicator, in paragraphs
     group_notes: list = field(default_factory=list)  # paragraphs shared by the panels of a group, shown once
@@ -99,14 +107,27 @@ class Panel:
     def data_id(self):
         return f"{self.chart_id}-data"
 
+    @cached_property
+    def figure(self):
+        """The panel's plotly figure, built when a template first asks for the chart.
+
+        Lazily: a page that shows only the summary (the start page) builds no figure.
+        """
+        return build_figure(self.indicator, self, keep_hidden=self.keep_hidden)
+
+    @cached_property
+    def figure_json(self):
+        """The figure as JSON data for the interactive chart and the SVG drawer, with plotly.js's config."""
+        return {**self.figure.to_plotly_json(), "config": plotly_config(self.indicator)}
+
     @property
     def svg(self):
-        """The chart drawn on the server, labelled by the panel's title and summary."""
-        return chart_svg(self, f"{self.chart_id}-title {self.chart_id}-summary")
+        """The chart drawn on the server from the figure, labelled by the panel's title and summary."""
+        return chart_svg(self.figure_json, f"{self.chart_id}-title {self.chart_id}-summary")
 
     @property
     def legend(self):
-        return legend_html(self)
+        return legend_html(self.figure_json)
 
     @property
     def footnotes(self):
@@ -140,7 +161,7 @@ def build_panel(indicator, series_list, values, *, selected=None, keep_hidden=Fa
         elif v["area__kind"] in Area.NATIONAL_KINDS:
             national.setdefault((v["series_id"], v["area_id"]), {})[v["year"]] = v
     years = sorted({v["year"] for by_year in (*own.values(), *national.values()) for v in by_year.values()})
-    panel = Panel(indicator, years, [indicator.period_label(y) for y in years])
+    panel = Panel(indicator, years, [indicator.period_label(y) for y in years], keep_hidden=keep_hidden)
 
     labels = {s.id: s.display_label for s in series_list}
     for s in series_list:
@@ -157,7 +178,6 @@ def build_panel(indicator, series_list, values, *, selected=None, keep_hidden=Fa
         row.national = True
         panel.rows.append(row)
 
-    panel.figure = figure(indicator, panel, keep_hidden=keep_hidden)
     panel.summary = summary(indicator, panel)
     return panel
 
@@ -196,8 +216,14 @@ def _wrap(text, width=34):
     return "<br>".join(lines)
 
 
-def figure(indicator, panel, *, keep_hidden=False):
-    """The Plotly figure as a dict: one trace per chosen series, gaps for missing values."""
+def build_figure(indicator, panel, *, keep_hidden=False):
+    """The plotly figure: one scatter trace per chosen series, gaps for missing values.
+
+    Built with validation off: validating every attribute costs about 3 ms a figure,
+    too much for a report page with dozens of charts (its cold render has a 150 ms
+    budget). The attributes are this module's own constants, and the test suite
+    validates the figure of every real panel with plotly's full validation.
+    """
     traces = []
     regional = national = 0
     for row in panel.rows:
@@ -228,30 +254,38 @@ def figure(indicator, panel, *, keep_hidden=False):
                 **style,
             }
         )
-    return {
-        "data": traces,
-        "layout": {
-            # No title inside the chart: the heading above it names the indicator, and a
-            # title drawn by plotly does not wrap and is clipped on a narrow screen.
-            "xaxis": {
-                "type": "category",
-                "title": {"text": "Läsår" if indicator.period_kind == "school" else "År"},
-                "automargin": True,
-            },
-            "yaxis": {"title": {"text": AXIS_TITLE[indicator.unit]}, "rangemode": "tozero", "automargin": True},
-            "showlegend": True,  # also for a single series: the legend names what is drawn
-            # Above the plot, where it takes the lines it needs without covering the axis title.
-            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
-            "margin": {"t": 20, "r": 10, "b": 40, "l": 50},
-            "separators": ", ",  # Swedish: decimal comma, space between thousands
-            "height": CHART_HEIGHT,
+    layout = {
+        # No template: plotly.js's own look, and no 9 KB of plotly.py's default template per chart.
+        "template": {},
+        # No title inside the chart: the heading above it names the indicator, and a
+        # title drawn by plotly does not wrap and is clipped on a narrow screen.
+        "xaxis": {
+            "type": "category",
+            # Every period of the table, in order, even where the first series has a gap.
+            "categoryorder": "array",
+            "categoryarray": panel.period_labels,
+            "title": {"text": "Läsår" if indicator.period_kind == "school" else "År"},
+            "automargin": True,
         },
-        "config": {
-            "displaylogo": False,
-            "responsive": True,
-            "toImageButtonOptions": {"filename": indicator.slug},
+        "yaxis": {
+            "title": {"text": AXIS_TITLE[indicator.unit]},
+            "rangemode": "tozero",
+            "automargin": True,
+            **({"ticksuffix": PERCENT_SUFFIX} if indicator.unit == Unit.PERCENT else {}),
         },
+        "showlegend": True,  # also for a single series: the legend names what is drawn
+        # Above the plot, where it takes the lines it needs without covering the axis title.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        "margin": {"t": 20, "r": 10, "b": 40, "l": 50},
+        "separators": ", ",  # Swedish: decimal comma, space between thousands
+        "height": CHART_HEIGHT,
     }
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+def plotly_config(indicator):
+    """plotly.js's options for the interactive chart (not part of a plotly figure)."""
+    return {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"filename": indicator.slug}}
 
 
 def summary(indicator, panel):

@@ -1,19 +1,20 @@
-"""A panel's chart as inline SVG, drawn on the server.
+"""A plotly figure drawn as inline SVG on the server.
 
 The page then needs no script to show a chart: it is drawn with the first paint,
-prints as it is and works without JavaScript. plotly.js is loaded only when a
-reader asks for the interactive chart. The SVG draws the very traces of the plotly
-figure that reports.charts builds (series, colours, dashes, marker symbols, gaps),
-so the two never disagree. The data table next to it stays the accessible source
-of the figures; the SVG is one image labelled by the panel's title and summary.
+prints as it is and works without JavaScript (and the PDF embeds the same drawing).
+plotly.js is loaded only when a reader asks for the interactive chart. The input is
+the plotly figure that reports.charts builds, or its JSON data: the SVG draws that
+figure's traces (x, y, names, colours, dashes, marker symbols, gaps, visibility) and
+its axis titles and tick suffix, and nothing else, so the two never disagree.
+No browser renders anything on the server: plotly's own image export needs one.
+The data table next to it stays the accessible source of the figures; the SVG is
+one image labelled by the panel's title and summary.
 """
 
 import math
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-
-from indicators.units import Unit
 
 # The drawing's own coordinate system; the SVG is as wide as its box and keeps this ratio.
 WIDTH, HEIGHT = 480, 300
@@ -48,8 +49,31 @@ def _n(value):
     return f"{round(value, 1):g}"
 
 
-def tick_label(value, decimals, unit):
-    return _number(value, decimals) + ("\u00a0%" if unit == Unit.PERCENT else "")
+def tick_label(value, decimals, suffix=""):
+    return _number(value, decimals) + suffix
+
+
+def figure_data(figure):
+    """The figure's JSON data: a plotly.graph_objects.Figure, or the dict it gives (to_plotly_json)."""
+    return figure.to_plotly_json() if hasattr(figure, "to_plotly_json") else figure
+
+
+def drawn_traces(figure):
+    """The traces with at least one number: a trace of gaps only has nothing to draw."""
+    return [t for t in figure["data"] if any(v is not None for v in t["y"])]
+
+
+def categories(figure):
+    """The x axis's categories in order: the layout's category array, else the traces' x in order of appearance."""
+    xaxis = figure["layout"].get("xaxis", {})
+    if xaxis.get("categoryarray"):
+        return list(xaxis["categoryarray"])
+    return list(dict.fromkeys(x for t in figure["data"] for x in t["x"]))
+
+
+def trace_label(trace):
+    """The series' name as text: plotly's line breaks (<br>, for its legend) become spaces."""
+    return " ".join(trace["name"].replace("<br>", " ").split())
 
 
 def marker(symbol, x, y, r=5):
@@ -117,18 +141,20 @@ def _series_svg(trace, points):
     )
 
 
-def chart_svg(panel, labelled_by):
-    """The chart of a panel as an SVG element (safe HTML), labelled by the ids in `labelled_by`."""
-    figure = panel.figure
-    traces = [t for t in figure["data"] if any(v is not None for v in t["y"])]
+def chart_svg(figure, labelled_by):
+    """A plotly figure (or its JSON data) as an SVG element (safe HTML), labelled by the ids in `labelled_by`."""
+    figure = figure_data(figure)
+    layout = figure["layout"]
+    traces = drawn_traces(figure)
     # The y-axis covers every trace, the hidden ones too, so it stays put when series are switched.
     values, decimals = ticks(max((v for t in traces for v in t["y"] if v is not None), default=0))
-    labels = [tick_label(v, decimals, panel.indicator.unit) for v in values]
+    labels = [tick_label(v, decimals, layout["yaxis"].get("ticksuffix", "")) for v in values]
     left = FONT * 1.6 + max(len(label) for label in labels) * CHAR + 8
     bottom = FONT * 3.2
     plot_w, plot_h = WIDTH - left - RIGHT, HEIGHT - TOP - bottom
-    periods = panel.period_labels
-    slot = plot_w / len(periods)
+    periods = categories(figure)
+    position = {p: i for i, p in enumerate(periods)}
+    slot = plot_w / max(len(periods), 1)
 
     def x_at(i):
         return left + slot * (i + 0.5)
@@ -144,7 +170,7 @@ def chart_svg(panel, labelled_by):
         format_html_join("", '<text x="{}" y="{}">{}</text>', ((_n(left - 6), y, label) for y, label in zip(ys, labels))),
     ))
     # Every period that fits side by side gets its label, counted from the latest.
-    step = max(1, math.ceil(max(len(p) for p in periods) * CHAR / (slot * 0.9)))
+    step = max(1, math.ceil(max((len(p) for p in periods), default=0) * CHAR / (slot * 0.9)))
     x_labels = format_html_join(
         "", '<text x="{}" y="{}">{}</text>',
         ((_n(x_at(i)), _n(TOP + plot_h + FONT * 1.2), p) for i, p in enumerate(periods) if (len(periods) - 1 - i) % step == 0),
@@ -152,12 +178,16 @@ def chart_svg(panel, labelled_by):
     parts.append(format_html(
         '<g text-anchor="middle">{}<text class="axis-title" x="{}" y="{}">{}</text>'
         '<text class="axis-title" transform="rotate(-90)" x="{}" y="{}">{}</text></g>',
-        x_labels, _n(left + plot_w / 2), HEIGHT - 6, figure["layout"]["xaxis"]["title"]["text"],
-        _n(-(TOP + plot_h / 2)), FONT, figure["layout"]["yaxis"]["title"]["text"],
+        x_labels, _n(left + plot_w / 2), HEIGHT - 6, layout["xaxis"]["title"]["text"],
+        _n(-(TOP + plot_h / 2)), FONT, layout["yaxis"]["title"]["text"],
     ))
     parts.append(format_html('<path d="M{},{}H{}" fill="none" stroke="#767676"/>', _n(left), _n(TOP + plot_h), WIDTH - RIGHT))
     for trace in traces:
-        points = [None if v is None else (x_at(i), y_at(v)) for i, v in enumerate(trace["y"])]
+        # Each value at its own category, in the category order; a missing value breaks the line.
+        by_position = {position[x]: y for x, y in zip(trace["x"], trace["y"])}
+        points = [
+            None if by_position.get(i) is None else (x_at(i), y_at(by_position[i])) for i in range(len(periods))
+        ]
         parts.append(_series_svg(trace, points))
     return format_html(
         '<svg class="chart-svg" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="{}"'
@@ -178,15 +208,14 @@ def swatch(trace):
     )
 
 
-def legend_html(panel):
-    """The legend as an HTML list, one item per drawn series: it wraps on a narrow screen."""
-    labels = {row.key: row.label for row in panel.rows}
-    traces = [t for t in panel.figure["data"] if any(v is not None for v in t["y"])]
+def legend_html(figure):
+    """The figure's legend as an HTML list, one item per drawn trace: it wraps on a narrow screen."""
+    traces = drawn_traces(figure_data(figure))
     return format_html(
         '<ul class="chart-legend" aria-label="Diagrammets serier">{}</ul>',
         format_html_join(
             "", '<li data-uid="{}"{}>{} {}</li>',
-            ((t["uid"], mark_safe("" if t["visible"] else " hidden"), swatch(t), labels[t["uid"]]) for t in traces),
+            ((t["uid"], mark_safe("" if t["visible"] else " hidden"), swatch(t), trace_label(t)) for t in traces),
         ),
     )
 

@@ -15,7 +15,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def parse(panel):
-    return ET.fromstring(str(chart_svg(panel, "t s")))
+    return ET.fromstring(str(chart_svg(panel.figure, "t s")))
 
 
 def series_groups(root):
@@ -26,9 +26,9 @@ def test_it_draws_one_line_per_series_with_the_figures_colour_dash_and_marker():
     panel = panel_for("kriminalvarden-behandlingsprogram-vnr")
     root = parse(panel)
     groups = series_groups(root)
-    assert [g.get("data-uid") for g in groups] == [t["uid"] for t in panel.figure["data"]]
+    assert [g.get("data-uid") for g in groups] == [t["uid"] for t in panel.figure_json["data"]]
     lines = [g.find(f"{SVG}path[@class='line']") for g in groups]
-    assert [line.get("stroke") for line in lines] == [t["line"]["color"] for t in panel.figure["data"]]
+    assert [line.get("stroke") for line in lines] == [t["line"]["color"] for t in panel.figure_json["data"]]
     # Series differ by dash and marker shape too, never by colour alone.
     assert len({line.get("stroke-dasharray") for line in lines}) == len(lines)
     markers = [g.find(f"{SVG}path[@class='markers']").get("d") for g in groups]
@@ -76,10 +76,10 @@ def test_it_escapes_series_names_from_the_data():
     for year in (2023, 2024):
         series.values.create(area=indicator.area, year=year, value=50, state="approved")
     panel = panel_for(indicator.slug)
-    legend = str(legend_html(panel))
+    legend = str(legend_html(panel.figure))
     assert "<script>" not in legend
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in legend
-    ET.fromstring(str(chart_svg(panel, "t s")))  # still well-formed
+    ET.fromstring(str(chart_svg(panel.figure, "t s")))  # still well-formed
 
 
 def test_it_labels_the_image_with_the_panels_title_and_summary_and_keeps_hidden_series_hidden():
