@@ -10,7 +10,7 @@ from reporting.admin_history import ReadableHistoryAdmin
 from reporting.models import ReportingRound
 from reporting.scoping import organisation_for, sees_everything
 
-from .models import GoalSection, ReportEdition
+from .models import EditionPdf, GoalSection, ReportEdition
 from .services import report_edition_publish
 
 
@@ -42,6 +42,34 @@ class GoalSectionAdmin(ReadableHistoryAdmin, SimpleHistoryAdmin):
     list_display = ["edition", "goal"]
     list_filter = ["edition", "goal"]
     search_fields = ["summary", "development_areas"]
+
+
+@admin.register(EditionPdf)
+class EditionPdfAdmin(admin.ModelAdmin):
+    """Read only: a PDF is made by the worker at publication and never changed by hand."""
+
+    list_display = ["edition", "state", "pages", "bytes", "generated_at", "attempts", "pdf_link"]
+    list_filter = ["state"]
+    fields = ["edition", "state", "sha256", "pages", "bytes", "queued_at", "generated_at", "attempts", "error", "pdf_link"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content").select_related("edition")
+
+    @admin.display(description="PDF")
+    def pdf_link(self, obj):
+        if not obj.is_ready:
+            return "–"
+        return format_html('<a href="{}">Öppna</a>', reverse("report_pdf", args=[obj.edition.year, obj.edition.year]))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # Registered here rather than in reporting: its completeness link leads to the workspace's matrix above it.

@@ -7,6 +7,7 @@ from strategy.seed import upsert
 
 from .models import GoalSection, ReportEdition
 from .services import report_edition_publish
+from .tasks import edition_pdf_queue
 
 
 def text(value):
@@ -57,5 +58,8 @@ def load(data, strategy_slug="strategi-2020-2026"):
         if edition.is_published and not edition.snapshot:
             # Freeze the figures the loaded edition was published with (the values are loaded first).
             edition = report_edition_publish(edition=edition, user=None)
+        elif edition.is_published:
+            # Published by an earlier load: its PDF is queued again unless stored (the worker makes it).
+            edition_pdf_queue(edition)
         editions.append(edition)
     return editions

@@ -10,6 +10,7 @@ from reporting.services import reporting_year_lock
 
 from . import pagecache
 from .models import ReportEdition
+from .tasks import edition_pdf_queue
 
 # A frozen value: what a chart and its table draw, and its place in the order they are drawn in.
 FROZEN_VALUE_FIELDS = [f for f in PANEL_VALUE_FIELDS if f != "state"] + ["series__order"]
@@ -69,4 +70,5 @@ def report_edition_publish(*, edition, user):
     edition.save()
     reporting_year_lock(year=edition.year)
     transaction.on_commit(pagecache.bump)
+    edition_pdf_queue(edition)
     return edition
