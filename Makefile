@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run migrate data test test-fast bench clean
+.PHONY: install run worker migrate data test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,8 +22,16 @@ data: migrate
 	DEBUG=1 $(BIN)/python manage.py load_real_data
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
 
+# The server and, beside it, the background worker (the round's mails, an edition's PDF); Ctrl-C stops both.
+# The worker does not reload on code changes (a reloading worker forks a child that `kill` would miss).
 run: data
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The background worker alone (what production runs beside gunicorn).
+worker: migrate
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --queue-name '*'
 
 # The whole suite. Browser tests run when Chromium is installed (CI installs it).
 test: install

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "strategy",
     "reporting",
     "indicators",
@@ -202,6 +204,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # import-export's own escaping only drops a leading "=" and turns every number into text, so it stays off.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+# Background work (the round's mails, an edition's PDF): django-tasks with its database backend, so the
+# jobs wait in the site's own database and no other service is needed. `manage.py db_worker` runs them
+# (`make run` starts one beside the server; see README, Production).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A failed job (SMTP down, PDF not made) is run again after these many seconds, one delay per retry;
+# after the last it is recorded as failed (on the Notification or the EditionPdf, and as a failed task).
+TASK_RETRY_DELAYS = [int(s) for s in env_list("TASK_RETRY_DELAYS", ["30", "300", "1800"])]
 
 # E-mail (the reporting round's mails). SMTP from the environment; the console in DEBUG unless EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -10,7 +10,7 @@ from reporting.admin_history import ReadableHistoryAdmin
 from reporting.models import LockedYear, ReportingRound
 from reporting.scoping import organisation_for, sees_everything
 
-from .models import Correction, GoalSection, IndicatorAnalysis, ReportEdition
+from .models import Correction, EditionPdf, GoalSection, IndicatorAnalysis, ReportEdition
 from .policy import check_edition_write, edition_write_refusal
 
 
@@ -135,6 +135,25 @@ class LockedYearAdmin(admin.ModelAdmin):
     """The years published editions cover: locked by publishing, never by hand."""
 
     list_display = ["year", "locked_at", "reason"]
+
+
+@admin.register(EditionPdf)
+class EditionPdfAdmin(admin.ModelAdmin):
+    """Read only: a PDF is made by the worker at publication and never changed by hand."""
+
+    list_display = ["edition", "state", "pages", "bytes", "generated_at", "attempts", "pdf_link"]
+    list_filter = ["state"]
+    fields = ["edition", "state", "sha256", "pages", "bytes", "queued_at", "generated_at", "attempts", "error", "pdf_link"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content").select_related("edition")
+
+    @admin.display(description="PDF")
+    def pdf_link(self, obj):
+        if not obj.is_ready:
+            return "–"
+        return format_html('<a href="{}">Öppna</a>', reverse("report_pdf", args=[obj.edition.year, obj.edition.year]))
 
     def has_add_permission(self, request):
         return False

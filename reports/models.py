@@ -227,3 +227,54 @@ class Correction(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("En rättelse tas inte bort; lägg till en ny rättelse.")
+
+
+class EditionPdf(models.Model):
+    """The PDF of a published edition, made once by the worker and never changed afterwards.
+
+    Kept in the database beside the edition it was made from (a few MB once a
+    year): it is backed up with the edition, needs no media storage, and a row
+    written once is simple to keep immutable (reports.tasks only ever fills a row
+    that holds no PDF yet). Attempts and the last error are kept so that a failed
+    run is seen in the admin, never lost.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Skapas"
+        READY = "ready", "Klar"
+        FAILED = "failed", "Misslyckades"
+
+    edition = models.OneToOneField(
+        ReportEdition, on_delete=models.PROTECT, related_name="pdf", verbose_name="lägesrapport"
+    )
+    state = models.CharField("status", max_length=10, choices=State.choices, default=State.PENDING)
+    content = models.BinaryField("PDF", default=b"", editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    pages = models.PositiveIntegerField("sidor", null=True, blank=True)
+    bytes = models.PositiveIntegerField("storlek (byte)", null=True, blank=True)
+    generated_at = models.DateTimeField("skapad", null=True, blank=True)
+    queued_at = models.DateTimeField("köad", auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField("försök", default=0)
+    error = models.TextField("senaste fel", blank=True)
+
+    class Meta:
+        verbose_name = "PDF för lägesrapport"
+        verbose_name_plural = "PDF:er för lägesrapporter"
+        ordering = ["-edition__year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="ready") | ~models.Q(sha256=""),
+                name="editionpdf_ready_has_checksum",
+                violation_error_message="En färdig PDF måste ha en kontrollsumma.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"PDF för {self.edition}"
+
+    @property
+    def is_ready(self):
+        return self.state == self.State.READY
+
+    def get_absolute_url(self):
+        return reverse("report_pdf", args=[self.edition.year, self.edition.year])

@@ -12,6 +12,7 @@ from strategy.models import Goal, Strategy
 
 from .models import GoalSection, IndicatorAnalysis, ReportEdition
 from .services import report_edition_freeze_missing, report_edition_publish
+from .tasks import edition_pdf_queue
 
 
 def text(value):
@@ -43,6 +44,8 @@ def load(data, indicator_files=(), strategy_slug="strategi-2020-2026"):
         if edition is not None and edition.is_published:
             if not edition.frozen_html:
                 edition = report_edition_freeze_missing(edition=edition)
+            # Its PDF is queued again unless stored (the worker makes it; a stored one never changes).
+            edition_pdf_queue(edition)
             editions.append(edition)
             continue
         edition = edition or ReportEdition(year=e["year"])

@@ -20,6 +20,7 @@ from .checks import blocking_findings, edition_checks
 from .models import Correction, GoalSection, IndicatorAnalysis, ReportEdition
 from .policy import check_edition_correction, check_edition_publish, check_edition_write
 from .selectors import report_page
+from .tasks import edition_pdf_queue
 
 # A frozen value: what a chart and its table draw, and its place in the order they are drawn in.
 FROZEN_VALUE_FIELDS = [f for f in PANEL_VALUE_FIELDS if f != "state"] + ["series__order"]
@@ -210,6 +211,7 @@ def report_edition_publish(*, edition, user):
     # figures stay correctable through review (official statistics are revised); the
     # published page keeps what it showed and lists any later correction.
     reporting_years_lock(years=[edition.year], reason=f"Lägesrapport {edition.year} är publicerad.")
+    edition_pdf_queue(edition)
     return edition
 
 

@@ -15,5 +15,7 @@ urlpatterns = [
     path("planer/<slug:slug>/<str:number>/", views.commitment_detail, name="commitment"),
     path("lagesrapport/", views.report_archive, name="report_archive"),
     path("lagesrapport/<int:year>/", views.report, name="report"),
+    path("lagesrapport/<int:year>/lagesrapport-<int:file_year>.pdf", views.report_pdf, name="report_pdf"),
+    path("lagesrapport/<int:year>/forhandsgranska.pdf", views.report_preview_pdf, name="report_preview_pdf"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
 ]

@@ -5,7 +5,7 @@ cache (reports.pagecache); a report edition's draft is a coordinator's preview
 and is never cached.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
@@ -14,7 +14,8 @@ from reporting.scoping import sees_everything
 
 from . import pagecache, plans
 from .charts import build_panel
-from .models import ReportEdition
+from .models import EditionPdf, ReportEdition
+from .pdf import edition_pdf_bytes, edition_source_html
 from .selectors import (
     goal_page,
     home_page,
@@ -109,7 +110,53 @@ def report(request, year):
         return render(request, "public/report.html", context)
     if not edition.frozen_html:
         edition = report_edition_freeze_missing(edition=edition)
-    return _shared(request, "public/report.html", lambda: published_report_page(edition))
+    return _shared(request, "public/report.html", lambda: {**published_report_page(edition), "pdf": stored_pdf(edition)})
+
+
+def stored_pdf(edition):
+    """The edition's PDF record without its content (the page's link says its pages and size), or None."""
+    return EditionPdf.objects.defer("content").filter(edition=edition).first()
+
+
+def pdf_response(data, *, filename, etag=None):
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if etag:
+        response["ETag"] = f'"{etag}"'
+    return response
+
+
+@require_safe
+def report_pdf(request, year, file_year):
+    """The PDF stored at publication: the same bytes for ever, so its SHA-256 is its ETag."""
+    if file_year != year:
+        raise Http404("Ingen sådan fil.")
+    pdf = EditionPdf.objects.filter(
+        edition__year=year, edition__state=ReportEdition.State.PUBLISHED, state=EditionPdf.State.READY
+    ).defer("content").first()
+    if pdf is None:
+        raise Http404("PDF:en för lägesrapporten finns inte ännu.")
+    if request.headers.get("If-None-Match", "").strip() == f'"{pdf.sha256}"':
+        response = HttpResponse(status=304)
+        response["ETag"] = f'"{pdf.sha256}"'
+        return response
+    content = EditionPdf.objects.values_list("content", flat=True).get(pk=pdf.pk)
+    response = pdf_response(bytes(content), filename=f"lagesrapport-{year}.pdf", etag=pdf.sha256)
+    # Immutable, but its address is stable: let a cache keep it a day, then check the ETag.
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_safe
+def report_preview_pdf(request, year):
+    """A coordinator's PDF of the edition as it would be published now: made on request, never stored."""
+    edition = get_object_or_404(ReportEdition, year=year)
+    if not sees_everything(request.user):
+        raise Http404("Ingen förhandsgranskning för dig.")
+    data = edition_pdf_bytes(edition, body_html=edition_source_html(edition))
+    response = pdf_response(data, filename=f"lagesrapport-{year}-forhandsgranskning.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_safe

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django_tasks_db.models import DBTaskResult
 
 from reports.management.commands.load_real_data import load_all
 from strategy.models import Membership, Organisation
@@ -16,6 +17,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_all()
         ensure_groups()
+        # Each test runs the jobs it causes itself (tests/worker.py); loading queues the 2024 edition's PDF.
+        DBTaskResult.objects.all().delete()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """End to end in Chromium with a real SMTP server: a round opens, Polisen reports from its workspace, the desk returns and approves.
 
-The SMTP server is aiosmtpd on localhost, started by the test; the site sends
+The SMTP server is aiosmtpd on localhost, started by the test; the site queues
+its mails and the background worker (run by the test, tests/worker.py) sends them
 through Django's SMTP backend to it, as in production.
 """
 
@@ -8,16 +9,19 @@ import datetime
 import email
 import email.policy
 import socket
+import threading
 import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from indicators.models import Indicator
 from strategy.models import Organisation
 
 from .browser_support import axe_violations, chromium_or_skip, focusable_controls, tab_through
 from .test_browser_reporting import in_own_browser
+from .worker import run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +37,7 @@ class Sink:
 
     def __init__(self):
         self.messages = []
+        self.before_poll = lambda: None
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
@@ -42,6 +47,7 @@ class Sink:
     def wait_for(self, to, subject_part, timeout=10):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            self.before_poll()
             for rcpt, subject, body in self.messages:
                 if to in rcpt and subject_part in subject:
                     return subject, body
@@ -73,8 +79,29 @@ def workspace_setup(settings, request, smtp_server):
     settings.DEBUG, settings.DEMO_MODE = True, True
     settings.SITE_URL = live.url
     call_command("create_demo_accounts")
+    # The site queues its mails for the background worker: the test is the worker, run while it waits for a mail.
+    smtp_server.before_poll = run_worker_in_thread
     Indicator.objects.filter(code=INDICATOR).update(responsible=Organisation.objects.get(slug="polisen"))
     return live.url, smtp_server
+
+
+def run_worker_in_thread():
+    """The worker beside the browser's thread, whose Playwright event loop forbids database calls."""
+    failure = []
+
+    def run():
+        try:
+            run_worker()
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 def log_in(browser, base_url, username, viewport=None):

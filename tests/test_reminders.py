@@ -12,6 +12,7 @@ from reporting.models import Notification, ReportingRound, State
 from strategy.models import Organisation
 
 from . import reporting
+from .worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,7 @@ def complete(slug):
 def remind(day, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", date=day.isoformat())
+    run_worker()  # the mails go out from the background worker
 
 
 def recipients():

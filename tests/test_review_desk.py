@@ -11,6 +11,7 @@ from reporting.models import Notification, State
 from workspace.desk import implausible_jump
 
 from . import reporting
+from .worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,8 @@ def test_it_returns_only_with_a_comment_and_mails_the_reporters_after_commit(
     assert callbacks
     report.refresh_from_db()
     assert report.state == State.RETURNED
+    assert mail.outbox == []  # queued for the worker: the request never waits for SMTP
+    run_worker()
     [message] = mail.outbox
     assert message.to == ["kv@example.org"] and "Ange hur många som utbildats." in message.body
     assert reverse("workspace:commitment", args=[2025, report.commitment_id]) in message.body
@@ -91,6 +94,7 @@ def test_it_keeps_a_failed_mail_on_record(coordinator_client, round_2025, kv_rep
         coordinator_client.post(
             reverse("workspace:desk_transition", args=["statusrapport", report.pk, "returnera"]), {"comment": "Rätta."}
         )
+    run_worker()
     report.refresh_from_db()
     record = Notification.objects.get()
     assert report.state == State.RETURNED and record.sent_at is None and record.error
@@ -145,9 +149,11 @@ def test_it_mails_the_coordinators_when_an_organisation_has_submitted_everything
     with django_capture_on_commit_callbacks(execute=True):
         for report in reports[:-1]:
             status_report_submit(report=report, user=reporter)
+    run_worker()
     assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
         status_report_submit(report=reports[-1], user=reporter)
+    run_worker()
     [message] = mail.outbox
     assert message.to == ["samordnare@example.org"] and "Polisen har skickat in allt" in message.subject
 
@@ -166,6 +172,7 @@ def test_it_mails_every_reporting_organisation_when_a_round_opens(
             reverse("admin:reporting_reportinground_changelist"),
             {"action": "open_rounds", "_selected_action": [round_2026.pk]},
         )
+    run_worker()
     [message] = mail.outbox  # Brå is a data source, not a reporter
     assert message.to == ["kv@example.org"] and "Rapporteringen 2026 har öppnat" in message.subject
     assert "Åtagande 2.10" in message.body and "/rapportering/" in message.body

@@ -1,10 +1,14 @@
 """The reporting round's e-mails: who gets them, their Swedish text, and sending after commit.
 
 Each mail is one Notification row per recipient (who, what, when, which round,
-organisation or item), created inside the caller's transaction and sent only
-after it commits, so a rolled-back return or submission never mails anyone.
+organisation or item), created inside the caller's transaction and queued for
+the background worker only after it commits, so a rolled-back return or
+submission never mails anyone and a slow SMTP server never holds a request.
+A send that fails is tried again after settings.TASK_RETRY_DELAYS; after the
+last attempt the mail stays on record as not sent, with its error.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -15,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django_tasks import task
 
 from reporting.models import Notification
 from reporting.roles import COORDINATOR
@@ -61,22 +66,39 @@ def notify(*, kind, users, subject, body, reporting_round=None, organisation=Non
             continue
     if created:
         ids = [n.pk for n in created]
-        transaction.on_commit(lambda: deliver(ids))
+        transaction.on_commit(lambda: send_notifications.enqueue(ids))
     return created
 
 
-def deliver(ids):
-    """Send the recorded mails; a failure is kept on the record rather than lost."""
+class MailNotSent(Exception):
+    pass
+
+
+@task()
+def send_notifications(ids, attempt=1):
+    """Send the recorded mails not sent yet; the failed ones are recorded and, unless this was the last attempt, queued again."""
+    failed = []
     for notification in Notification.objects.filter(pk__in=ids, sent_at__isnull=True):
         try:
             send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.email])
         except Exception as exc:  # SMTP down, refused address …: record it, go on with the others
-            log.exception("Utskick %s kunde inte skickas", notification.pk)
-            notification.error = str(exc)[:1000]
+            log.exception("Utskick %s kunde inte skickas (försök %s)", notification.pk, attempt)
+            notification.error = f"Försök {attempt}: {exc}"[:1000]
             notification.save(update_fields=["error"])
+            failed.append(notification.pk)
         else:
             notification.sent_at = timezone.now()
-            notification.save(update_fields=["sent_at"])
+            notification.error = ""
+            notification.save(update_fields=["sent_at", "error"])
+    if not failed:
+        return len(ids)
+    delays = settings.TASK_RETRY_DELAYS
+    if attempt <= len(delays):
+        run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
+        send_notifications.using(run_after=run_after).enqueue(failed, attempt=attempt + 1)
+        raise MailNotSent(f"{len(failed)} utskick kunde inte skickas (försök {attempt}); nytt försök {run_after:%H:%M:%S}.")
+    # The last attempt: the mails stay unsent with their error (the admin's Utskick), and the task is failed.
+    raise MailNotSent(f"{len(failed)} utskick kunde inte skickas efter {attempt} försök: {failed}")
 
 
 def _date(day):
