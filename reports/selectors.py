@@ -293,7 +293,9 @@ def report_page(edition):
 
 def published_editions():
     """The archive: every published edition, newest first."""
-    return list(ReportEdition.objects.published().order_by("-year"))
+    return list(
+        ReportEdition.objects.published().select_related("pdf").defer("pdf__content", "frozen_html", "snapshot").order_by("-year")
+    )
 
 
 def changed_since_publication(edition):

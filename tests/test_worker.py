@@ -67,6 +67,8 @@ def test_it_queues_the_pdf_at_publication_and_the_worker_stores_it_with_its_chec
     assert pdf.sha256 == hashlib.sha256(content).hexdigest() and pdf.bytes == len(content) and pdf.pages > 3
     page = client.get(reverse("report", args=[2025])).content.decode()
     assert f'href="{url}"' in page and f"Ladda ner som PDF ({pdf.pages} sidor, {round(pdf.bytes / 1000)} kB)" in page
+    archive = client.get(reverse("report_archive")).content.decode()
+    assert f'href="{url}"' in archive and f"PDF, {pdf.pages} sidor" in archive
 
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
