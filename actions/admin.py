@@ -5,6 +5,7 @@ from reporting.admin_history import ReadableHistoryAdmin
 from reporting.admin_review import ReviewedAdmin
 from reporting.admin_scoping import OrganisationScopedAdmin
 from reporting.scoping import organisation_for, sees_everything
+from reporting.admin_readonly import ReadOnlyAdminMixin
 
 from . import services
 from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport, reported_by
@@ -33,7 +34,7 @@ class PreventionLevelAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order"]
 
 
-class StatusReportInline(admin.StackedInline):
+class StatusReportInline(ReadOnlyAdminMixin, admin.StackedInline):
     """The commitment's reports, read-only: they change through their own page and the review."""
 
     model = StatusReport
@@ -48,15 +49,6 @@ class StatusReportInline(admin.StackedInline):
             return queryset
         # A co-organisation sees the commitment but not the lead's drafts.
         return queryset.filter(organisation=organisation_for(request.user))
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Commitment)

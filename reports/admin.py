@@ -12,6 +12,7 @@ from reporting.scoping import organisation_for, sees_everything
 
 from .models import Correction, EditionPdf, GoalSection, IndicatorAnalysis, ReportEdition
 from .policy import check_edition_write, edition_write_refusal
+from reporting.admin_readonly import ReadOnlyAdminMixin
 
 
 class EditionPolicyAdmin:
@@ -66,22 +67,13 @@ class GoalSectionInline(admin.StackedInline):
         return (obj is None or not obj.is_published) and super().has_delete_permission(request, obj)
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Rättelser are added in the report editor; here they are only read."""
 
     model = Correction
     extra = 0
     fields = ["corrected_on", "text", "created_by", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReportEdition)
@@ -113,32 +105,23 @@ class IndicatorAnalysisAdmin(EditionPolicyAdmin, ReadableHistoryAdmin, SimpleHis
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Rättelser are dated and immutable: added in the report editor, only read here."""
 
     list_display = ["edition", "corrected_on", "text", "created_by"]
     list_filter = ["edition"]
     search_fields = ["text"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LockedYear)
-class LockedYearAdmin(admin.ModelAdmin):
+class LockedYearAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The years published editions cover: locked by publishing, never by hand."""
 
     list_display = ["year", "locked_at", "reason"]
 
 
 @admin.register(EditionPdf)
-class EditionPdfAdmin(admin.ModelAdmin):
+class EditionPdfAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read only: a PDF is made by the worker at publication and never changed by hand."""
 
     list_display = ["edition", "state", "pages", "bytes", "generated_at", "attempts", "pdf_link"]
@@ -154,15 +137,6 @@ class EditionPdfAdmin(admin.ModelAdmin):
         if not obj.is_ready:
             return "–"
         return format_html('<a href="{}">Öppna</a>', reverse("report_pdf", args=[obj.edition.year, obj.edition.year]))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Registered here rather than in reporting: its completeness link leads to the workspace's matrix above it.

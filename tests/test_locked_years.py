@@ -50,3 +50,12 @@ def test_it_refuses_to_open_a_round_for_a_locked_year(coordinator):
     with pytest.raises(ValidationError, match="redan publicerad"):
         reporting_round_open(reporting_round=reporting_round, user=coordinator)
     assert not Value.objects.filter(year=2024, state=State.DRAFT).exists()
+
+
+def test_it_lets_no_one_unlock_a_year_in_the_admin(coordinator_client):
+    locked = LockedYear.objects.get(year=2024)
+    assert coordinator_client.post(reverse("admin:reporting_lockedyear_delete", args=[locked.pk]), {"post": "yes"}).status_code == 403
+    coordinator_client.post(reverse("admin:reporting_lockedyear_change", args=[locked.pk]), {"year": 2023, "reason": "x"})
+    assert coordinator_client.get(reverse("admin:reporting_lockedyear_add")).status_code == 403
+    locked.refresh_from_db()
+    assert locked.year == 2024
