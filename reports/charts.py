@@ -70,6 +70,7 @@ class Panel:
     keep_hidden: bool = False  # unselected series go into the figure as hidden traces
 
     analysis: list = field(default_factory=list)  # the edition's analysis of the indicator, in paragraphs
+    caption: str = ""  # the edition's numbered caption of the indicator's table or diagram ("Tabell 5. …")
     group_notes: list = field(default_factory=list)  # paragraphs shared by the panels of a group, shown once
     own_notes: list | None = None  # this panel's paragraphs less those; None: all of them
 

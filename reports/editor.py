@@ -133,6 +133,10 @@ def edition_part(request, year, part):
     )
 
 
+def _analysis_initial(analysis):
+    return {"text": analysis.text if analysis else "", "caption": analysis.caption if analysis else ""}
+
+
 def _goal_part(request, edition, number):
     goal = get_object_or_404(Goal, strategy_id=edition.strategy_id, number=number)
     section = GoalSection.objects.filter(edition=edition, goal=goal).first() or GoalSection(edition=edition, goal=goal)
@@ -147,7 +151,7 @@ def _goal_part(request, edition, number):
     data = _data(request)
     section_form = GoalSectionForm(data, instance=section, prefix="avsnitt")
     analysis_forms = [
-        (ind, AnalysisForm(data, prefix=f"analys-{ind.pk}", initial={"text": analyses[ind.id].text if ind.id in analyses else ""}))
+        (ind, AnalysisForm(data, prefix=f"analys-{ind.pk}", initial=_analysis_initial(analyses.get(ind.id))))
         for ind in indicators
     ]
     readonly = edition.is_published
@@ -157,11 +161,8 @@ def _goal_part(request, edition, number):
                 with transaction.atomic():
                     services.goal_section_write(edition=edition, goal=goal, user=request.user, **section_form.cleaned_data)
                     for ind, form in analysis_forms:
-                        before = analyses[ind.id].text if ind.id in analyses else ""
-                        if form.cleaned_data["text"] != before:
-                            services.indicator_analysis_write(
-                                edition=edition, indicator=ind, user=request.user, text=form.cleaned_data["text"]
-                            )
+                        if form.cleaned_data != _analysis_initial(analyses.get(ind.id)):
+                            services.indicator_analysis_write(edition=edition, indicator=ind, user=request.user, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
                 section_form.add_error(None, _errors(exc))
             else:

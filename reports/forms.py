@@ -34,6 +34,12 @@ class GoalSectionForm(forms.ModelForm):
 
 class AnalysisForm(forms.Form):
     text = forms.CharField(label="Analys", required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text=MARKUP_HELP)
+    caption = forms.CharField(
+        label="Tabell- eller diagramtext",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Med rapportens nummer, t.ex. ”Tabell 5. Sammanställning …”. Tom: ingen numrerad text.",
+    )
 
 
 class NewEditionForm(forms.Form):

@@ -166,6 +166,11 @@ class IndicatorAnalysis(EditionPart):
     edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="analyses", verbose_name="lägesrapport")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="analyses", verbose_name="indikator")
     text = models.TextField("analys", blank=True)
+    caption = models.TextField(
+        "tabell- eller diagramtext",
+        blank=True,
+        help_text="Rapportens numrerade text till indikatorns tabell eller diagram, t.ex. ”Tabell 5. Sammanställning …”.",
+    )
 
     history = HistoricalRecords()
 

@@ -78,11 +78,14 @@ def load(data, indicator_files=(), strategy_slug="strategi-2020-2026"):
                     "development_areas": text(s.get("development_areas")),
                 },
             )
-        if e["year"] == latest_year:
-            for indicator in Indicator.objects.filter(code__in=list(notes)):
-                IndicatorAnalysis.objects.update_or_create(
-                    edition=edition, indicator=indicator, defaults={"text": notes[indicator.code]}
-                )
+        captions = {c["indicator"]: text(c["caption"]) for c in e.get("captions") or []}
+        texts = notes if e["year"] == latest_year else {}
+        for indicator in Indicator.objects.filter(code__in=set(texts) | set(captions)):
+            IndicatorAnalysis.objects.update_or_create(
+                edition=edition,
+                indicator=indicator,
+                defaults={"text": texts.get(indicator.code, ""), "caption": captions.get(indicator.code, "")},
+            )
         if e.get("state", "published") == "published":
             # Published as the printed report was: the figures loaded before it are frozen with it.
             edition = report_edition_publish(edition=edition, user=None)

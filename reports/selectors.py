@@ -49,12 +49,13 @@ def indicators_for_goals(goal_ids):
     return sorted(indicators, key=lambda ind: (ind.kind != Indicator.Kind.INDICATOR, ind.position, ind.code))
 
 
-def panels(indicators, values, analyses):
-    """One chart panel per indicator, with the edition's analysis of it (indicator id → text)."""
+def panels(indicators, values, analyses, captions=None):
+    """One chart panel per indicator, with the edition's analysis of it and its caption (indicator id → text)."""
     shown = []
     for ind in indicators:
         panel = build_panel(ind, list(ind.series.all()), values.get(ind.id, []))
         panel.analysis = blocks(analyses.get(ind.id, ""))
+        panel.caption = (captions or {}).get(ind.id, "")
         shown.append(panel)
     return shown
 
@@ -65,8 +66,14 @@ def blocks(text):
 
 
 def edition_analyses(edition):
-    """indicator id → the edition's analysis text."""
-    return dict(IndicatorAnalysis.objects.filter(edition=edition).values_list("indicator_id", "text"))
+    """(indicator id → the edition's analysis text, indicator id → its caption of the indicator's table or diagram)."""
+    rows = IndicatorAnalysis.objects.filter(edition=edition).values_list("indicator_id", "text", "caption")
+    analyses, captions = {}, {}
+    for indicator_id, text, caption in rows:
+        analyses[indicator_id] = text
+        if caption:
+            captions[indicator_id] = caption
+    return analyses, captions
 
 
 def latest_analyses(indicator_ids):
@@ -269,7 +276,7 @@ def report_page(edition):
     goals = list(Goal.objects.filter(strategy_id=edition.strategy_id).select_related("strategy").order_by("number"))
     sections = {s.goal_id: s for s in GoalSection.objects.filter(edition=edition)}
     indicators = indicators_for_goals([g.id for g in goals])
-    analyses = edition_analyses(edition)
+    analyses, captions = edition_analyses(edition)
     first_year = goals[0].strategy.first_report_year if goals else None
     values = edition_values(edition, [ind.id for ind in indicators], from_year=first_year)
     live_reports = StatusReport.objects.none() if edition.snapshot else StatusReport.objects.published()
@@ -283,7 +290,7 @@ def report_page(edition):
             {
                 "goal": goal,
                 "section": sections.get(goal.id),
-                "groups": by_violence_type([p for p in panels(active, values, analyses) if worth_showing(p)]),
+                "groups": by_violence_type([p for p in panels(active, values, analyses, captions) if worth_showing(p)]),
                 "retired": [ind for ind in mine if ind.status == Indicator.Status.RETIRED],
                 "commitments": [(c, reports.get(c.id, [])) for c in commitments if c.goal_id == goal.id],
             }

@@ -117,7 +117,7 @@ def report_edition_create(*, year, user, strategy=None):
             for s in previous.sections.all()
         )
         IndicatorAnalysis.objects.bulk_create(
-            IndicatorAnalysis(edition=edition, indicator_id=a.indicator_id, text=a.text)
+            IndicatorAnalysis(edition=edition, indicator_id=a.indicator_id, text=a.text, caption=a.caption)
             for a in previous.analyses.all()
         )
     return edition
@@ -161,7 +161,7 @@ def goal_section_write(*, edition, goal, user, **fields):
 
 
 @transaction.atomic
-def indicator_analysis_write(*, edition, indicator, user, text):
+def indicator_analysis_write(*, edition, indicator, user, text, caption=None):
     """Write the edition's analysis of one indicator (a draft only)."""
     edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
     check_edition_write(user=user, edition=edition)
@@ -169,6 +169,8 @@ def indicator_analysis_write(*, edition, indicator, user, text):
         edition=edition, indicator=indicator
     )
     analysis.text = text
+    if caption is not None:
+        analysis.caption = caption
     analysis._history_user = user
     analysis.full_clean()
     analysis.save()

@@ -149,6 +149,7 @@ def test_it_starts_a_new_edition_as_a_copy_of_the_previous_one(coordinator):
     assert (draft.isbn, draft.report_number) == ("", "")
     assert draft.sections.count() == previous.sections.count() == 8
     assert draft.analyses.count() == previous.analyses.count() > 40
+    assert draft.analyses.exclude(caption="").count() == previous.analyses.exclude(caption="").count() == 19
     with pytest.raises(ValidationError, match="finns redan"):
         report_edition_create(year=2025, user=coordinator)
 

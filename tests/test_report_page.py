@@ -189,3 +189,14 @@ def test_it_has_a_print_stylesheet_with_a_page_break_per_goal(client):
     assert ".report-goal { break-before: page; }" in print_rules
     assert "nav" in print_rules and "display: none" in print_rules
     assert 'class="report-goal"' in report_html(client)
+
+
+def test_it_numbers_tables_and_diagrams_as_the_report_does(client):
+    html = report_html(client)
+    for kind, count in (("Tabell", 8), ("Diagram", 7)):
+        for number in range(1, count + 1):
+            assert re.search(rf'<div class="report-caption">(<p>[^<]*</p> )?<p>{kind} {number}[.:] ', html), (kind, number)
+    # Under the indicator whose figures it shows, before its chart or table.
+    section = html[html.index("Tabell 5. Sammanställning") - 3000 : html.index("Tabell 5. Sammanställning")]
+    assert 'class="panel-title"' in section
+    assert "personuppklaringsprocent" in html and "personuppläringens procent uppdelat" not in html

@@ -8,7 +8,7 @@
      loads plotly until a reader asks for it.
    - The series form of the indicator page switches series at once, in the SVG and in
      the plotly chart, without a reload; without JavaScript it is a GET form.
-   - The print button ("Skriv ut / Spara som PDF") opens the browser's print dialog. */
+   - The print button ("Skriv ut") opens the browser's print dialog. */
 (function () {
   "use strict";
 
