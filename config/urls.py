@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from django.contrib.auth import views as auth_views
+
+from workspace import accounts
 from workspace.views import login as workspace_login
 
 admin.site.site_header = "Våldsstrategin i Stockholms län – uppföljning"
@@ -13,6 +16,13 @@ urlpatterns = [
     # The admin's login, landing a reporter on the reporting workspace.
     path("admin/login/", workspace_login, name="login"),
     path("admin/", admin.site.urls),
+    # Password reset for everyone: Django's own views and tokens (workspace.accounts adds the rate limit).
+    path("konto/losenord/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("konto/losenord/skickat/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "konto/aterstall/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+    ),
+    path("konto/klart/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     # The report editor, in the coordinator's workspace (the reports app owns the editions).
     path("rapportering/lagesrapport/", include("reports.editor_urls")),
     path("rapportering/", include("workspace.urls")),

@@ -6,7 +6,10 @@ a coordinator may reopen a single item with a reason.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from strategy.models import Strategy
 
 
 class State(models.TextChoices):
@@ -127,7 +130,8 @@ class ReportingRound(models.Model):
     is_open = models.BooleanField("öppen", default=False)
     opened_at = models.DateTimeField("öppnad", null=True, blank=True)
     closed_at = models.DateTimeField("stängd", null=True, blank=True)
-    locked_at = models.DateTimeField("låst (lägesrapporten publicerad)", null=True, blank=True)
+    # Set only by publishing the year's report edition (reporting_years_lock): no form offers it.
+    locked_at = models.DateTimeField("låst (lägesrapporten publicerad)", null=True, blank=True, editable=False)
 
     objects = ReportingRoundQuerySet.as_manager()
 
@@ -137,9 +141,65 @@ class ReportingRound(models.Model):
         verbose_name = "rapporteringsomgång"
         verbose_name_plural = "rapporteringsomgångar"
         ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_on__isnull=True) | models.Q(deadline__gt=models.F("opens_on")),
+                name="reportinground_deadline_after_opening",
+                violation_error_message="Sista dag att rapportera måste komma efter den dag omgången öppnas.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(locked_at__isnull=True) | models.Q(is_open=False),
+                name="reportinground_locked_is_closed",
+                violation_error_message="En låst omgång kan inte vara öppen.",
+            ),
+        ]
 
     def __str__(self):
         return f"Rapportering {self.year}"
+
+    def _stored_year(self):
+        if self._state.adding or self.pk is None:
+            return None
+        return ReportingRound.objects.filter(pk=self.pk).values_list("year", flat=True).first()
+
+    def _moved_from_locked_year(self):
+        stored = self._stored_year()
+        return stored is not None and stored != self.year and year_is_locked(stored)
+
+    def clean(self):
+        errors = {}
+        if self.opens_on and self.deadline and self.deadline <= self.opens_on:
+            errors["deadline"] = "Sista dag att rapportera måste komma efter den dag omgången öppnas."
+        # The strategy's period is data, not schema: checked here, not by the database.
+        strategy = Strategy.objects.order_by("id").first()
+        if strategy and self.year is not None and not strategy.first_report_year <= self.year <= strategy.end_year:
+            errors["year"] = (
+                f"Året måste ligga inom strategins uppföljning, {strategy.first_report_year}–{strategy.end_year}."
+            )
+        elif self._moved_from_locked_year():
+            errors["year"] = MOVED_LOCKED
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # Also outside forms: a locked year's round stays where it is.
+        if self._moved_from_locked_year():
+            raise ValidationError(MOVED_LOCKED)
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            # A round made for a year that is already locked is held by that lock (see LockedYear.reporting_round).
+            LockedYear.objects.filter(year=self.year, reporting_round__isnull=True).update(reporting_round=self)
+
+    def delete(self, *args, **kwargs):
+        if year_is_locked(self.year):
+            raise models.ProtectedError(
+                f"Lägesrapporten för {self.year} är publicerad; omgången kan inte tas bort.", {self}
+            )
+        return super().delete(*args, **kwargs)
+
+
+MOVED_LOCKED = "Lägesrapporten för omgångens år är publicerad; omgången kan inte flyttas till ett annat år."
 
 
 class LockedYear(models.Model):
@@ -153,6 +213,15 @@ class LockedYear(models.Model):
     year = models.PositiveSmallIntegerField("år", unique=True)
     locked_at = models.DateTimeField("låst", auto_now_add=True)
     reason = models.CharField("skäl", max_length=200)
+    # The year's round, if there is one: the database refuses to delete a round whose year is locked.
+    reporting_round = models.OneToOneField(
+        ReportingRound,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lock",
+        verbose_name="rapporteringsomgång",
+    )
 
     class Meta:
         verbose_name = "låst år"

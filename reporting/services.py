@@ -15,6 +15,10 @@ def reporting_round_open(*, reporting_round: ReportingRound, user) -> ReportingR
         raise PermissionDenied("Bara samordnare kan öppna en rapporteringsomgång.")
     if reporting_round.locked_at is not None or year_is_locked(reporting_round.year):
         raise ValidationError(f"Lägesrapporten för {reporting_round.year} är redan publicerad och året är låst.")
+    # Read under a row lock: two clicks on Öppna at once open (and mail) once.
+    if ReportingRound.objects.select_for_update().filter(pk=reporting_round.pk, is_open=True).exists():
+        reporting_round.refresh_from_db()
+        return reporting_round  # already open: the reporters were told when it opened
     reporting_round.is_open, reporting_round.opened_at, reporting_round.closed_at = True, timezone.now(), None
     reporting_round.save()
     round_opened.send(sender=ReportingRound, reporting_round=reporting_round, user=user)
@@ -25,6 +29,8 @@ def reporting_round_open(*, reporting_round: ReportingRound, user) -> ReportingR
 def reporting_round_close(*, reporting_round: ReportingRound, user) -> ReportingRound:
     if not sees_everything(user):
         raise PermissionDenied("Bara samordnare kan stänga en rapporteringsomgång.")
+    if not reporting_round.is_open:
+        return reporting_round  # closed already (or never opened): nothing to record
     reporting_round.is_open, reporting_round.closed_at = False, timezone.now()
     reporting_round.save()
     return reporting_round
@@ -38,8 +44,12 @@ def reporting_years_lock(*, years, reason):
     changes only after a coordinator reopens it (the write policy says so).
     """
     now = timezone.now()
+    rounds = {r.year: r for r in ReportingRound.objects.filter(year__in=list(years))}
     for year in years:
-        LockedYear.objects.get_or_create(year=year, defaults={"reason": reason})
+        lock, _ = LockedYear.objects.get_or_create(year=year, defaults={"reason": reason})
+        if lock.reporting_round_id is None and year in rounds:
+            lock.reporting_round = rounds[year]
+            lock.save(update_fields=["reporting_round"])
     ReportingRound.objects.filter(year__in=list(years), locked_at__isnull=True).update(
         locked_at=now, is_open=False, closed_at=now
     )

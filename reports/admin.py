@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from reporting import services as reporting_services
@@ -170,18 +171,52 @@ class ReportingRoundAdmin(admin.ModelAdmin):
         raise PermissionDenied
 
     def _run(self, request, queryset, service, done):
-        try:
-            for reporting_round in queryset:
-                service(reporting_round=reporting_round, user=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
-        else:
-            self.message_user(request, f"{queryset.count()} rapporteringsomgångar {done}.", messages.SUCCESS)
+        """Run the service on each round on its own and tell what happened to each.
+
+        The service is one transaction per round: a round that fails is left as it
+        was (its mails are never sent), and the rounds before and after it still count.
+        `done` is (singular, plural, unchanged): the messages for changed and unchanged rounds.
+        """
+        opening = service is reporting_services.reporting_round_open
+        changed, unchanged = [], []
+        for reporting_round in queryset.order_by("year"):
+            was_open = reporting_round.is_open
+            try:
+                reporting_round = service(reporting_round=reporting_round, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                reason = " ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{reporting_round}: ändrades inte. {reason}", messages.ERROR)
+                continue
+            (unchanged if was_open == opening else changed).append(str(reporting_round.year))
+        if changed:
+            count = len(changed)
+            text = ngettext(done[0], done[1], count) % {"count": count, "years": ", ".join(changed)}
+            self.message_user(request, text, messages.SUCCESS)
+        if unchanged:
+            self.message_user(request, done[2] % {"years": ", ".join(unchanged)}, messages.INFO)
 
     @admin.action(description="Öppna markerade rapporteringsomgångar", permissions=["change"])
     def open_rounds(self, request, queryset):
-        self._run(request, queryset, reporting_services.reporting_round_open, "öppnade")
+        self._run(
+            request,
+            queryset,
+            reporting_services.reporting_round_open,
+            (
+                "%(count)d rapporteringsomgång öppnad: %(years)s.",
+                "%(count)d rapporteringsomgångar öppnade: %(years)s.",
+                "Redan öppen, inga nya utskick: %(years)s.",
+            ),
+        )
 
     @admin.action(description="Stäng markerade rapporteringsomgångar", permissions=["change"])
     def close_rounds(self, request, queryset):
-        self._run(request, queryset, reporting_services.reporting_round_close, "stängda")
+        self._run(
+            request,
+            queryset,
+            reporting_services.reporting_round_close,
+            (
+                "%(count)d rapporteringsomgång stängd: %(years)s.",
+                "%(count)d rapporteringsomgångar stängda: %(years)s.",
+                "Redan stängd: %(years)s.",
+            ),
+        )

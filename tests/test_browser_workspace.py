@@ -147,7 +147,7 @@ def scenario(browser, base_url, smtp):
     coordinator.locator("tr:has-text('2025') input[name=_selected_action]").check()
     coordinator.select_option("select[name=action]", "open_rounds")
     go(coordinator, "button[name=index]")
-    assert "öppnade" in coordinator.content()
+    assert "1 rapporteringsomgång öppnad: 2025." in coordinator.content()
     subject, body = smtp.wait_for("polisen@example.org", "Rapporteringen 2025 har öppnat")
     assert "1 mars 2026" in subject and f"{base_url}/rapportering/" in body
 

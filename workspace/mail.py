@@ -39,7 +39,20 @@ def coordinators():
 
 def reporters_of(organisation):
     """The organisation's active reporters with an address (coordinators get their own mails)."""
-    users = get_user_model().objects.filter(is_active=True, membership__organisation=organisation).exclude(email="")
+    return _reporters(get_user_model().objects.filter(membership__organisation=organisation))
+
+
+def reporters_by_organisation(organisations):
+    """{organisation id: [reporters]} for many organisations in one query (as reporters_of for each)."""
+    users = _reporters(get_user_model().objects.filter(membership__organisation__in=organisations))
+    found = {}
+    for user in users.select_related("membership"):
+        found.setdefault(user.membership.organisation_id, []).append(user)
+    return found
+
+
+def _reporters(users):
+    users = users.filter(is_active=True).exclude(email="")
     return users.exclude(groups__name=COORDINATOR).exclude(is_superuser=True).order_by("pk")
 
 
@@ -127,26 +140,38 @@ def item_path(item, year):
 # --- the mails ---------------------------------------------------------------------------------------
 
 
-def round_opened(reporting_round, progress):
-    """To each reporting organisation's reporters: the round is open, the deadline, what to report."""
+def round_opened_mails(reporting_round, progress):
+    """The opening mails, one per reporting organisation with something to report: [(organisation, users, subject, body)].
+
+    The confirmation page lists these before the round opens; round_opened sends them.
+    """
     link = absolute(reverse("workspace:home"))
-    sent = []
-    for p in progress.values():
-        if not p.tasks:
-            continue
+    organisations = [p for p in progress.values() if p.tasks]
+    reporters = reporters_by_organisation([p.organisation for p in organisations])
+    subject = f"Rapporteringen {reporting_round.year} har öppnat – sista dag {_date(reporting_round.deadline)}"
+    mails = []
+    for p in sorted(organisations, key=lambda p: p.organisation.display_name):
         body = (
             f"Rapporteringsomgången {reporting_round.year} för våldsstrategin i Stockholms län har öppnat.\n\n"
             f"Sista dag att rapportera: {_date(reporting_round.deadline)}.\n"
             f"{p.organisation.display_name} ska rapportera {p.total} poster:\n{_task_lines(p.tasks)}\n\n"
             f"Rapportera här: {link}"
         )
+        mails.append((p.organisation, reporters.get(p.organisation.pk, []), subject, body))
+    return mails
+
+
+def round_opened(reporting_round, progress):
+    """To each reporting organisation's reporters: the round is open, the deadline, what to report."""
+    sent = []
+    for organisation, users, subject, body in round_opened_mails(reporting_round, progress):
         sent += notify(
             kind=Notification.Kind.ROUND_OPENED,
-            users=reporters_of(p.organisation),
-            subject=f"Rapporteringen {reporting_round.year} har öppnat – sista dag {_date(reporting_round.deadline)}",
+            users=users,
+            subject=subject,
             body=body,
             reporting_round=reporting_round,
-            organisation=p.organisation,
+            organisation=organisation,
         )
     return sent
 

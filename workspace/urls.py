@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk, matrix, views
+from . import desk, matrix, overview, views
 
 app_name = "workspace"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<int:year>/atagande/<int:pk>/", views.commitment, name="commitment"),
     path("<int:year>/indikator/<int:pk>/", views.indicator, name="indicator"),
+    path("omgang/<int:year>/oppna/", overview.round_open, name="round_open"),
+    path("omgang/<int:year>/stang/", overview.round_close, name="round_close"),
     path("granskning/", desk.queue, name="desk"),
     path("granskning/<str:kind>/<int:pk>/<str:transition>/", desk.transition, name="desk_transition"),
     path("granskning/godkann-markerade/", desk.bulk_approve, name="desk_bulk_approve"),

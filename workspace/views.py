@@ -27,19 +27,22 @@ from reporting.scoping import organisation_for, sees_everything
 from strategy.models import Area
 
 from .forms import StatusReportForm
+from .overview import overview as year_overview
 from .tasks import STATE_LABELS, organisation_progress
 
 
 def login(request, **kwargs):
-    """The admin's login; a reporter who did not ask for a particular page lands on the workspace."""
+    """The admin's login; whoever did not ask for a particular page lands on the workspace.
+
+    A reporter on the organisation's items, a coordinator on the year overview.
+    """
     response = admin.site.login(request, **kwargs)
     asked_for = request.POST.get("next") or request.GET.get("next") or ""
     if (
         request.method == "POST"
         and request.user.is_authenticated
         and asked_for in ("", reverse("admin:index"))
-        and not sees_everything(request.user)
-        and organisation_for(request.user) is not None
+        and (sees_everything(request.user) or organisation_for(request.user) is not None)
     ):
         return redirect("workspace:home")
     return response
@@ -61,7 +64,7 @@ def current_round():
 @login_required
 def home(request):
     if sees_everything(request.user):
-        return redirect("workspace:desk")
+        return year_overview(request)
     organisation = organisation_for(request.user)
     if organisation is None:
         raise PermissionDenied("Ditt konto hör inte till någon organisation.")
