@@ -9,7 +9,7 @@ and are grouped in Python.
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPlan, Commitment, StatusReport
@@ -28,6 +28,7 @@ from .status import (
     TREND_GROUPS,
     commitment_status,
     goal_status,
+    status_year,
     headline_series,
     indicator_trend,
     trend_status,
@@ -157,12 +158,14 @@ def home_page():
             panel = build_panel(ind, headline, values[ind.id])
             if panel.series_rows:
                 glance[ind.shown_goal.id].append(panel)
+    year = status_year(commitments)  # one year for every goal's bar
     statuses = {
         g.id: goal_status(
             g,
             [ind for ind in indicators if ind.shown_goal.id == g.id and ind.status == Indicator.Status.ACTIVE],
             values,
             [c for c in commitments if c.goal_id == g.id],
+            year,
         )
         for g in goals
     }
@@ -180,7 +183,19 @@ def home_page():
 
 
 def goal_page(number):
-    goal = get_object_or_404(Goal.objects.select_related("strategy"), number=number)
+    goal = get_object_or_404(
+        # The same year as the start page's bars: the latest any regional commitment is reported
+        # for, read with the goal (no extra query).
+        Goal.objects.select_related("strategy").annotate(
+            status_year=Subquery(
+                StatusReport.objects.published()
+                .filter(commitment__plan__kind=ActionPlan.Kind.REGIONAL)
+                .order_by("-year")
+                .values("year")[:1]
+            )
+        ),
+        number=number,
+    )
     items = list(goal.items.order_by("kind", "order"))
     indicators = indicators_for_goals([goal.id])
     values = values_by_indicator([ind.id for ind in indicators])
@@ -205,7 +220,13 @@ def goal_page(number):
         "without_data": [p.indicator for p in active if not worth_showing(p)],
         "retired": [ind for ind in indicators if ind.status == Indicator.Status.RETIRED],
         "commitments": [(c, latest_public_reports(c)) for c in commitments],
-        "status": goal_status(goal, [ind for ind in indicators if ind.status == Indicator.Status.ACTIVE], values, commitments),
+        "status": goal_status(
+            goal,
+            [ind for ind in indicators if ind.status == Indicator.Status.ACTIVE],
+            values,
+            commitments,
+            goal.status_year,
+        ),
         "local_measures": local_measures_for_goal(goal),
         "analysis_year": analysis_year,
     }
