@@ -210,12 +210,17 @@ def goal_page(number):
     for c in commitments:
         c.status_key, _year = commitment_status(c.public_reports)
         c.status_label = COMMITMENT_LABELS[c.status_key]
+    measures = [i for i in items if i.kind == GoalItem.MEASURE]
+    national = [i for i in items if i.kind == GoalItem.NATIONAL_MEASURE]
     return {
         "goal": goal,
         "prerequisites": [i for i in items if i.kind == GoalItem.PREREQUISITE],
-        "measures": [i for i in items if i.kind == GoalItem.MEASURE],
+        "measures": measures,
         "national_goals": list(goal.national_goals.order_by("code")),
-        "national_measures": [i for i in items if i.kind == GoalItem.NATIONAL_MEASURE],
+        "national_measures": national,
+        # Delmål 6's suggestions are mostly the goal's own, word for word: printed once, with
+        # only those the delmål words differently listed again.
+        "national_own": [i for i in national if _same_text(i.text) not in {_same_text(m.text) for m in measures}],
         "groups": by_violence_type([p for p in active if worth_showing(p)]),
         "without_data": [p.indicator for p in active if not worth_showing(p)],
         "retired": [ind for ind in indicators if ind.status == Indicator.Status.RETIRED],
@@ -230,6 +235,11 @@ def goal_page(number):
         "local_measures": local_measures_for_goal(goal),
         "analysis_year": analysis_year,
     }
+
+
+def _same_text(text):
+    """A suggestion's words for comparing two lists: spacing and case do not make it another."""
+    return " ".join(text.split()).casefold()
 
 
 def indicator_page(slug):
