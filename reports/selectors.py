@@ -20,6 +20,7 @@ from indicators.selectors import values_by_indicator
 from strategy.models import Goal, GoalItem, NationalGoal, Strategy
 
 from .models import GoalSection, IndicatorAnalysis, ReportEdition
+from .search import Haystack, query_words
 from .text import corrected_text
 from .status import (
     COMMITMENT_LABELS,
@@ -390,19 +391,21 @@ def _latest(indicator, values):
 
 
 def _matches(indicator, words):
-    haystack = " ".join(
-        [
-            indicator.code,
-            indicator.title,
-            # Both spellings: the source's and the follow-up's correction (reports.text).
-            indicator.description,
-            corrected_text(indicator.description),
-            indicator.theme,
-            indicator.source,
-            indicator.responsible.name if indicator.responsible else "",
-        ]
-    ).casefold()
-    return all(word in haystack for word in words)
+    """Whether every query word (reports.search.query_words) is found in the indicator's texts."""
+    responsible = indicator.responsible
+    return Haystack(
+        indicator.code,
+        indicator.title,
+        # Both spellings: the source's and the follow-up's correction (reports.text).
+        indicator.description,
+        corrected_text(indicator.description),
+        indicator.theme,
+        indicator.source,
+        # Both names, so "Polismyndigheten" and "Polisen" find the same indicators.
+        responsible.name if responsible else "",
+        responsible.display_name if responsible else "",
+        " ".join(t.name for t in indicator.violence_types.all()),
+    ).matches(words)
 
 
 def indicator_index(params):
@@ -434,7 +437,7 @@ def indicator_index(params):
         )
 
     violence_types = sorted({t for ind in indicators for t in ind.violence_types.all()}, key=lambda t: (t.order, t.name))
-    organisations = sorted({ind.responsible for ind in indicators if ind.responsible}, key=lambda o: o.name)
+    organisations = sorted({ind.responsible for ind in indicators if ind.responsible}, key=lambda o: o.display_name)
     sources = sorted({ind.source for ind in indicators if ind.source})
     chosen = {
         "mal": next((g for g in goals if str(g.number) == params.get("mal", "")), None),
@@ -445,7 +448,8 @@ def indicator_index(params):
         "utveckling": params.get("utveckling", "") if params.get("utveckling", "") in TREND_BY_SLUG else "",
     }
     query = " ".join(params.get("q", "").split())[:200]
-    words = query.casefold().split()
+    # Casefolded, stemmed and without diacritics: "kontaktforbud" finds "kontaktförbud".
+    words = query_words(query)
 
     def keep(row):
         ind = row.indicator
