@@ -52,7 +52,7 @@ def test_it_lets_a_latest_change_that_holds_override_the_whole_period():
 
 
 @pytest.mark.django_db
-def test_it_counts_1_i3_and_1_i4_unchanged_and_not_against_goal_1():
+def test_it_counts_1_i3_and_1_i4_unchanged_and_not_against_goal_1(client):
     indicators = list(Indicator.objects.filter(code__in=["1.I3", "1.I4"]).prefetch_related("series"))
     values = values_by_indicator([ind.id for ind in indicators])
     for ind in indicators:
@@ -62,6 +62,10 @@ def test_it_counts_1_i3_and_1_i4_unchanged_and_not_against_goal_1():
     groups = {group.key: {ind.code for ind in group.items} for group in status.trends}
     assert {"1.I3", "1.I4"} <= groups[UNCHANGED]
     assert not groups[AGAINST] & {"1.I3", "1.I4"}
+    # …so Mål 1's card on the start page has nothing red for them.
+    html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/").content.decode()))
+    card = html[html.index("Mål 1:") : html.index("Mål 2:")]
+    assert "0 utvecklas inte i önskad riktning" in card
 
 
 @pytest.mark.django_db
