@@ -4,16 +4,19 @@ The rule, the same on every page:
 
 - compare the first and the last year that has a number (missing values are skipped);
 - a series needs numbers for at least two different years, otherwise there is no trend;
-- a change smaller than the unit's tolerance (TOLERANCE) counts as "oförändrad": the
-  sources report percent as whole numbers and mean scores with one decimal, so a
-  smaller difference is rounding, not a change;
+- a change no larger than the smallest step the source reports (one unit of the
+  indicator's last decimal, 10**-decimals: 1 for whole numbers, 0,1 for the 0–10 means)
+  counts as "oförändrad": a one-step move is within the source's rounding, not a change;
 - a change is "i önskad riktning" when it goes the way Indicator.direction wants;
   a neutral indicator (and an unchanged series) gets no judgement;
 - the latest change is the last run of the series: back from the last year for as
   long as every step goes the same way (or stays within the tolerance). When it goes
   another way than the whole period, the text says both ("ökar 2019–2024, men minskar
   sedan 2022"), and the judgement is of the latest change, so first-versus-last never
-  hides a recent reversal. `Trend.status` is what the goal summaries count: "desired"
+  hides a recent reversal. The latest change overrides the whole period only when it
+  holds: it moves over at least two years (two steps of the series that each change),
+  or its one step is clearly beyond the tolerance (CLEAR_STEPS reported steps); a
+  single year's small rise after a long fall is noise, not a turn. `Trend.status` is what the goal summaries count: "desired"
   only when the whole period and the latest change agree.
 
 Pure functions on plain values, so the pages, the report and the tests share them.
@@ -27,14 +30,18 @@ from .units import Unit
 INCREASE = "increase"
 DECREASE = "decrease"
 
-# Smallest difference between first and last value that counts as a change.
-TOLERANCE = {
-    Unit.PERCENT: Decimal("1"),  # one percentage point
-    Unit.MEAN_SCORE: Decimal("0.1"),  # one reported decimal on the 0–10 scale
-    Unit.COUNT: Decimal("1"),  # any whole difference
-    Unit.RATE: Decimal("0.05"),  # reported with two decimals
+# The smallest step a source reports, when the caller does not give the indicator's
+# decimals: percent as whole numbers, the 0–10 means with one decimal, rates with two.
+DEFAULT_STEP = {
+    Unit.PERCENT: Decimal("1"),
+    Unit.MEAN_SCORE: Decimal("0.1"),
+    Unit.COUNT: Decimal("1"),
+    Unit.RATE: Decimal("0.01"),
     Unit.DAYS: Decimal("1"),
 }
+# A latest change of a single year overrides the whole period only when it is at least
+# this many reported steps: "clearly exceeds the tolerance".
+CLEAR_STEPS = 5
 
 WORDS = {"up": "ökar", "down": "minskar", "flat": "oförändrad"}
 
@@ -97,24 +104,31 @@ class Trend:
         return f"{self.word} {span}{recent}{judgement}"
 
 
-def movement(first, last, unit):
+def smallest_step(unit, decimals=None):
+    """One unit of the last decimal the source reports (10**-decimals)."""
+    if decimals is None:
+        return DEFAULT_STEP.get(unit, Decimal("1"))
+    return Decimal(1).scaleb(-int(decimals))
+
+
+def movement(first, last, step):
     change = Decimal(last) - Decimal(first)
-    if abs(change) < TOLERANCE.get(unit, Decimal("0")):
+    if abs(change) <= step:
         return "flat"
     return "up" if change > 0 else "down"
 
 
-def latest_run_start(numbers, unit):
+def latest_run_start(numbers, step):
     """Index of the point the latest run starts from: back from the end while every step
     goes one way or stays within the tolerance."""
     way = None
     start = len(numbers) - 1
     while start > 0:
-        step = movement(numbers[start - 1][1], numbers[start][1], unit)
-        if step != "flat":
+        moved = movement(numbers[start - 1][1], numbers[start][1], step)
+        if moved != "flat":
             if way is None:
-                way = step
-            elif step != way:
+                way = moved
+            elif moved != way:
                 break
         start -= 1
     return start
@@ -126,19 +140,28 @@ def _desired(moved, direction):
     return None
 
 
-def trend(points, unit, direction):
+def holds(run, step):
+    """Whether the latest run is more than noise: two or more changing steps, or one step
+    of at least CLEAR_STEPS reported steps."""
+    changes = sum(1 for (_y, a), (_z, b) in zip(run, run[1:]) if movement(a, b, step) != "flat")
+    return changes >= 2 or abs(run[-1][1] - run[0][1]) >= CLEAR_STEPS * step
+
+
+def trend(points, unit, direction, decimals=None):
     """Trend of a series from its (year, value) points; value None means missing.
 
-    Returns None when fewer than two years have a number.
+    `decimals` is the indicator's number of reported decimals (the smallest step);
+    without it the unit's usual precision. Returns None when fewer than two years have a number.
     """
     numbers = sorted((year, Decimal(value)) for year, value in points if value is not None)
     if len(numbers) < 2 or numbers[0][0] == numbers[-1][0]:
         return None
+    step = smallest_step(unit, decimals)
     (first_year, first), (last_year, last) = numbers[0], numbers[-1]
-    moved = movement(first, last, unit)
-    start = latest_run_start(numbers, unit)
-    recent = movement(numbers[start][1], last, unit) if start > 0 else moved
-    if recent == moved or recent == "flat":
+    moved = movement(first, last, step)
+    start = latest_run_start(numbers, step)
+    recent = movement(numbers[start][1], last, step) if start > 0 else moved
+    if recent == moved or recent == "flat" or not holds(numbers[start:], step):
         return Trend(moved, first_year, last_year, first, last, _desired(moved, direction))
     return Trend(
         moved,

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from strategy.models import Area, Strategy
 
@@ -37,6 +37,7 @@ FREQUENCY = Namespace(EU + "frequency/")
 LANGUAGE = Namespace(EU + "language/")
 ACCESS_RIGHT = Namespace(EU + "access-right/")
 COUNTRY = Namespace(EU + "country/")
+FILE_TYPE = Namespace(EU + "file-type/")
 PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
 IANA = Namespace("http://www.iana.org/assignments/media-types/")
 NUTS = Namespace("http://data.europa.eu/nuts/code/")
@@ -49,6 +50,18 @@ NUTS_BY_COUNTY_CODE = {"01": "SE110"}
 
 # Violence prevention is justice and public safety; the figures describe society.
 THEMES = [DATA_THEME.JUST, DATA_THEME.SOCI]
+# Their labels in the EU vocabulary, given inline (DCAT-AP asks a skos:Concept for a prefLabel).
+THEME_LABELS = {
+    DATA_THEME.JUST: {"sv": "Rättvisa, rättsliga system och allmän säkerhet", "en": "Justice, legal system and public safety"},
+    DATA_THEME.SOCI: {"sv": "Befolkning och samhälle", "en": "Population and society"},
+}
+
+# Distribution kind → (IANA media type, file type in the EU vocabulary).
+DISTRIBUTION_TYPES = {
+    "csv": ("text/csv", "CSV"),
+    "xlsx": (XLSX_TYPE, "XLSX"),
+    "json": ("application/json", "JSON"),
+}
 
 # suffix → (rdflib format, media type)
 FORMATS = {
@@ -77,7 +90,12 @@ class CatalogBuilder:
         self.g = Graph()
         for prefix, ns in [("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD), ("skos", SKOS)]:
             self.g.bind(prefix, ns)
-        self.licence = URIRef(settings.DATA_LICENCE_URL)
+        self.licence = self.typed(URIRef(settings.DATA_LICENCE_URL), DCTERMS.LicenseDocument)
+        self.theme_scheme = self.typed(URIRef(EU + "data-theme"), SKOS.ConceptScheme)
+        self.add(self.theme_scheme, DCTERMS.title, Literal("Data theme", lang="en"))
+        for theme, labels in THEME_LABELS.items():
+            for lang, label in labels.items():
+                self.add(theme, SKOS.prefLabel, Literal(label, lang=lang))
 
     def url(self, path):
         return URIRef(self.base + path)
@@ -89,6 +107,17 @@ class CatalogBuilder:
     def add(self, subject, predicate, obj):
         self.g.add((subject, predicate, obj))
 
+    def typed(self, resource, *classes):
+        """A resource of a vocabulary (EU authority tables, IANA, the licence), typed inline:
+        DCAT-AP's range shapes check the class, and a harvester loads no vocabulary beside us."""
+        for cls in classes:
+            self.add(resource, RDF.type, cls)
+        return resource
+
+    def web_resource(self, url):
+        """An address (accessURL, downloadURL …): DCAT-AP gives it the range rdfs:Resource."""
+        return self.typed(url, RDFS.Resource)
+
     # -- agents --------------------------------------------------------------
 
     def publisher(self):
@@ -96,7 +125,9 @@ class CatalogBuilder:
         self.add(agent, RDF.type, FOAF.Agent)
         self.add(agent, RDF.type, FOAF.Organization)
         self.add(agent, FOAF.name, sv(settings.DATA_PUBLISHER_NAME))
-        self.add(agent, DCTERMS.type, PUBLISHER_TYPE.RegionalAuthority)  # a state authority of the county
+        # a state authority of the county
+        self.add(agent, DCTERMS.type, self.typed(PUBLISHER_TYPE.RegionalAuthority, SKOS.Concept))
+        self.add(PUBLISHER_TYPE.RegionalAuthority, SKOS.prefLabel, Literal("Regional authority", lang="en"))
         self.add(agent, FOAF.homepage, URIRef(settings.DATA_PUBLISHER_URL))
         self.add(agent, FOAF.mbox, URIRef(f"mailto:{settings.DATA_CONTACT_EMAIL}"))
         return agent
@@ -148,15 +179,17 @@ class CatalogBuilder:
         for keyword in keywords:
             self.add(dataset, DCAT.keyword, sv(keyword))
         for theme in THEMES:
-            self.add(dataset, DCAT.theme, theme)
-        self.add(dataset, DCTERMS.language, LANGUAGE.SWE)
+            self.add(dataset, DCAT.theme, self.typed(theme, SKOS.Concept))
+            self.add(theme, SKOS.inScheme, self.theme_scheme)
+        self.add(dataset, DCTERMS.language, self.typed(LANGUAGE.SWE, DCTERMS.LinguisticSystem))
         self.add(dataset, DCAT.landingPage, landing_page)
         self.add(landing_page, RDF.type, FOAF.Document)
         for area in areas:
             self.add(dataset, DCTERMS.spatial, self.location(area))
         self.add(dataset, DCTERMS.temporal, self.period(first, last, period_kind))
-        self.add(dataset, DCTERMS.accrualPeriodicity, FREQUENCY.ANNUAL)  # the yearly report
-        self.add(dataset, DCTERMS.accessRights, ACCESS_RIGHT.PUBLIC)
+        # the yearly report
+        self.add(dataset, DCTERMS.accrualPeriodicity, self.typed(FREQUENCY.ANNUAL, DCTERMS.Frequency))
+        self.add(dataset, DCTERMS.accessRights, self.typed(ACCESS_RIGHT.PUBLIC, DCTERMS.RightsStatement))
         if issued:
             self.add(dataset, DCTERMS.issued, date_literal(issued))
         if modified:
@@ -168,20 +201,22 @@ class CatalogBuilder:
         return dataset
 
     def distribution(self, name, kind, title, description, url):
-        media_type = {"csv": "text/csv", "xlsx": XLSX_TYPE, "json": "application/json"}[kind]
+        media_type, file_type = DISTRIBUTION_TYPES[kind]
         distribution = self.node(name)
         self.add(distribution, RDF.type, DCAT.Distribution)
         self.add(distribution, DCTERMS.title, sv(title))
         self.add(distribution, DCTERMS.description, sv(description))
-        self.add(distribution, DCAT.accessURL, url)
+        self.add(distribution, DCAT.accessURL, self.web_resource(url))
         if kind == "json":
             self.add(distribution, DCAT.accessService, self.service)
         else:
             self.add(distribution, DCAT.downloadURL, url)
-        self.add(distribution, DCTERMS.format, Literal(media_type))  # DCAT-AP-SE: the media type as text
-        self.add(distribution, DCAT.mediaType, IANA[media_type])
+        # DCAT-AP 3 and DCAT-AP-SE: the format from the EU file-type vocabulary, the media type from IANA.
+        self.add(distribution, DCTERMS.format, self.typed(FILE_TYPE[file_type], DCTERMS.MediaTypeOrExtent))
+        self.add(distribution, DCAT.mediaType, self.typed(IANA[media_type], DCTERMS.MediaType, DCTERMS.MediaTypeOrExtent))
         self.add(distribution, DCTERMS.license, self.licence)
-        self.add(distribution, FOAF.page, self.url(reverse("data_index")))  # columns and fields explained
+        # columns and fields explained
+        self.add(distribution, FOAF.page, self.typed(self.url(reverse("data_index")), FOAF.Document))
         return distribution
 
     # -- the whole -------------------------------------------------------------
@@ -201,9 +236,9 @@ class CatalogBuilder:
         ))
         self.add(catalog, DCTERMS.publisher, self.agent)
         self.add(catalog, FOAF.homepage, self.url(reverse("data_index")))
-        self.add(catalog, DCTERMS.language, LANGUAGE.SWE)
+        self.add(catalog, DCTERMS.language, self.typed(LANGUAGE.SWE, DCTERMS.LinguisticSystem))
         self.add(catalog, DCTERMS.license, self.licence)
-        self.add(catalog, DCAT.themeTaxonomy, URIRef(EU + "data-theme"))
+        self.add(catalog, DCAT.themeTaxonomy, self.theme_scheme)
 
         service = self.service = self.node("api")
         self.add(service, RDF.type, DCAT.DataService)
@@ -211,12 +246,12 @@ class CatalogBuilder:
         self.add(service, DCTERMS.description, sv(
             "Läsbart utan inloggning: strategins mål, indikatorerna med metadata och deras godkända värden."
         ))
-        self.add(service, DCAT.endpointURL, self.url(reverse("api_index")))
-        self.add(service, DCAT.endpointDescription, self.url(reverse("api_openapi")))
+        self.add(service, DCAT.endpointURL, self.web_resource(self.url(reverse("api_index"))))
+        self.add(service, DCAT.endpointDescription, self.web_resource(self.url(reverse("api_openapi"))))
         self.add(service, DCTERMS.publisher, self.agent)
         self.add(service, DCAT.contactPoint, self.contact)
         self.add(service, DCTERMS.license, self.licence)
-        self.add(service, DCTERMS.accessRights, ACCESS_RIGHT.PUBLIC)
+        self.add(service, DCTERMS.accessRights, self.typed(ACCESS_RIGHT.PUBLIC, DCTERMS.RightsStatement))
         self.add(service, DCAT.landingPage, self.url(reverse("data_index")))
         self.add(catalog, DCAT.service, service)
 

@@ -198,7 +198,7 @@ def _row(indicator, key, label, by_year, years, selected):
                 corrected=indicator.format_value(v["corrected"]) if v.get("corrected") is not None else "",
             )
         )
-    found = trend([(y, v["value"]) for y, v in by_year.items()], indicator.unit, indicator.direction)
+    found = trend([(y, v["value"]) for y, v in by_year.items()], indicator.unit, indicator.direction, indicator.decimals)
     trend_text = found.text(indicator.period_label) if found else "för få värden för en trend"
     points = [by_year[y]["value"] if y in by_year else None for y in years]
     return Row(key, label, cells, found, trend_text, selected=selected, points=points)

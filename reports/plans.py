@@ -62,7 +62,7 @@ def plan_page(slug, *, organisation_slug="", level_code=""):
     # Filter choices come from the measures themselves, so they never offer an empty result.
     organisations = sorted(
         {o for m in measures for o in [*m.lead_organisations.all(), *m.co_organisations.all()]},
-        key=lambda o: o.name,
+        key=lambda o: o.display_name,
     )
     levels = list(PreventionLevel.objects.all())
     selected_org = next((o for o in organisations if o.slug == organisation_slug), None)

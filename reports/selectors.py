@@ -9,7 +9,7 @@ and are grouped in Python.
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPlan, Commitment, StatusReport
@@ -20,6 +20,7 @@ from indicators.selectors import values_by_indicator
 from strategy.models import Goal, GoalItem, NationalGoal, Strategy
 
 from .models import GoalSection, IndicatorAnalysis, ReportEdition
+from .search import Haystack, query_words
 from .text import corrected_text
 from .status import (
     COMMITMENT_LABELS,
@@ -28,6 +29,7 @@ from .status import (
     TREND_GROUPS,
     commitment_status,
     goal_status,
+    status_year,
     headline_series,
     indicator_trend,
     trend_status,
@@ -164,12 +166,14 @@ def home_page():
             panel = build_panel(ind, headline, values[ind.id])
             if panel.series_rows:
                 glance[ind.shown_goal.id].append(panel)
+    year = status_year(commitments)  # one year for every goal's bar
     statuses = {
         g.id: goal_status(
             g,
             [ind for ind in indicators if ind.shown_goal.id == g.id and ind.status == Indicator.Status.ACTIVE],
             values,
             [c for c in commitments if c.goal_id == g.id],
+            year,
         )
         for g in goals
     }
@@ -187,7 +191,19 @@ def home_page():
 
 
 def goal_page(number):
-    goal = get_object_or_404(Goal.objects.select_related("strategy"), number=number)
+    goal = get_object_or_404(
+        # The same year as the start page's bars: the latest any regional commitment is reported
+        # for, read with the goal (no extra query).
+        Goal.objects.select_related("strategy").annotate(
+            status_year=Subquery(
+                StatusReport.objects.published()
+                .filter(commitment__plan__kind=ActionPlan.Kind.REGIONAL)
+                .order_by("-year")
+                .values("year")[:1]
+            )
+        ),
+        number=number,
+    )
     items = list(goal.items.order_by("kind", "order"))
     indicators = indicators_for_goals([goal.id])
     values = values_by_indicator([ind.id for ind in indicators])
@@ -202,20 +218,36 @@ def goal_page(number):
     for c in commitments:
         c.status_key, _year = commitment_status(c.public_reports)
         c.status_label = COMMITMENT_LABELS[c.status_key]
+    measures = [i for i in items if i.kind == GoalItem.MEASURE]
+    national = [i for i in items if i.kind == GoalItem.NATIONAL_MEASURE]
     return {
         "goal": goal,
         "prerequisites": [i for i in items if i.kind == GoalItem.PREREQUISITE],
-        "measures": [i for i in items if i.kind == GoalItem.MEASURE],
+        "measures": measures,
         "national_goals": list(goal.national_goals.order_by("code")),
-        "national_measures": [i for i in items if i.kind == GoalItem.NATIONAL_MEASURE],
+        "national_measures": national,
+        # Delmål 6's suggestions are mostly the goal's own, word for word: printed once, with
+        # only those the delmål words differently listed again.
+        "national_own": [i for i in national if _same_text(i.text) not in {_same_text(m.text) for m in measures}],
         "groups": by_violence_type([p for p in active if worth_showing(p)]),
         "without_data": [p.indicator for p in active if not worth_showing(p)],
         "retired": [ind for ind in indicators if ind.status == Indicator.Status.RETIRED],
         "commitments": [(c, latest_public_reports(c)) for c in commitments],
-        "status": goal_status(goal, [ind for ind in indicators if ind.status == Indicator.Status.ACTIVE], values, commitments),
+        "status": goal_status(
+            goal,
+            [ind for ind in indicators if ind.status == Indicator.Status.ACTIVE],
+            values,
+            commitments,
+            goal.status_year,
+        ),
         "local_measures": local_measures_for_goal(goal),
         "analysis_year": analysis_year,
     }
+
+
+def _same_text(text):
+    """A suggestion's words for comparing two lists: spacing and case do not make it another."""
+    return " ".join(text.split()).casefold()
 
 
 def indicator_page(slug):
@@ -368,19 +400,21 @@ def _latest(indicator, values):
 
 
 def _matches(indicator, words):
-    haystack = " ".join(
-        [
-            indicator.code,
-            indicator.title,
-            # Both spellings: the source's and the follow-up's correction (reports.text).
-            indicator.description,
-            corrected_text(indicator.description),
-            indicator.theme,
-            indicator.source,
-            indicator.responsible.name if indicator.responsible else "",
-        ]
-    ).casefold()
-    return all(word in haystack for word in words)
+    """Whether every query word (reports.search.query_words) is found in the indicator's texts."""
+    responsible = indicator.responsible
+    return Haystack(
+        indicator.code,
+        indicator.title,
+        # Both spellings: the source's and the follow-up's correction (reports.text).
+        indicator.description,
+        corrected_text(indicator.description),
+        indicator.theme,
+        indicator.source,
+        # Both names, so "Polismyndigheten" and "Polisen" find the same indicators.
+        responsible.name if responsible else "",
+        responsible.display_name if responsible else "",
+        " ".join(t.name for t in indicator.violence_types.all()),
+    ).matches(words)
 
 
 def indicator_index(params):
@@ -412,7 +446,7 @@ def indicator_index(params):
         )
 
     violence_types = sorted({t for ind in indicators for t in ind.violence_types.all()}, key=lambda t: (t.order, t.name))
-    organisations = sorted({ind.responsible for ind in indicators if ind.responsible}, key=lambda o: o.name)
+    organisations = sorted({ind.responsible for ind in indicators if ind.responsible}, key=lambda o: o.display_name)
     sources = sorted({ind.source for ind in indicators if ind.source})
     chosen = {
         "mal": next((g for g in goals if str(g.number) == params.get("mal", "")), None),
@@ -423,7 +457,8 @@ def indicator_index(params):
         "utveckling": params.get("utveckling", "") if params.get("utveckling", "") in TREND_BY_SLUG else "",
     }
     query = " ".join(params.get("q", "").split())[:200]
-    words = query.casefold().split()
+    # Casefolded, stemmed and without diacritics: "kontaktforbud" finds "kontaktförbud".
+    words = query_words(query)
 
     def keep(row):
         ind = row.indicator

@@ -9,6 +9,8 @@ goal pages count the same way and cost no extra query per goal.
   on its own, never as moving the desired way.
 - A commitment is judged by its approved status reports of the latest year reported;
   when several organisations report differently, the least advanced status counts.
+  A goal's bar counts one year for every commitment (status_year: the latest year any
+  has an approved report) and names it, so a bar never mixes two years' statuses.
 """
 
 from dataclasses import dataclass, field
@@ -87,15 +89,23 @@ def indicator_trend(indicator, values):
     points = [
         (v["year"], v["value"]) for v in values if v["series_id"] == series.id and v["area_id"] == indicator.area_id
     ]
-    return trend(points, indicator.unit, indicator.direction)
+    return trend(points, indicator.unit, indicator.direction, indicator.decimals)
 
 
 def trend_status(found):
     return TOO_LITTLE if found is None else found.status
 
 
-def commitment_status(reports):
-    """(category, year) of a commitment from its approved status reports; (NO_REPORT, None) without any."""
+def status_year(commitments):
+    """The one year a goal bar counts: the latest year with an approved report (needs public_reports)."""
+    return max((r.year for c in commitments for r in c.public_reports), default=None)
+
+
+def commitment_status(reports, year=None):
+    """(category, year) of a commitment from its approved status reports (of `year`, when given,
+    else of its latest year); (NO_REPORT, None) without any."""
+    if year is not None:
+        reports = [r for r in reports if r.year == year]
     if not reports:
         return NO_REPORT, None
     latest = max(r.year for r in reports)
@@ -127,6 +137,7 @@ class GoalStatus:
     trends: list  # [Group] of indicators with a trend
     too_little: Group
     commitments: list  # [Group] of commitments by status
+    year: int | None = None  # the year of status reports the commitment counts are of
 
     @property
     def with_trend(self):
@@ -149,13 +160,16 @@ class GoalStatus:
         return [g for g in self.commitments if g.count or g.key in COMMITMENT_ALWAYS]
 
 
-def goal_status(goal, indicators, values, commitments):
+def goal_status(goal, indicators, values, commitments, year=None):
     """Counts for one goal.
 
     `indicators`: the goal's active indicators (with series prefetched); `values`:
     indicator id → value dicts; `commitments`: the goal's commitments with their approved
-    status reports in `public_reports`.
+    status reports in `public_reports`; `year`: the year of reports counted (by default
+    the latest year among these commitments).
     """
+    if year is None:
+        year = status_year(commitments)
     trends = {key: Group(key, slug, one, many) for key, slug, one, many in TREND_GROUPS}
     too_little = Group(*TOO_LITTLE_GROUP)
     for indicator in indicators:
@@ -163,6 +177,6 @@ def goal_status(goal, indicators, values, commitments):
         (too_little if status == TOO_LITTLE else trends[status]).items.append(indicator)
     by_status = {key: Group(key, key, *COMMITMENT_WORDS[key]) for key in COMMITMENT_DISPLAY_ORDER}
     for commitment in commitments:
-        category, _year = commitment_status(commitment.public_reports)
+        category, _year = commitment_status(commitment.public_reports, year)
         by_status.get(category, by_status[StatusCategory.UNSPECIFIED]).items.append(commitment)
-    return GoalStatus(goal, list(trends.values()), too_little, list(by_status.values()))
+    return GoalStatus(goal, list(trends.values()), too_little, list(by_status.values()), year)

@@ -43,7 +43,7 @@ def goal_nine():
     add(draft.series.get(), [(2024, 30)], state="submitted")  # not public: too little
     indicator("9.I9", "increase", [(2019, 1), (2020, 5)], status="retired", retired_last_year=2020)  # not counted
     # Another series than the headline does not count.
-    other = indicator("9.I10", "increase", [(2019, 1), (2024, 2)])
+    other = indicator("9.I10", "increase", [(2019, 1), (2024, 3)])
     add(factories.headline(other, label="Kvinnor"), [(2019, 10), (2024, 1)])
 
     plan = ActionPlan.objects.get(kind=ActionPlan.Kind.REGIONAL)
@@ -80,7 +80,8 @@ def test_it_counts_a_goals_indicators_by_trend_and_commitments_by_status(client,
     assert "<a href=\"/indikatorer/?mal=9&amp;utveckling=oforandrad\">1 är oförändrad</a>" in html
     assert '<a href="/indikatorer/?mal=9&amp;utveckling=for-lite-data">3 indikatorer</a> har för få värden' in html
     assert "både hela perioden och den senaste förändringen" in html
-    assert "Senaste godkända status för målets 5 åtaganden" in html
+    assert "Handlingsplanens åtaganden: Statusrapporter 2024" in html
+    assert "Godkänd status för 2024 för målets 5 åtaganden" in html
     for words in ["1 genomfört", "1 pågående", "1 ej påbörjat", "2 utan godkänd rapport"]:
         assert f'#ataganden">{words}</a>' in html
     assert "0 ej uppföljda" in html
@@ -91,7 +92,7 @@ def test_it_shows_the_same_counts_on_the_start_page(client, goal_nine):
     card = html[html.index("Mål 9: Testmål") :]
     assert "6 av målets 9 indikatorer har värden för minst två år" in card
     assert "2 utvecklas i önskad riktning" in card and "1 har vänt" in card
-    assert "Senaste godkända status för målets 5 åtaganden" in card
+    assert "Statusrapporter 2024" in card and "Godkänd status för 2024 för målets 5 åtaganden" in card
 
 
 def test_it_links_each_count_to_exactly_the_indicators_behind_it(client, goal_nine):
@@ -105,3 +106,24 @@ def test_it_links_each_count_to_exactly_the_indicators_behind_it(client, goal_ni
     assert listed("oforandrad") == ["9.I4"]
     assert listed("utan-riktning") == ["9.I5"]
     assert listed("for-lite-data") == ["9.I6", "9.I7", "9.I8"]
+
+
+def test_it_counts_the_commitments_of_one_named_year_on_both_pages(client, goal_nine):
+    """A 2025 report does not join 2024's on one bar: the bar is of 2025, and says so."""
+    commitment = Commitment.objects.get(goal=goal_nine, number="9.1")
+    StatusReport.objects.create(
+        commitment=commitment,
+        year=2025,
+        category="ongoing",
+        organisation=Organisation.objects.get(slug="lansstyrelsen"),
+        text="",
+        state="approved",
+    )
+    goal_html = text_of(client.get(reverse("goal", args=[9])))
+    card = text_of(client.get("/"))
+    card = card[card.index("Mål 9: Testmål") :]
+    for html in (goal_html, card):
+        assert "Statusrapporter 2025" in html and "Statusrapporter 2024" not in html
+        assert '#ataganden">1 pågående</a>' in html
+        assert '#ataganden">4 utan godkänd rapport</a>' in html
+        assert "0 genomförda" in html

@@ -23,7 +23,7 @@ def test_it_reads_a_decrease_of_a_wanted_decrease_as_in_the_desired_direction():
 def test_it_calls_a_change_below_the_units_tolerance_unchanged_without_judgement():
     assert trend([(2020, Decimal("50")), (2021, Decimal("50.9"))], Unit.PERCENT, "increase").word == "oförändrad"
     assert trend([(2022, Decimal("6.9")), (2023, Decimal("6.9"))], Unit.MEAN_SCORE, "increase").judgement == ""
-    assert trend([(2022, Decimal("6.9")), (2023, Decimal("7.0"))], Unit.MEAN_SCORE, "increase").word == "ökar"
+    assert trend([(2022, Decimal("6.9")), (2023, Decimal("7.1"))], Unit.MEAN_SCORE, "increase").word == "ökar"
 
 
 def test_it_gives_no_judgement_for_an_indicator_without_desired_direction():
@@ -94,4 +94,4 @@ def test_it_counts_each_kind_of_trend_for_the_goal_summaries():
     assert trend([(2019, 5), (2024, 1)], Unit.COUNT, "increase").status == "against"
     assert trend([(2019, 5), (2024, 5)], Unit.COUNT, "increase").status == "unchanged"
     assert trend([(2019, 5), (2024, 9)], Unit.COUNT, "neutral").status == "no_direction"
-    assert trend([(2019, 5), (2022, 9), (2024, 6)], Unit.COUNT, "neutral").text() == "ökar 2019–2024, men minskar sedan 2022"
+    assert trend([(2019, 5), (2022, 15), (2024, 8)], Unit.COUNT, "neutral").text() == "ökar 2019–2024, men minskar sedan 2022"
