@@ -8,12 +8,11 @@ are left out (see workspace.tasks).
 import csv
 from dataclasses import dataclass, field
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from reporting.models import ReportingRound
-from reporting.scoping import sees_everything
+from reporting.scoping import role_required, sees_everything
 
 from .tasks import STATE_LABELS, STATE_ORDER, round_progress
 
@@ -103,7 +102,7 @@ def _round(request, year):
     return get_object_or_404(ReportingRound, year=year)
 
 
-@login_required
+@role_required
 def matrix(request, year):
     reporting_round = _round(request, year)
     groups, total = round_matrix(year=year)
@@ -163,7 +162,7 @@ def _csv_row(line, parent=""):
     )
 
 
-@login_required
+@role_required
 def matrix_csv(request, year):
     _round(request, year)
     groups, total = round_matrix(year=year)
