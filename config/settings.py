@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: forwarded headers count only from TRUSTED_PROXIES (config/proxy.py).
     "config.proxy.TrustedProxyMiddleware",
+    # Control characters (%00) in an address: 404 before any view or query (config/paths.py).
+    "config.paths.ControlCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages from process memory, about as cheap as a static file.
