@@ -5,7 +5,6 @@ sources (organisations that only answer for indicators) are not reporters and
 are left out (see workspace.tasks).
 """
 
-import csv
 from dataclasses import dataclass, field
 
 from django.http import Http404, HttpResponse
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 
 from reporting.models import ReportingRound
 from reporting.scoping import role_required, sees_everything
+from reporting.spreadsheet import BOM, ExcelSwedish, csv_writer
 
 from .tasks import STATE_LABELS, STATE_ORDER, round_progress
 
@@ -168,7 +168,10 @@ def matrix_csv(request, year):
     groups, total = round_matrix(year=year)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rapporteringslage-{year}.csv"'
-    writer = csv.writer(response)
+    # For the coordinator's Excel: Swedish dialect (";", every field quoted), UTF-8 with a BOM, and
+    # organisation names neutralised like every cell the site writes (reporting.spreadsheet).
+    response.write(BOM)
+    writer = csv_writer(response, dialect=ExcelSwedish)
     writer.writerow(CSV_HEADER)
     for group in groups:
         if group["own"]:
