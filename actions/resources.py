@@ -12,13 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Error, Result, RowResult
 
 from strategy.models import Organisation
 from reporting.scoping import organisation_for, sees_everything
 from reporting.policy import Action, Policy, Write, item_of
-from reporting.spreadsheet import neutralise_row, xlsx_row
+from reporting.spreadsheet import EXPORT_FORMATS, neutralise_row, xlsx_row
 from reporting.uploads import NUL_MESSAGE, SafeImportMixin, TableCSV, TableXLSX, has_nul
 from reporting.workflow import apply_content_state
 
@@ -285,7 +284,7 @@ class StatusReportImportExportMixin(SafeImportMixin, ImportExportMixin):
     resource_classes = [StatusReportResource]
     # Files are read within the limits and encodings of reporting.uploads; exports are import-export's.
     import_formats = [TableCSV, TableXLSX]
-    export_formats = [CSV, XLSX]
+    export_formats = EXPORT_FORMATS  # every CSV through reporting.spreadsheet
     import_template_name = "admin/actions/statusreport/import.html"
 
     def get_resource_kwargs(self, request, *args, **kwargs):

@@ -5,6 +5,7 @@ and ALLOWED_HOSTS must be given. `DEBUG=1` (what `make run` sets) switches to a
 local set-up on the embedded SQLite database with demo accounts.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -48,6 +49,12 @@ if DEBUG:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 else:
     SECRET_KEY = required("SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        # Sessions, password reset links and CSRF tokens are signed with it: a short key can be guessed.
+        raise ImproperlyConfigured(
+            f"SECRET_KEY är för kort ({len(SECRET_KEY)} tecken, minst 50 krävs i produktion). Skapa en med: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
     DATABASE_URL = required("DATABASE_URL")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or required("ALLOWED_HOSTS").split(",")
 
@@ -77,6 +84,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers count only from TRUSTED_PROXIES (config/proxy.py).
+    "config.proxy.TrustedProxyMiddleware",
+    # Control characters (%00) in an address: 404 before any view or query (config/paths.py).
+    "config.paths.ControlCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages from process memory, about as cheap as a static file.
@@ -162,6 +173,21 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The address axes locks is the client's, as a trusted proxy reports it (config/proxy.py): behind a
+# proxy every request has the proxy's REMOTE_ADDR, and X-Forwarded-For from anyone else is a lie.
+AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"
+
+# The proxies in front of the site (addresses or networks, comma-separated). Their X-Forwarded-For
+# and X-Forwarded-Proto are believed; from every other peer those headers are dropped. Empty: no
+# proxy, each connection is judged by its own address. Defaults to gunicorn's FORWARDED_ALLOW_IPS.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES") or env_list("FORWARDED_ALLOW_IPS")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} är ingen adress eller inget nät (t.ex. 10.0.0.2 eller 10.0.0.0/24)."
+        ) from None
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -251,7 +277,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXIES:
+        # Only a trusted proxy's header survives config.proxy.TrustedProxyMiddleware.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # A load balancer checks health over plain http; a redirect would count as a failure.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from reporting.admin_history import SWEDISH_NUMBER_OVERRIDES, ReadableHistoryAdmin, swedish_number
 from reporting.admin_review import ReviewedAdmin
 from reporting.admin_scoping import OrganisationScopedAdmin
+from reporting.spreadsheet import EXPORT_FORMATS
 from strategy.models import Area
 
 from . import services
@@ -156,6 +157,7 @@ class ValueAdmin(ValueImportAdminMixin, ReviewedAdmin, ReadableHistoryAdmin, Sim
     list_select_related = ["series__indicator", "area"]
     autocomplete_fields = ["series"]
     organisation_lookups = ["series__indicator__responsible"]
+    export_formats = EXPORT_FORMATS  # every CSV through reporting.spreadsheet
     transition_services = {
         "submit": services.value_submit,
         "return": services.value_return,

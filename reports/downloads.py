@@ -1,6 +1,5 @@
 """Public downloads of approved data, long format: one row per value."""
 
-import csv
 import io
 from decimal import Decimal
 
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_safe
 from indicators.models import Indicator
 from indicators.selectors import LONG_COLUMNS, UNIT_LABELS, published_value_rows
 from indicators.units import UNIT_SUFFIX
-from reporting.spreadsheet import neutralise_row, spreadsheet_text
+from reporting.spreadsheet import csv_writer, spreadsheet_text
 
 from .api import api_description
 
@@ -46,10 +45,11 @@ class Echo:
 
 
 def csv_response(rows, filename):
-    writer = csv.writer(Echo())
+    # The comma file other tools expect, every field quoted; cells neutralised (reporting.spreadsheet).
+    writer = csv_writer(Echo())
     # Read every row before the first byte goes out: a database that fails halfway must be an error
     # status, not a 200 with a truncated file. The file is small (one row per published value).
-    rows = [neutralise_row(row[column] for column in LONG_COLUMNS) for row in rows]
+    rows = [[row[column] for column in LONG_COLUMNS] for row in rows]
 
     def stream():
         yield writer.writerow(LONG_COLUMNS)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -99,7 +100,7 @@ class OpenDataMiddleware:
             etag, last_modified = validators(request)
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
-            response = self._answer(request)
+            response = self._answer(request, etag if conditional else None)
         if conditional and response.status_code in (200, 304):
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
@@ -109,13 +110,31 @@ class OpenDataMiddleware:
             response[name] = value
         return response
 
-    def _answer(self, request):
-        if request.method != "HEAD" or not request.path_info.startswith(API_PREFIX):
+    def _answer(self, request, etag):
+        if not request.path_info.startswith(API_PREFIX) or etag is None:
             return self.get_response(request)
         # The API's views (django-ninja) take GET only; HEAD is GET without the body, as HTTP says.
+        head = request.method == "HEAD"
         request.method = "GET"
+        response = self._cached_api(request, etag)
+        if head:
+            request.method = "HEAD"
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
+
+    def _cached_api(self, request, etag):
+        """The API's answer, rendered once per page version like the pages (reports.pagecache).
+
+        Keyed by the ETag (page version and code fingerprint) and the absolute URL, since the
+        answers carry absolute links. Only a 200 is kept: unknown slugs cannot fill the cache."""
+        url = f"{request.scheme}://{request.get_host()}{request.path}"
+        key = "api:" + hashlib.sha256(f"{url}|{etag}".encode()).hexdigest()
+        stored = cache.get(key)
+        if stored is not None:
+            body, content_type = stored
+            return HttpResponse(body, content_type=content_type)
         response = self.get_response(request)
-        request.method = "HEAD"
-        response["Content-Length"] = str(len(response.content))
-        response.content = b""
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response.content, response["Content-Type"]), pagecache.TIMEOUT)
         return response

@@ -1,5 +1,12 @@
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+# A name is one line: it goes into mail subjects and spreadsheet cells, where a line break
+# would end the header (the mail is refused) or the row.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 
 
 class Strategy(models.Model):
@@ -163,10 +170,28 @@ class Organisation(models.Model):
                 condition=~models.Q(municipality_code=""),
                 name="organisation_unique_municipality_code",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(name__contains="\n")
+                & ~models.Q(name__contains="\r")
+                & ~models.Q(short_name__contains="\n")
+                & ~models.Q(short_name__contains="\r"),
+                name="organisation_name_single_line",
+                violation_error_message="Namnet får inte innehålla radbrytningar.",
+            ),
         ]
 
     def __str__(self):
         return self.short_name or self.name
+
+    def clean(self):
+        super().clean()
+        errors = {
+            field: "Namnet ska stå på en rad, utan radbrytningar eller andra styrtecken."
+            for field in ("name", "short_name")
+            if CONTROL_CHARACTERS.search(getattr(self, field) or "")
+        }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_name(self):

@@ -75,7 +75,9 @@ def test_it_leaves_out_data_sources_and_groups_committees_under_their_municipali
 
 def test_it_gives_the_same_figures_as_csv(coordinator_client, hand_built_round):
     response = coordinator_client.get(reverse("workspace:matrix_csv", args=[2025]))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # Swedish Excel's dialect: UTF-8 with a BOM, ";" and every field quoted.
+    assert response.content.startswith("\ufeff\"".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, body = rows[0], {row[0]: row for row in rows[1:]}
     kv = dict(zip(header, body["Kriminalvården"]))
     assert kv["åtaganden saknas"] == "1" and kv["åtaganden återskickad med kommentar"] == "1"

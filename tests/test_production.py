@@ -99,7 +99,8 @@ def test_it_has_the_secure_settings_in_production(tmp_path):
 def collected(tmp_path_factory):
     """collectstatic with the production storage, once for the tests that serve pages."""
     tmp_path = tmp_path_factory.mktemp("prod")
-    env = production_env(tmp_path)
+    # The proxy runs on the same machine (the test client's address).
+    env = production_env(tmp_path, TRUSTED_PROXIES="127.0.0.1")
     manage(env, "collectstatic", "--noinput")
     manage(env, "migrate", "--noinput")
     return tmp_path, env
@@ -126,6 +127,8 @@ def test_it_serves_pages_securely_in_production(collected):
         from django.test import Client
         plain = Client(HTTP_HOST="example.org")
         secure = Client(HTTP_HOST="example.org", HTTP_X_FORWARDED_PROTO="https")
+        spoofed = Client(HTTP_HOST="example.org", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="203.0.113.66")
+        spoofed_login = spoofed.get("/admin/login/")
         health_http = plain.get("/healthz")
         login_http = plain.get("/admin/login/")
         login = secure.get("/admin/login/")
@@ -135,6 +138,7 @@ def test_it_serves_pages_securely_in_production(collected):
         print(json.dumps({
             "health_http": [health_http.status_code, health_http.json()],
             "login_http": [login_http.status_code, login_http.get("Location", "")],
+            "spoofed_login": spoofed_login.status_code,
             "login": login.status_code,
             "hsts": login.get("Strict-Transport-Security", ""),
             "csp": login.get("Content-Security-Policy", ""),
@@ -154,6 +158,8 @@ def test_it_serves_pages_securely_in_production(collected):
     assert values["login_http"][0] == 301
     assert values["login_http"][1].startswith("https://example.org/admin/login/")
     assert values["login"] == 200
+    # X-Forwarded-Proto from a client that is not the proxy is not believed.
+    assert values["spoofed_login"] == 301
     assert "max-age=31536000" in values["hsts"] and "includeSubDomains" in values["hsts"]
     assert "script-src 'self'" in values["csp"]
     assert values["csrf_cookie_secure"]
@@ -231,3 +237,11 @@ def test_it_serves_under_gunicorn_with_json_access_log(collected):
     assert json.loads(body) == {"status": "ok"}
     access = [json.loads(line) for line in server.output.splitlines() if '"gunicorn.access"' in line]
     assert any('"GET /healthz"' in entry["message"] and " 200 " in entry["message"] for entry in access), server.output
+
+
+def test_it_refuses_a_short_secret_key_in_production(tmp_path):
+    result = manage(production_env(tmp_path, SECRET_KEY="abc"), "check", check=False)
+    assert result.returncode != 0
+    assert "SECRET_KEY är för kort (3 tecken, minst 50" in result.stderr
+    # Fifty characters are enough.
+    manage(production_env(tmp_path, SECRET_KEY="x" * 50), "check")

@@ -123,8 +123,8 @@ def test_it_serves_the_indicators_approved_values_as_csv(client):
     response = client.get(reverse("indicator_csv", args=[indicator.slug]))
     body = b"".join(response.streaming_content).decode()
     assert response["Content-Type"].startswith("text/csv")
-    assert ",2024,2024," in body and ",37," in body
-    assert ",99," not in body
+    assert '"2024","2024",' in body and ',"37",' in body
+    assert ',"99",' not in body
 
 
 def test_it_shows_the_school_year_mean_from_tabell_1(client):

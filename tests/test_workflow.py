@@ -170,8 +170,8 @@ def test_it_publishes_only_approved_values_in_the_download(client, reporter, coo
     indicator_services.value_approve(value=approved, user=coordinator)
     indicator_services.value_submit(value=draft, user=reporter)
     csv = b"".join(client.get("/data/values.csv").streaming_content).decode()
-    rows_2025 = [line for line in csv.splitlines() if ",2025," in line]
-    assert any("2.I7" in line and ",222," in line for line in rows_2025)
+    rows_2025 = [line for line in csv.splitlines() if ',"2025",' in line]
+    assert any("2.I7" in line and ',"222",' in line for line in rows_2025)
     assert not any("2.I5" in line for line in rows_2025)
 
 

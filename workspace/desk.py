@@ -7,7 +7,6 @@ policy); a return needs a comment; bulk approval first lists what it approves.
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -23,7 +22,7 @@ from indicators.units import UNIT_SUFFIX, Unit
 from reporting.admin_history import swedish_number
 from reporting.models import State
 from reporting.workflow import refusal_message
-from reporting.scoping import sees_everything
+from reporting.scoping import role_required, sees_everything
 from strategy.models import Organisation
 
 KINDS = {"statusrapport": StatusReport, "varde": Value}
@@ -112,7 +111,7 @@ def _shown(indicator, value):
     return swedish_number(value.value) + UNIT_SUFFIX[indicator.unit]
 
 
-@login_required
+@role_required
 def queue(request):
     _require_coordinator(request)
     organisation = None
@@ -136,7 +135,7 @@ def _get(kind, pk):
     return get_object_or_404(KINDS[kind], pk=pk)
 
 
-@login_required
+@role_required
 @require_POST
 def transition(request, kind, pk, transition):
     _require_coordinator(request)
@@ -163,7 +162,7 @@ def transition(request, kind, pk, transition):
     return redirect("workspace:desk")
 
 
-@login_required
+@role_required
 @require_POST
 def bulk_approve(request):
     """Approve the marked items, after a confirmation that lists them; all or nothing."""

@@ -62,6 +62,9 @@ def notify(*, kind, users, subject, body, reporting_round=None, organisation=Non
     Kinds in Notification.ONCE_KINDS go at most once per round, organisation and
     address (the named unique constraint decides, also between two runs at once).
     """
+    # A header is one line: Django's mail API refuses a subject with a line break (BadHeaderError), and
+    # a name or item copied in must not stop the mail. Whitespace runs become one space.
+    subject = " ".join(subject.split())
     created = []
     for user in users:
         fields = dict(

@@ -5,15 +5,14 @@ sources (organisations that only answer for indicators) are not reporters and
 are left out (see workspace.tasks).
 """
 
-import csv
 from dataclasses import dataclass, field
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from reporting.models import ReportingRound
-from reporting.scoping import sees_everything
+from reporting.scoping import role_required, sees_everything
+from reporting.spreadsheet import BOM, ExcelSwedish, csv_writer
 
 from .tasks import STATE_LABELS, STATE_ORDER, round_progress
 
@@ -103,7 +102,7 @@ def _round(request, year):
     return get_object_or_404(ReportingRound, year=year)
 
 
-@login_required
+@role_required
 def matrix(request, year):
     reporting_round = _round(request, year)
     groups, total = round_matrix(year=year)
@@ -163,13 +162,16 @@ def _csv_row(line, parent=""):
     )
 
 
-@login_required
+@role_required
 def matrix_csv(request, year):
     _round(request, year)
     groups, total = round_matrix(year=year)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rapporteringslage-{year}.csv"'
-    writer = csv.writer(response)
+    # For the coordinator's Excel: Swedish dialect (";", every field quoted), UTF-8 with a BOM, and
+    # organisation names neutralised like every cell the site writes (reporting.spreadsheet).
+    response.write(BOM)
+    writer = csv_writer(response, dialect=ExcelSwedish)
     writer.writerow(CSV_HEADER)
     for group in groups:
         if group["own"]:

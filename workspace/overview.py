@@ -11,7 +11,6 @@ report editor by URL name.
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from reporting import services
 from reporting.models import LockedYear, ReportingRound
-from reporting.scoping import sees_everything
+from reporting.scoping import may_coordinate, role_required
 
 from . import mail
 from .tasks import round_progress
@@ -117,12 +116,12 @@ def overview(request):
 
 
 def _coordinator_round(request, year):
-    if not sees_everything(request.user):
+    if not may_coordinate(request.user):
         raise PermissionDenied("Bara samordnare kan öppna och stänga en rapporteringsomgång.")
     return get_object_or_404(ReportingRound, year=year)
 
 
-@login_required
+@role_required
 @require_http_methods(["GET", "POST"])
 def round_open(request, year):
     """Opening a round, a confirmed step: first what happens and every mail it sends, then Öppna."""
@@ -151,7 +150,7 @@ def round_open(request, year):
     )
 
 
-@login_required
+@role_required
 @require_http_methods(["GET", "POST"])
 def round_close(request, year):
     """Closing a round, a confirmed step: what stays outstanding is shown first; no mails are sent."""

@@ -8,7 +8,6 @@ submitting through the models' submit services.
 from decimal import Decimal
 
 from django.contrib import admin, messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -23,7 +22,7 @@ from indicators.services import values_submit
 from reporting import policy, workflow
 from reporting.admin_review import SUBMIT_BUTTON
 from reporting.models import EDITABLE_BY_REPORTER, ReportingRound, State
-from reporting.scoping import organisation_for, sees_everything
+from reporting.scoping import organisation_for, role_required, sees_everything
 from strategy.models import Area
 
 from .forms import StatusReportForm
@@ -61,7 +60,7 @@ def current_round():
     return ReportingRound.objects.open().order_by("-year").first() or ReportingRound.objects.order_by("-year").first()
 
 
-@login_required
+@role_required
 def home(request):
     if sees_everything(request.user):
         return year_overview(request)
@@ -77,7 +76,7 @@ def home(request):
     )
 
 
-@login_required
+@role_required
 def commitment(request, year, pk):
     organisation = _organisation(request)
     reporting_round = get_object_or_404(ReportingRound, year=year)
@@ -138,7 +137,7 @@ def commitment(request, year, pk):
     )
 
 
-@login_required
+@role_required
 def indicator(request, year, pk):
     organisation = _organisation(request)
     reporting_round = get_object_or_404(ReportingRound, year=year)
