@@ -24,6 +24,10 @@ data: migrate
 
 # The server and, beside it, the background worker (the round's mails, an edition's PDF); Ctrl-C stops both.
 # The worker does not reload on code changes (a reloading worker forks a child that `kill` would miss).
+# The mails link to the address this serves (SITE_URL follows PORT unless it is set).
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
+
 run: data
 	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -254,6 +254,9 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
 )
 # The site's address as the mails link to it (no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Who the round's mails name as the coordinator to contact (their signature).
+COORDINATOR_CONTACT_NAME = os.environ.get("COORDINATOR_CONTACT_NAME", "")
+COORDINATOR_CONTACT_EMAIL = os.environ.get("COORDINATOR_CONTACT_EMAIL", "")
 
 # Content-Security-Policy: everything from the site itself. Plotly sets inline
 # styles on the SVG it draws, hence 'unsafe-inline' for styles only.

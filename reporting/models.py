@@ -291,6 +291,7 @@ class Notification(models.Model):
     item_label = models.CharField("gäller post", max_length=300, blank=True)
     subject = models.CharField("ämne", max_length=300)
     body = models.TextField("text")
+    body_html = models.TextField("text som HTML", blank=True)
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     sent_at = models.DateTimeField("skickad", null=True, blank=True)
     error = models.TextField("fel vid sändning", blank=True)

@@ -1,6 +1,7 @@
 """The reminder command: 14 and 3 days before the deadline, to organisations with items left, never twice."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -64,7 +65,7 @@ def test_it_reminds_at_14_days_everyone_with_items_left_but_not_the_complete(
     assert recipients() == ["aklagarmyndigheten@example.org", "kriminalvarden@example.org"]
     message = next(m for m in mail.outbox if m.to == ["kriminalvarden@example.org"])
     assert "1 mars 2026" in message.subject and "om 14 dagar" in message.body
-    assert "Åtagande 2.10: saknas" in message.body and "http://" in message.body
+    assert re.search(r"Åtagande 2\.10 \w[^\n]*: saknas", message.body) and "http://" in message.body
     assert Notification.objects.filter(kind=Notification.Kind.REMINDER_14, sent_at__isnull=False).count() == 2
 
 

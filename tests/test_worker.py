@@ -188,15 +188,15 @@ def test_it_sends_the_mails_from_the_worker_after_commit(reporter, django_captur
 def test_it_retries_a_failed_send_and_then_keeps_it_on_record_as_failed(
     reporter, django_capture_on_commit_callbacks, monkeypatch
 ):
-    real_send = workspace_mail.send_mail
+    real_send = workspace_mail.EmailMultiAlternatives.send
     failures = iter([smtplib.SMTPServerDisconnected("servern stängde")])
 
-    def flaky(*args, **kwargs):
+    def flaky(message, *args, **kwargs):
         for exc in failures:
             raise exc
-        return real_send(*args, **kwargs)
+        return real_send(message, *args, **kwargs)
 
-    monkeypatch.setattr(workspace_mail, "send_mail", flaky)
+    monkeypatch.setattr(workspace_mail.EmailMultiAlternatives, "send", flaky)
     [notification] = tell(reporter, django_capture_on_commit_callbacks)
     run_worker()
     assert [job.status for job in jobs(MAIL_TASK)] == ["FAILED", "SUCCESSFUL"]
@@ -206,7 +206,7 @@ def test_it_retries_a_failed_send_and_then_keeps_it_on_record_as_failed(
     def down(*args, **kwargs):
         raise smtplib.SMTPConnectError(421, "upptagen")
 
-    monkeypatch.setattr(workspace_mail, "send_mail", down)
+    monkeypatch.setattr(workspace_mail.EmailMultiAlternatives, "send", down)
     [failed] = tell(reporter, django_capture_on_commit_callbacks)
     run_worker()
     assert [job.status for job in jobs(MAIL_TASK)][2:] == ["FAILED", "FAILED", "FAILED"]

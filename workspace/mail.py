@@ -10,12 +10,14 @@ last attempt the mail stays on record as not sent, with its error.
 
 import datetime
 import logging
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,11 +27,33 @@ from reporting.models import Notification
 from reporting.roles import COORDINATOR
 
 log = logging.getLogger(__name__)
-SIGNATURE = "\n\nVänliga hälsningar\nLänsstyrelsen Stockholm, samordningen av våldsstrategin\n"
+
+
+class Mail(NamedTuple):
+    organisation: object
+    users: list
+    subject: str
+    body: str
+    html: str
 
 
 def absolute(path):
     return settings.SITE_URL.rstrip("/") + path
+
+
+def render_mail(name, context):
+    """(subject, text, HTML) of the mail `name` from templates/emails/<name>_subject.txt, .txt and .html.
+
+    Every mail ends with the coordinator's contact (settings.COORDINATOR_CONTACT_*), from _signature.
+    """
+    context = {
+        **context,
+        "contact_name": settings.COORDINATOR_CONTACT_NAME,
+        "contact_email": settings.COORDINATOR_CONTACT_EMAIL,
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    return subject, render_to_string(f"emails/{name}.txt", context).strip() + "\n", render_to_string(f"emails/{name}.html", context)
 
 
 def coordinators():
@@ -56,7 +80,7 @@ def _reporters(users):
     return users.exclude(groups__name=COORDINATOR).exclude(is_superuser=True).order_by("pk")
 
 
-def notify(*, kind, users, subject, body, reporting_round=None, organisation=None, item_label=""):
+def notify(*, kind, users, subject, body, body_html="", reporting_round=None, organisation=None, item_label=""):
     """Record one mail per user and send them once the current transaction commits.
 
     Kinds in Notification.ONCE_KINDS go at most once per round, organisation and
@@ -68,7 +92,7 @@ def notify(*, kind, users, subject, body, reporting_round=None, organisation=Non
     created = []
     for user in users:
         fields = dict(
-            kind=kind, recipient=user, email=user.email, subject=subject, body=body + SIGNATURE,
+            kind=kind, recipient=user, email=user.email, subject=subject, body=body, body_html=body_html,
             reporting_round=reporting_round, organisation=organisation, item_label=item_label[:300],
         )
         if kind in Notification.ONCE_KINDS and Notification.objects.filter(
@@ -96,7 +120,12 @@ def send_notifications(ids, attempt=1):
     failed = []
     for notification in Notification.objects.filter(pk__in=ids, sent_at__isnull=True):
         try:
-            send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.email])
+            message = EmailMultiAlternatives(
+                notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.email]
+            )
+            if notification.body_html:
+                message.attach_alternative(notification.body_html, "text/html")
+            message.send()
         except Exception as exc:  # SMTP down, refused address …: record it, go on with the others
             log.exception("Utskick %s kunde inte skickas (försök %s)", notification.pk, attempt)
             notification.error = f"Försök {attempt}: {exc}"[:1000]
@@ -121,16 +150,22 @@ def _date(day):
     return date_format(day, "j F Y")
 
 
-def _task_lines(tasks):
-    return "\n".join(f"- {task_label(t)}: {t.state_label.lower()}" for t in tasks)
-
-
 def task_label(task):
+    """"Åtagande 2.10 Titeln …" or "Indikator 6.U4 Titeln": a code and what it is about."""
     subject = task.subject
     if task.kind == "commitment":
         prefix = "Åtgärd" if subject.plan.kind == "local" else "Åtagande"
-        return f"{prefix} {subject.number}"
-    return f"Indikator {subject.code}"
+        return f"{prefix} {subject.number} {_short(subject.text)}"
+    return f"Indikator {subject.code} {_short(subject.title)}"
+
+
+def _short(text, length=90):
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _tasks(tasks):
+    return [{"label": task_label(t), "state": t.state_label.lower()} for t in tasks]
 
 
 def item_path(item, year):
@@ -144,53 +179,62 @@ def item_path(item, year):
 
 
 def round_opened_mails(reporting_round, progress):
-    """The opening mails, one per reporting organisation with something to report: [(organisation, users, subject, body)].
+    """The opening mails, one per reporting organisation with something to report.
 
     The confirmation page lists these before the round opens; round_opened sends them.
     """
-    link = absolute(reverse("workspace:home"))
     organisations = [p for p in progress.values() if p.tasks]
     reporters = reporters_by_organisation([p.organisation for p in organisations])
-    subject = f"Rapporteringen {reporting_round.year} har öppnat – sista dag {_date(reporting_round.deadline)}"
     mails = []
     for p in sorted(organisations, key=lambda p: p.organisation.display_name):
-        body = (
-            f"Rapporteringsomgången {reporting_round.year} för våldsstrategin i Stockholms län har öppnat.\n\n"
-            f"Sista dag att rapportera: {_date(reporting_round.deadline)}.\n"
-            f"{p.organisation.display_name} ska rapportera {p.total} poster:\n{_task_lines(p.tasks)}\n\n"
-            f"Rapportera här: {link}"
+        subject, body, html = render_mail(
+            "round_opened",
+            {
+                "reporting_round": reporting_round,
+                "deadline": _date(reporting_round.deadline),
+                "organisation": p.organisation,
+                "total": p.total,
+                "tasks": _tasks(p.tasks),
+                "link": absolute(reverse("workspace:home")),
+            },
         )
-        mails.append((p.organisation, reporters.get(p.organisation.pk, []), subject, body))
+        mails.append(Mail(p.organisation, reporters.get(p.organisation.pk, []), subject, body, html))
     return mails
 
 
 def round_opened(reporting_round, progress):
     """To each reporting organisation's reporters: the round is open, the deadline, what to report."""
     sent = []
-    for organisation, users, subject, body in round_opened_mails(reporting_round, progress):
+    for mail in round_opened_mails(reporting_round, progress):
         sent += notify(
             kind=Notification.Kind.ROUND_OPENED,
-            users=users,
-            subject=subject,
-            body=body,
+            users=mail.users,
+            subject=mail.subject,
+            body=mail.body,
+            body_html=mail.html,
             reporting_round=reporting_round,
-            organisation=organisation,
+            organisation=mail.organisation,
         )
     return sent
 
 
 def item_returned(item, organisation, reporting_round):
-    link = absolute(item_path(item, item.year))
-    body = (
-        f"Samordnaren har skickat tillbaka en post som {organisation.display_name} rapporterat för {item.year}:\n\n"
-        f"{item}\n\nKommentar från samordnaren:\n{item.reviewer_comment}\n\n"
-        f"Rätta och skicka in igen här: {link}"
+    subject, body, html = render_mail(
+        "item_returned",
+        {
+            "item": item,
+            "organisation": organisation,
+            "year": item.year,
+            "comment": item.reviewer_comment,
+            "link": absolute(item_path(item, item.year)),
+        },
     )
     return notify(
         kind=Notification.Kind.RETURNED,
         users=reporters_of(organisation),
-        subject=f"Återskickad med kommentar: {item}"[:300],
+        subject=subject[:300],
         body=body,
+        body_html=html,
         reporting_round=reporting_round,
         organisation=organisation,
         item_label=str(item),
@@ -198,35 +242,42 @@ def item_returned(item, organisation, reporting_round):
 
 
 def organisation_complete(organisation, reporting_round):
-    link = absolute(reverse("workspace:desk"))
-    body = (
-        f"{organisation.display_name} har skickat in allt för rapporteringsomgången {reporting_round.year}.\n\n"
-        f"Granska här: {link}"
+    subject, body, html = render_mail(
+        "organisation_complete",
+        {"organisation": organisation, "reporting_round": reporting_round, "link": absolute(reverse("workspace:desk"))},
     )
     return notify(
         kind=Notification.Kind.ORGANISATION_COMPLETE,
         users=coordinators(),
-        subject=f"{organisation.display_name} har skickat in allt för {reporting_round.year}",
+        subject=subject,
         body=body,
+        body_html=html,
         reporting_round=reporting_round,
         organisation=organisation,
     )
 
 
 def reminder(kind, reporting_round, progress, days_left):
-    link = absolute(reverse("workspace:home"))
     when = "i dag" if days_left == 0 else ("i morgon" if days_left == 1 else f"om {days_left} dagar")
-    body = (
-        f"Påminnelse: sista dag att rapportera för {reporting_round.year} är {_date(reporting_round.deadline)} "
-        f"({when}).\n\n"
-        f"{progress.organisation.display_name} har {len(progress.outstanding)} av {progress.total} poster kvar "
-        f"att skicka in:\n{_task_lines(progress.outstanding)}\n\nRapportera här: {link}"
+    subject, body, html = render_mail(
+        "reminder",
+        {
+            "reporting_round": reporting_round,
+            "deadline": _date(reporting_round.deadline),
+            "when": when,
+            "organisation": progress.organisation,
+            "left": len(progress.outstanding),
+            "total": progress.total,
+            "tasks": _tasks(progress.outstanding),
+            "link": absolute(reverse("workspace:home")),
+        },
     )
     return notify(
         kind=kind,
         users=reporters_of(progress.organisation),
-        subject=f"Påminnelse: rapporteringen {reporting_round.year} ska vara klar {_date(reporting_round.deadline)}",
+        subject=subject,
         body=body,
+        body_html=html,
         reporting_round=reporting_round,
         organisation=progress.organisation,
     )

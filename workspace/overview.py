@@ -144,8 +144,8 @@ def round_open(request, year):
         {
             "reporting_round": reporting_round,
             "mails": mails,
-            "recipients": sum(len(users) for _, users, _, _ in mails),
-            "without_reporter": [organisation for organisation, users, _, _ in mails if not users],
+            "recipients": sum(len(m.users) for m in mails),
+            "without_reporter": [m.organisation for m in mails if not m.users],
         },
     )
 
