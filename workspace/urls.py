@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<int:year>/atagande/<int:pk>/", views.commitment, name="commitment"),
     path("<int:year>/indikator/<int:pk>/", views.indicator, name="indicator"),
+    path("<int:year>/skicka-in-alla/", views.submit_all, name="submit_all"),
     path("omgang/<int:year>/oppna/", overview.round_open, name="round_open"),
     path("omgang/<int:year>/stang/", overview.round_close, name="round_close"),
     path("granskning/", desk.queue, name="desk"),

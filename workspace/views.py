@@ -13,9 +13,10 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from actions.models import Commitment, StatusReport
-from actions.services import status_report_submit
+from actions.services import status_report_submit, status_reports_submit
 from indicators.grid import ValuesGridForm, area_choices, values_grid_submit
 from indicators.models import Indicator, Value
 from indicators.services import values_submit
@@ -69,10 +70,11 @@ def home(request):
         raise PermissionDenied("Ditt konto hör inte till någon organisation.")
     reporting_round = current_round()
     progress = organisation_progress(organisation=organisation, year=reporting_round.year) if reporting_round else None
+    drafts = sum(1 for task in progress.tasks if task.state in EDITABLE_BY_REPORTER) if progress else 0
     return render(
         request,
         "workspace/home.html",
-        {"organisation": organisation, "reporting_round": reporting_round, "progress": progress},
+        {"organisation": organisation, "reporting_round": reporting_round, "progress": progress, "drafts": drafts},
     )
 
 
@@ -210,3 +212,58 @@ def indicator(request, year, pk):
 
 def _commitment_label(commitment):
     return f"{'Åtgärd' if commitment.plan.kind == 'local' else 'Åtagande'} {commitment.number}"
+
+
+def _drafts(organisation, year):
+    """The organisation's drafts and returned items of the year: (status reports, values)."""
+    editable = list(EDITABLE_BY_REPORTER)
+    reports = (
+        StatusReport.objects.filter(organisation=organisation, year=year, state__in=editable)
+        .select_related("commitment__plan", "organisation")
+        .order_by("commitment__number_major", "commitment__number_minor")
+    )
+    values = (
+        Value.objects.filter(series__indicator__responsible=organisation, year=year, state__in=editable)
+        .select_related("series__indicator", "area")
+        .order_by("series__indicator__code", "series__order", "area__name")
+    )
+    return list(reports), list(values)
+
+
+@role_required
+def submit_all(request, year):
+    """"Skicka in alla utkast": the organisation's drafts listed first, then submitted together, all or nothing."""
+    organisation = _organisation(request)
+    reporting_round = get_object_or_404(ReportingRound, year=year)
+    reports, values = _drafts(organisation, year)
+    checker = policy.Policy(request.user)
+    ready = [i for i in reports + values if checker.may(policy.Action.SUBMIT, policy.item_of(i))]
+    not_ready = [i for i in reports + values if i not in ready]
+    if request.method == "POST" and request.POST.get("confirm") == "1" and not ready:
+        messages.info(request, "Det finns inget utkast som kan skickas in nu.")
+        return redirect("workspace:submit_all", year)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            with transaction.atomic():
+                status_reports_submit(reports=[i for i in ready if isinstance(i, StatusReport)], user=request.user)
+                values_submit(values=[i for i in ready if isinstance(i, Value)], user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "Inget skickades in. " + workflow.refusal_message(exc))
+        else:
+            count = len(ready)
+            messages.success(
+                request,
+                ngettext("%(count)d post är inskickad för granskning.", "%(count)d poster är inskickade för granskning.", count)
+                % {"count": count},
+            )
+            return redirect("workspace:home")
+    return render(
+        request,
+        "workspace/submit_all.html",
+        {
+            "organisation": organisation,
+            "reporting_round": reporting_round,
+            "ready": ready,
+            "not_ready": not_ready,
+        },
+    )
