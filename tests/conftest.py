@@ -29,9 +29,16 @@ def empty_page_cache():
     cache.clear()
 
 
+def runs_on_committed_data(item):
+    """Browser tests (a live server) and other tests whose data another process must see (two gunicorn servers)."""
+    marker = item.get_closest_marker("django_db")
+    return item.get_closest_marker("browser") is not None or bool(marker and marker.kwargs.get("transaction"))
+
+
 def pytest_collection_modifyitems(config, items):
-    # Browser tests use a live server and flush the database afterwards: run them last.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # They commit their data and flush the database afterwards, removing the real data loaded once
+    # per session for the others: run them last.
+    items.sort(key=runs_on_committed_data)
 
 
 @pytest.fixture
