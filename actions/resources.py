@@ -9,6 +9,7 @@ import io
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
@@ -185,7 +186,7 @@ class StatusReportResource(resources.ModelResource):
         self.seen[key] = self.row_number
         self.category = category
         existing = StatusReport.objects.filter(commitment=commitment, year=year, organisation=organisation)
-        if not self.dry_run:
+        if not self.dry_run and transaction.get_connection().in_atomic_block:
             existing = existing.select_for_update()  # held until the confirm commits
         existing = existing.first()
         self.found["|".join(map(str, key))] = (existing.version if existing else 0,

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from import_export import exceptions, fields, resources, widgets
 from import_export.admin import ImportExportMixin
@@ -445,7 +446,8 @@ class ValueResource(resources.ModelResource):
         self.lookups = ValueLookups(
             indicator_codes={c for c in self._column(dataset, "indicator_code") if "\x00" not in c},
             kolada_kpis={k for k in self._column(dataset, "kolada_kpi") if "\x00" not in k},
-            lock=not kwargs.get("dry_run", True),
+            # Locked only where the import runs in its transaction (always through the admin).
+            lock=not kwargs.get("dry_run", True) and transaction.get_connection().in_atomic_block,
         )
         # Who may write which row, and the state it leaves: the write policy, its context read once.
         self.policy = Policy(self.user)
