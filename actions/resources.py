@@ -9,6 +9,7 @@ import io
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
@@ -18,7 +19,7 @@ from strategy.models import Organisation
 from reporting.scoping import organisation_for, sees_everything
 from reporting.policy import Action, Policy, Write, item_of
 from reporting.spreadsheet import EXPORT_FORMATS, neutralise_row, xlsx_row
-from reporting.uploads import NUL_MESSAGE, SafeImportMixin, TableCSV, TableXLSX, has_nul
+from reporting.uploads import NUL_MESSAGE, ChangedSincePreview, SafeImportMixin, TableCSV, TableXLSX, has_nul
 from reporting.workflow import apply_content_state
 
 from .models import ActionPlan, Commitment, StatusCategory, StatusReport
@@ -156,12 +157,26 @@ class StatusReportResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self.regional = ActionPlan.objects.filter(kind=ActionPlan.Kind.REGIONAL).first()
         self.seen = {}
+        # Every row's report as it was found: "commitment|year|organisation" → (version, 0 if none; label).
+        # The preview keeps the versions; a confirm writes only if they are still the same (after_import).
+        self.found = {}
         # Who may write which report, and the state it leaves: the write policy, its context read once.
         self.policy = Policy(self.user)
 
     def import_row(self, row, instance_loader, **kwargs):
         self.row_number = kwargs.get("row_number")
+        self.dry_run = kwargs.get("dry_run", True)
         return super().import_row(row, instance_loader, **kwargs)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        result.preview_versions = {key: version for key, (version, _) in self.found.items()}
+        expected = kwargs.get("preview_versions")
+        if not kwargs.get("dry_run", True) and expected is not None:
+            changed = [label for key, (version, label) in self.found.items() if expected.get(key) != version]
+            if changed:
+                # Raised inside the import's transaction: import-export records it and rolls back every row.
+                raise ChangedSincePreview(changed)
 
     def get_or_init_instance(self, instance_loader, row):
         commitment, year, organisation, category = self.parse_row(row)
@@ -170,7 +185,12 @@ class StatusReportResource(resources.ModelResource):
             raise ValidationError({"commitment": f"Dubblett av rad {self.seen[key]}."})
         self.seen[key] = self.row_number
         self.category = category
-        existing = StatusReport.objects.filter(commitment=commitment, year=year, organisation=organisation).first()
+        existing = StatusReport.objects.filter(commitment=commitment, year=year, organisation=organisation)
+        if not self.dry_run and transaction.get_connection().in_atomic_block:
+            existing = existing.select_for_update()  # held until the confirm commits
+        existing = existing.first()
+        self.found["|".join(map(str, key))] = (existing.version if existing else 0,
+                                               f"{commitment.number} {year} {organisation}")
         if existing:
             self.before = (existing.category, existing.text)
             return existing, False

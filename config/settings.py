@@ -7,6 +7,7 @@ local set-up on the embedded SQLite database with demo accounts.
 
 import ipaddress
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -129,9 +130,18 @@ TEMPLATES = [
 # DB_CONNECT_TIMEOUT seconds and a statement after DB_STATEMENT_TIMEOUT_MS (server side).
 # CONN_HEALTH_CHECKS: a persistent connection that died (database restarted) is replaced before
 # a request uses it, instead of failing that request.
+# A reused connection to a database that stopped answering (host gone, network cut) fails within
+# DB_DEAD_CONNECTION_SECONDS (5 s) instead of the kernel's minutes: TCP keepalive probes every second
+# after 2 s idle, and tcp_user_timeout gives up on data left unacknowledged that long (libpq options).
+DB_DEAD_CONNECTION_SECONDS = env_int("DB_DEAD_CONNECTION_SECONDS", 5)
 POSTGRES_OPTIONS = {
     "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
     "options": f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 20_000)}",
+    "keepalives": 1,
+    "keepalives_idle": 2,
+    "keepalives_interval": 1,
+    "keepalives_count": max(1, DB_DEAD_CONNECTION_SECONDS - 2),
+    "tcp_user_timeout": DB_DEAD_CONNECTION_SECONDS * 1000,  # milliseconds
 }
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -224,6 +234,16 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 100_000
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)  # a wide table has one column per year
 IMPORT_MAX_ERRORS_SHOWN = env_int("IMPORT_MAX_ERRORS_SHOWN", 100)  # the rest are counted ("och 59 900 till")
+# Limits on what grows before the row limit applies (a file of blank lines, a wide table of 190 years,
+# an XLSX of millions of shared strings): each refuses the file with its own Swedish message.
+IMPORT_MAX_LINES = env_int("IMPORT_MAX_LINES", 210_000)  # blank lines included
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 200_000)  # values a wide table becomes (rows × year columns)
+IMPORT_MAX_SHARED_STRINGS = env_int("IMPORT_MAX_SHARED_STRINGS", 1_000_000)  # an XLSX's distinct texts
+IMPORT_MAX_PARSE_SECONDS = float(os.environ.get("IMPORT_MAX_PARSE_SECONDS", "15"))  # within the worker's 30 s
+# Where an upload waits between preview and confirm, under a random name bound to the session; removed at
+# confirm or cancel, and by `manage.py remove_expired_uploads` (cron or the worker) after this many seconds.
+IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", os.path.join(tempfile.gettempdir(), "indikatorer-uppladdningar"))
+IMPORT_UPLOAD_MAX_AGE = env_int("IMPORT_UPLOAD_MAX_AGE", 3600)
 # Uploads above this size go to a temporary file instead of memory (Django's default, stated).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Exports: formula-like text is neutralised by the resources themselves (reporting/spreadsheet.py);

@@ -15,7 +15,7 @@ from django.conf import settings
 
 # Reading a file within the limits, in any of the encodings Excel writes: shared with the status
 # report import.
-from reporting.uploads import FileRefused, SafeFormat, decode, read_csv_rows, read_xlsx_rows, to_dataset
+from reporting.uploads import FileRefused, SafeFormat, check_cells, decode, read_csv_rows, read_xlsx_rows, to_dataset
 
 YEAR_COLUMN_RE = re.compile(r"^\d{4}(\.0+)?$|^\d{4}\s*/\s*\d{2,4}$")
 # Kolada's own codes for the whole country and for Stockholms län (a region code, not a municipality).
@@ -35,9 +35,10 @@ def wide_to_long(rows):
         repeated = sorted({h for h in headers if h and headers.count(h) > 1})
         raise FileRefused(f"Rubrikraden har samma kolumn flera gånger: {', '.join(repeated)}.")
     # Rows read without their empty cells at the end are padded back to the header's width.
+    year_columns = [h for h in headers if YEAR_COLUMN_RE.match(h)]
+    check_cells(len(rows) - 1, len(year_columns))  # before reshaping multiplies them
     body = [[*list(r)[:width], *[""] * (width - len(r))] for r in rows[1:]]
     frame = pd.DataFrame(body, columns=headers, dtype=object)
-    year_columns = [h for h in headers if YEAR_COLUMN_RE.match(h)]
     id_columns = [h for h in headers if h and h not in year_columns]
     long = frame.melt(id_vars=id_columns, value_vars=year_columns, var_name="year", value_name="value")
     long = long[long["value"].map(lambda v: v is not None and str(v).strip() != "")]

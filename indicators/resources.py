@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from import_export import exceptions, fields, resources, widgets
 from import_export.admin import ImportExportMixin
@@ -34,7 +35,7 @@ from reporting.signals import reviewed_items_written
 from reporting.models import State
 from reporting.policy import Action, Policy, Write
 from reporting.spreadsheet import neutralise_row
-from reporting.uploads import NUL_MESSAGE, SafeImportMixin, has_nul
+from reporting.uploads import NUL_MESSAGE, ChangedSincePreview, SafeImportMixin, has_nul
 
 from .bulk_copy import HistoryRow, insert_with_history, update_with_history, uses_copy
 from .formats import VALUE_IMPORT_FORMATS
@@ -80,7 +81,7 @@ def cell_text(cell):
 class ValueLookups:
     """Everything an import resolves against, read once (a few queries whatever the file size)."""
 
-    def __init__(self, *, indicator_codes=None, kolada_kpis=None):
+    def __init__(self, *, indicator_codes=None, kolada_kpis=None, lock=False):
         indicators = Indicator.objects.select_related("responsible")
         wanted = [c for c in indicator_codes or [] if c]
         kpis = [k for k in kolada_kpis or [] if k]
@@ -99,12 +100,15 @@ class ValueLookups:
         for s in Series.objects.filter(indicator__in=self.indicators.values()):
             s.indicator = self._indicator_by_id(s.indicator_id)
             self.series.setdefault(s.indicator_id, {})[s.key] = s
-        # Plain tuples, not instances: a few of the columns of up to 100 000 values.
+        # Plain tuples, not instances: a few of the columns of up to 100 000 values. A confirm locks them
+        # until it commits, so that no edit lands between its check against the preview and its writes.
+        stored_values = Value.objects.filter(series__indicator__in=self.indicators.values())
+        if lock:
+            stored_values = stored_values.select_for_update(of=("self",))
         self.existing = {
             (series_id, area_id, year): Stored(*stored)
-            for series_id, area_id, year, *stored in Value.objects.filter(
-                series__indicator__in=self.indicators.values()
-            ).values_list("series_id", "area_id", "year", *Stored._fields)
+            for series_id, area_id, year, *stored in stored_values.values_list(
+                "series_id", "area_id", "year", *Stored._fields)
         }
         self._breakdowns = {}
 
@@ -267,7 +271,7 @@ PREVIEW_ACTIONS = {
     RowResult.IMPORT_TYPE_SKIP: "Oförändrad: hoppas över",
 }
 # The stored fields of a value that an import reads, in one tuple per value.
-Stored = namedtuple("Stored", "pk value missing_reason respondents footnote source_ref state reopened_at")
+Stored = namedtuple("Stored", "pk value missing_reason respondents footnote source_ref state reopened_at version")
 # What an import writes: the value's fields in Stored's order (value … source_ref).
 WRITTEN_FIELDS = ["value", "missing_reason", "respondents", "footnote", "source_ref"]
 NEW_COLUMNS = ["series_id", "area_id", "year", *WRITTEN_FIELDS]
@@ -311,6 +315,21 @@ class ImportPlan:
         self.new = []  # (series_id, area_id, year, value, missing_reason, respondents, footnote, source_ref)
         self.changed = []  # (id, value, missing_reason, respondents, footnote, source_ref)
         self.samples = []  # (row number, import type, series, area, year, fields, stored) for the preview
+        # Every row's value as it was found: "indicator|breakdown|area|year" → (version, 0 if none; series,
+        # area, year).
+        # The preview keeps the versions (result.preview_versions); the confirm compares them.
+        self.found = {}
+
+    def preview_versions(self):
+        return {key: found[0] for key, found in self.found.items()}
+
+    def changed_since(self, preview_versions):
+        """Labels of the rows whose value is not the one the preview saw (edited, added or deleted since)."""
+        return [
+            f"{series.indicator.code} {series.display_label} {area.name} {series.indicator.period_label(year)}"
+            for key, (version, series, area, year) in self.found.items()
+            if preview_versions.get(key) != version
+        ]
 
 
 # Where an import row shows the policy's refusal: the field it names, as the file's column.
@@ -385,7 +404,7 @@ class ValueResource(resources.ModelResource):
         result.diff_headers = self.get_diff_headers()
         result.total_rows = len(dataset)
         try:
-            self.before_import(dataset, **kwargs)
+            self.before_import(dataset, dry_run=dry_run, **kwargs)
         except Exception as exc:
             self.handle_import_error(result, exc, raise_errors)
             return result
@@ -397,6 +416,14 @@ class ValueResource(resources.ModelResource):
                 first = result.invalid_rows[0]
                 raise exceptions.ImportError(first.error, number=first.number)
         else:
+            result.preview_versions = plan.preview_versions()
+            preview_versions = kwargs.get("preview_versions")
+            if not dry_run and preview_versions is not None:
+                # A confirm writes what its preview showed or nothing: another import or an edit since
+                # would otherwise be overwritten without anyone having seen it.
+                changed = plan.changed_since(preview_versions)
+                if changed:
+                    raise ChangedSincePreview(changed)
             self.add_samples(plan, result)
             if not dry_run:
                 self.write(plan)
@@ -419,6 +446,8 @@ class ValueResource(resources.ModelResource):
         self.lookups = ValueLookups(
             indicator_codes={c for c in self._column(dataset, "indicator_code") if "\x00" not in c},
             kolada_kpis={k for k in self._column(dataset, "kolada_kpi") if "\x00" not in k},
+            # Locked only where the import runs in its transaction (always through the admin).
+            lock=not kwargs.get("dry_run", True) and transaction.get_connection().in_atomic_block,
         )
         # Who may write which row, and the state it leaves: the write policy, its context read once.
         self.policy = Policy(self.user)
@@ -453,6 +482,10 @@ class ValueResource(resources.ModelResource):
                     )
                 seen[key] = number
                 stored = existing.get(key)
+                # By the series' indicator and breakdown, not its id: a Kolada series the preview created
+                # (and rolled back) has another id at the confirm.
+                plan.found[f"{series.indicator_id}|{series.key}|{area.pk}|{year}"] = (
+                    stored.version if stored else 0, series, area, year)
                 # Columns the file lacks keep what is stored.
                 fields = (
                     value,

@@ -25,23 +25,23 @@ def value_item(*, indicator, year, stored=None):
 
 
 @transaction.atomic
-def value_submit(*, value: Value, user) -> Value:
-    return workflow.submit(item=value, user=user)
+def value_submit(*, value: Value, user, expected_version: int | None = None) -> Value:
+    return workflow.submit(item=value, user=user, expected_version=expected_version)
 
 
 @transaction.atomic
-def value_return(*, value: Value, user, comment: str) -> Value:
-    return workflow.return_(item=value, user=user, comment=comment)
+def value_return(*, value: Value, user, comment: str, expected_version: int | None = None) -> Value:
+    return workflow.return_(item=value, user=user, comment=comment, expected_version=expected_version)
 
 
 @transaction.atomic
-def value_approve(*, value: Value, user) -> Value:
-    return workflow.approve(item=value, user=user)
+def value_approve(*, value: Value, user, expected_version: int | None = None) -> Value:
+    return workflow.approve(item=value, user=user, expected_version=expected_version)
 
 
 @transaction.atomic
-def value_reopen(*, value: Value, user, reason: str) -> Value:
-    return workflow.reopen(item=value, user=user, reason=reason)
+def value_reopen(*, value: Value, user, reason: str, expected_version: int | None = None) -> Value:
+    return workflow.reopen(item=value, user=user, reason=reason, expected_version=expected_version)
 
 
 @transaction.atomic

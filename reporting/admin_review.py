@@ -216,7 +216,8 @@ class ReviewedAdmin(OrganisationScopedAdmin):
         name = request.POST.get("transition", "")
         if name not in self.transition_services:
             raise PermissionDenied
-        kwargs = {self.service_item_kwarg: obj, "user": request.user}
+        kwargs = {self.service_item_kwarg: obj, "user": request.user,
+                  "expected_version": workflow.posted_version(request.POST)}
         if name in TRANSITION_TEXT:
             kwargs[TRANSITION_TEXT[name]] = request.POST.get("text", "")
         try:

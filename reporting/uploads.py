@@ -4,6 +4,14 @@ Every importer (values, status reports) reads its file through here:
 
 - size, rows and columns are limited (settings IMPORT_MAX_FILE_BYTES, IMPORT_MAX_ROWS,
   IMPORT_MAX_COLUMNS, IMPORT_MAX_UNCOMPRESSED_BYTES); reading stops at the first limit passed;
+- so is everything that could grow before those limits apply: lines, blank ones included
+  (IMPORT_MAX_LINES), the values a wide table becomes (IMPORT_MAX_CELLS, counted before reshaping),
+  an XLSX's shared strings (IMPORT_MAX_SHARED_STRINGS, counted in the zip before openpyxl loads them)
+  and the time reading takes (IMPORT_MAX_PARSE_SECONDS);
+- the file waits between preview and confirm under a random name the server chose
+  (IMPORT_UPLOAD_DIR), bound to the uploader's session; the confirm form's hidden name is only a key
+  into that session, never a path, and the file is removed after confirm, cancel or expiry
+  (`manage.py remove_expired_uploads`);
 - an XLSX is read in openpyxl's read-only streaming mode with the sheet's declared size ignored
   (a sheet may declare A1:XFD1048576 and would otherwise be padded to it, cell by cell);
 - a CSV is UTF-8 with or without BOM, UTF-16 or Windows-1252 (what Swedish Excel saves); anything
@@ -18,16 +26,27 @@ reporting/ because both importing apps (indicators, actions) use it.
 import codecs
 import csv
 import io
+import itertools
+import json
+import re
+import secrets
+import time
 import unicodedata
 import zipfile
+from pathlib import Path
+
+from defusedxml.ElementTree import iterparse
 
 import tablib
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 from import_export.formats.base_formats import Format
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
@@ -41,9 +60,31 @@ CHANGED_SINCE_PREVIEW = (
     "Läs in filen igen för att se felen."
 )
 
+UNKNOWN_UPLOAD = (
+    "Inget importerades: filen hör inte till den här förhandsgranskningen (den kan redan vara importerad "
+    "eller avbruten). Läs in filen igen."
+)
+EXPIRED_UPLOAD = (
+    "Inget importerades: förhandsgranskningen är för gammal och filen har tagits bort. Läs in filen igen."
+)
+
 
 class FileRefused(ValueError):
     """A file the importer will not read; the message says why, in Swedish."""
+
+
+class ChangedSincePreview(ValueError):
+    """A confirm whose rows someone else changed after the preview; the message lists them, in Swedish."""
+
+    def __init__(self, labels):
+        self.labels = list(labels)
+        shown = self.labels[:20]
+        more = len(self.labels) - len(shown)
+        listing = "; ".join(shown) + (f" och {more} till" if more else "")
+        super().__init__(
+            f"Inget importerades: {len(self.labels)} rad{'er' if len(self.labels) != 1 else ''} har ändrats av "
+            f"någon annan sedan förhandsgranskningen: {listing}. Läs in filen igen och se efter hur det ser ut nu."
+        )
 
 
 def limit(name):
@@ -83,12 +124,84 @@ def decode(data):
             except UnicodeDecodeError:
                 # Swedish Excel's "CSV (semikolonavgränsad)": Windows-1252. Five byte values are undefined
                 # there, so a file in any other encoding mostly fails here too.
+                _refuse_mixed(data)
                 text = data.decode("cp1252")
     except UnicodeDecodeError:
+        if data.startswith(codecs.BOM_UTF8):
+            _refuse_mixed(data[len(codecs.BOM_UTF8):], utf8_declared=True)
         raise FileRefused(f"Filens teckenkodning känns inte igen (varken UTF-8, UTF-16 eller Windows-1252). {SAVE_AS}")
     if _looks_binary(text):
         raise FileRefused(f"Filen ser inte ut att vara en textfil (CSV). {SAVE_AS}")
     return text
+
+
+# A Swedish letter (å ä ö é ü …) as UTF-8 is 0xC3 and a byte 0x80–0xBF; in Windows-1252 that is "Ã" and a
+# symbol, which Swedish text does not hold. Found in a file that is not UTF-8 throughout, it is UTF-8 text
+# pasted into a Windows-1252 one (or the other way): decoding either way garbles one of the parts.
+UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]")
+
+
+def _refuse_mixed(data, *, utf8_declared=False):
+    """Refuse a file that is part UTF-8, part Windows-1252, naming a line of each."""
+    lines = data.split(b"\n")
+    utf8_line = next((n for n, line in enumerate(lines, 1) if UTF8_LETTER.search(line)), None)
+    if utf8_line is None and not utf8_declared:
+        return
+    other_line = None
+    for number, line in enumerate(lines, 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_line = number
+            break
+    if other_line is None:
+        return
+    where = f" (t.ex. rad {utf8_line} som UTF-8 och rad {other_line} som Windows-1252)" if utf8_line else (
+        f" (filen börjar som UTF-8 men rad {other_line} är Windows-1252)")
+    raise FileRefused(
+        f"Filen blandar teckenkodningar{where}, så å, ä och ö skulle bli fel. Spara hela filen i en "
+        f"kodning. {SAVE_AS}"
+    )
+
+
+class Deadline:
+    """The time reading a file may take (IMPORT_MAX_PARSE_SECONDS); check() refuses the file once it is past."""
+
+    def __init__(self):
+        self.seconds = limit("IMPORT_MAX_PARSE_SECONDS")
+        self.end = time.monotonic() + self.seconds
+
+    def check(self):
+        if time.monotonic() > self.end:
+            raise FileRefused(
+                f"Filen tog för lång tid att läsa (mer än {self.seconds:g} sekunder). Dela upp den i mindre filer."
+            )
+
+
+def check_lines(text):
+    """Lines, blank ones included: a file of nothing but line breaks is as much work as one of rows."""
+    lines = max(text.count("\n"), text.count("\r"))
+    if lines > limit("IMPORT_MAX_LINES"):
+        raise FileRefused(_too_many_lines(limit("IMPORT_MAX_LINES")))
+
+
+def _too_many_lines(max_lines):
+    return (f"Filen har fler än {_number(max_lines)} rader; en import får ha högst så många (tomma rader räknas "
+            "med). Ta bort tomma rader eller dela upp filen.")
+
+
+def check_cells(rows, year_columns):
+    """The values a wide table becomes (one per row and year column), counted before it is reshaped."""
+    cells = rows * year_columns
+    if cells > limit("IMPORT_MAX_CELLS"):
+        raise FileRefused(
+            f"Den breda tabellen blir {_number(cells)} värden ({_number(rows)} rader × {year_columns} årskolumner); "
+            f"en import får ha högst {_number(limit('IMPORT_MAX_CELLS'))}. Dela upp den i flera filer."
+        )
+
+
+def _number(n):
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def _looks_like_utf16(data):
@@ -112,12 +225,21 @@ def read_csv_rows(data):
 
     The text is at most IMPORT_MAX_FILE_BYTES, so it is parsed at once (csv in C) and the limits are
     checked on the rows; only a row that breaks one is looked at in Python."""
+    deadline = Deadline()
     text = decode(data)
+    check_lines(text)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     max_rows, max_columns = limit("IMPORT_MAX_ROWS"), limit("IMPORT_MAX_COLUMNS")
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = []
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        while True:
+            chunk = list(itertools.islice(reader, 10_000))
+            rows += chunk
+            deadline.check()
+            if len(chunk) < 10_000:
+                break
     except csv.Error as exc:
         raise FileRefused(f"Filen går inte att läsa som CSV ({exc}). {SAVE_AS}") from exc
     if len(rows) > max_rows + 1 and sum(1 for row in rows if any(row)) > max_rows + 1:  # + the header
@@ -178,7 +300,10 @@ def read_xlsx_rows(data):
             f"Excel-filen packas upp till {megabytes(unpacked)}; en import får vara högst "
             f"{megabytes(limit('IMPORT_MAX_UNCOMPRESSED_BYTES'))} uppackad. Dela upp den."
         )
+    deadline = Deadline()
+    check_shared_strings(archive)
     max_rows, max_columns = limit("IMPORT_MAX_ROWS"), limit("IMPORT_MAX_COLUMNS")
+    max_lines = limit("IMPORT_MAX_LINES")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
@@ -189,14 +314,15 @@ def read_xlsx_rows(data):
             raise FileRefused("Excel-filens första flik är inget kalkylblad.")
         # Ignore the declared size (A1:XFD1048576 would pad every row to 16 384 cells).
         sheet.reset_dimensions()
-        rows, blank = [], 0
+        rows = []
         try:
             for line, row in enumerate(sheet.iter_rows(values_only=True), 1):
+                if line % 1000 == 0:
+                    deadline.check()
+                if line > max_lines:
+                    raise FileRefused(_too_many_lines(max_lines))
                 row = _trimmed(row)
                 if not row:
-                    blank += 1
-                    if blank > max_rows:
-                        raise FileRefused(_too_many_rows(max_rows))
                     continue
                 if len(row) > max_columns:
                     raise FileRefused(f"Rad {line} har {len(row)} kolumner; en import får ha högst {max_columns}.")
@@ -209,7 +335,49 @@ def read_xlsx_rows(data):
             raise FileRefused("Excel-filen går inte att läsa; den kan vara skadad. Spara om den i Excel.") from exc
     finally:
         book.close()
+    deadline.check()
     return rows
+
+
+def check_shared_strings(archive):
+    """Refuse a workbook with more shared strings than IMPORT_MAX_SHARED_STRINGS, before openpyxl reads
+    them all into a list. The count the file declares (read with defusedxml, which refuses entity tricks)
+    may lie, so the strings are also counted in the unzipped bytes (bounded by IMPORT_MAX_UNCOMPRESSED_BYTES)
+    without parsing them; a prefixed element (<x:si>) counts twice there, which only makes the bound safer."""
+    maximum = limit("IMPORT_MAX_SHARED_STRINGS")
+    for name in archive.namelist():
+        if not name.lower().endswith("sharedstrings.xml"):
+            continue
+        declared = 0
+        try:
+            with archive.open(name) as stream:
+                for _event, element in iterparse(stream, events=("start",)):
+                    declared = max(_int(element.get("uniqueCount")), _int(element.get("count")))
+                    break
+        except Exception as exc:  # noqa: BLE001 - defusedxml's refusals and broken XML alike
+            raise FileRefused("Excel-filen går inte att läsa; den kan vara skadad. Spara om den i Excel.") from exc
+        counted, tail = 0, b""
+        with archive.open(name) as stream:
+            while chunk := stream.read(1 << 20):
+                data = tail + chunk
+                counted += sum(data.count(pattern) for pattern in SHARED_STRING_TAGS)
+                tail = data[-3:]  # shorter than any pattern, so nothing is counted twice
+        strings = max(declared, counted)
+        if strings > maximum:
+            raise FileRefused(
+                f"Excel-filen har {_number(strings)} olika texter; en import får ha högst {_number(maximum)}. "
+                "Dela upp den eller spara den som CSV."
+            )
+
+
+SHARED_STRING_TAGS = (b"<si>", b"<si ", b"<si/", b":si>", b":si ", b":si/")
+
+
+def _int(text):
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
 
 
 def to_dataset(rows):
@@ -230,6 +398,101 @@ def has_nul(text):
 
 
 NUL_MESSAGE = "Texten innehåller ett otillåtet tecken (NUL, tecken 0). Ta bort det och läs in filen igen."
+
+
+# --- the file between preview and confirm ------------------------------------------------------
+
+SESSION_KEY = "import_uploads"
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+def upload_dir():
+    folder = Path(limit("IMPORT_UPLOAD_DIR"))
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+class StoredUpload:
+    """An uploaded file kept for its confirm, named by a random token the server chose. Beside it, the
+    versions of the rows its preview showed (".preview"), so that the confirm can tell what changed since."""
+
+    def __init__(self, token):
+        if not TOKEN_RE.match(token or ""):
+            raise FileRefused(UNKNOWN_UPLOAD)
+        self.name = token
+        self.path = upload_dir() / token
+        self.preview_path = upload_dir() / f"{token}.preview"
+
+    @classmethod
+    def save(cls, upload):
+        stored = cls(secrets.token_hex(16))
+        with open(stored.path, "xb") as file:  # "x": never an existing file
+            for chunk in upload.chunks():
+                file.write(chunk)
+        return stored
+
+    def read(self):
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            raise FileRefused(EXPIRED_UPLOAD) from None
+
+    def save_preview(self, versions):
+        self.preview_path.write_text(json.dumps(versions))
+
+    def read_preview(self):
+        try:
+            return json.loads(self.preview_path.read_text())
+        except FileNotFoundError:
+            raise FileRefused(EXPIRED_UPLOAD) from None
+
+    def remove(self):
+        for file in (self.path, self.preview_path):
+            file.unlink(missing_ok=True)
+
+
+def bind_upload(request, token, label):
+    """The upload may be confirmed from this session only, for this model only."""
+    uploads = dict(request.session.get(SESSION_KEY, {}))
+    oldest = time.time() - limit("IMPORT_UPLOAD_MAX_AGE")
+    uploads = {key: entry for key, entry in uploads.items() if entry.get("at", 0) >= oldest}
+    uploads[token] = {"model": label, "at": time.time()}
+    request.session[SESSION_KEY] = uploads
+
+
+def is_bound(request, token):
+    return token in request.session.get(SESSION_KEY, {})
+
+
+def claim_upload(request, token, label):
+    """The session's upload named by `token` (taken off the session: a file is confirmed once), or
+    FileRefused. A name the session does not hold, forged or old, names no file at all."""
+    uploads = dict(request.session.get(SESSION_KEY, {}))
+    entry = uploads.get(token) if isinstance(token, str) else None
+    if entry is None or entry.get("model") != label or not TOKEN_RE.match(token):
+        raise FileRefused(UNKNOWN_UPLOAD)
+    del uploads[token]
+    request.session[SESSION_KEY] = uploads
+    stored = StoredUpload(token)
+    if entry.get("at", 0) < time.time() - limit("IMPORT_UPLOAD_MAX_AGE"):
+        stored.remove()
+        raise FileRefused(EXPIRED_UPLOAD)
+    return stored
+
+
+def remove_expired_uploads(*, max_age=None, now=None):
+    """Remove uploads (and their preview notes) older than IMPORT_UPLOAD_MAX_AGE; the number removed."""
+    max_age = limit("IMPORT_UPLOAD_MAX_AGE") if max_age is None else max_age
+    oldest = (time.time() if now is None else now) - max_age
+    removed = 0
+    for file in upload_dir().iterdir():
+        try:
+            if file.is_file() and file.stat().st_mtime < oldest:
+                file.unlink()
+                removed += 1
+        except FileNotFoundError:
+            pass  # removed meanwhile by its confirm or another cleanup
+    return removed
 
 
 # --- import-export glue --------------------------------------------------------------------------
@@ -296,8 +559,12 @@ class SwedishExportForm(SelectableFieldsExportForm):
 
 
 class SafeImportMixin:
-    """For an admin with ImportMixin: the size limit, the reader's own message for a refused file, and a
-    confirm that says what happened instead of failing (rows written by someone else meanwhile)."""
+    """For an admin with ImportMixin: the size limit, the reader's own message for a refused file, the
+    upload kept under the server's name for this session only, and a confirm that says what happened
+    instead of failing (rows written by someone else meanwhile).
+
+    The resource's import_data gets `preview_versions` at a confirm (what the preview saw, see
+    StoredUpload) and leaves `result.preview_versions` after a preview."""
 
     import_form_class = LimitedImportForm
     export_form_class = SwedishExportForm
@@ -308,23 +575,92 @@ class SafeImportMixin:
         else:
             super().add_data_read_fail_error_to_form(form, exc)
 
+    def _upload_label(self):
+        return self.model._meta.label_lower
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        # import-export's own storage names the file after the client's confirm form; this one is named by
+        # the server, streamed to disk chunk by chunk, and bound to the session once the preview is shown.
+        return StoredUpload.save(import_file)
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            bind_upload(request, initial["import_file_name"], self._upload_label())
+        return initial
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        upload = request.FILES.get("import_file")
+        token = getattr(upload, "tmp_storage_name", None)
+        if token:
+            stored = StoredUpload(token)
+            result = (getattr(response, "context_data", None) or {}).get("result")
+            if is_bound(request, token) and result is not None:
+                stored.save_preview(getattr(result, "preview_versions", {}))
+            else:
+                stored.remove()  # refused at the preview: there is nothing to confirm
+        return response
+
+    @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
         try:
-            return super().process_import(request, **kwargs)
+            if not confirm_form.is_valid():
+                raise FileRefused(UNKNOWN_UPLOAD)
+            stored = claim_upload(request, confirm_form.cleaned_data["import_file_name"], self._upload_label())
+        except FileRefused as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(self._import_url())
+        try:
+            try:
+                input_format = self.get_import_formats()[int(confirm_form.cleaned_data["format"])]()
+            except (ValueError, IndexError):
+                raise FileRefused(UNKNOWN_UPLOAD) from None
+            preview_versions = stored.read_preview()
+            dataset = input_format.create_dataset(stored.read())
+            result = self.process_dataset(dataset, confirm_form, request, preview_versions=preview_versions, **kwargs)
         except IntegrityError:
             # Two confirms of the same new rows: the second one's insert hits the unique constraint and
             # its transaction is rolled back whole.
             messages.error(request, CONCURRENT_WRITE)
             return HttpResponseRedirect(self._import_url())
-        except FileRefused as exc:
+        except (FileRefused, ChangedSincePreview) as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(self._import_url())
+        finally:
+            stored.remove()
+        return self.process_result(result, request)
+
+    def cancel_import(self, request):
+        """"Avbryt": the preview's file is removed now rather than at its expiry."""
+        try:
+            claim_upload(request, request.POST.get("import_file_name", ""), self._upload_label()).remove()
+        except FileRefused:
+            pass  # already confirmed, cancelled or expired: nothing of this session's to remove
+        messages.info(request, "Importen avbröts. Inget importerades.")
+        return HttpResponseRedirect(
+            reverse("admin:%s_%s_changelist" % self.get_model_info(), current_app=self.admin_site.name)
+        )
+
+    def get_urls(self):
+        info = self.get_model_info()
+        return [
+            path("import/avbryt/", self.admin_site.admin_view(require_POST(self.cancel_import)),
+                 name="%s_%s_cancel_import" % info),
+        ] + super().get_urls()
 
     def process_result(self, result, request):
         """After a confirm: a result with errors wrote nothing (rolled back) and says so in Swedish."""
         if result.has_errors() or result.has_validation_errors():
             errors = [error.error for _, row_errors in result.row_errors() for error in row_errors]
             errors += [error.error for error in result.base_errors]
+            changed = next((error for error in errors if isinstance(error, ChangedSincePreview)), None)
+            if changed is not None:
+                messages.error(request, str(changed))
+                return HttpResponseRedirect(self._import_url())
             # import-export catches a row's exception itself (status reports): a unique constraint hit
             # means another import or edit wrote the same rows in the meantime.
             concurrent = any(isinstance(error, IntegrityError) for error in errors)

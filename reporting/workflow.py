@@ -17,7 +17,36 @@ from .policy import Action, Policy, Write, item_of
 from .signals import review_transition
 
 
-def _decide(action, item, user, policy):
+STALE_TRANSITION = (
+    "Någon annan har ändrat posten sedan du öppnade den, så åtgärden gjordes inte. "
+    "Ladda om sidan och se efter hur posten ser ut nu."
+)
+
+
+def posted_version(data):
+    """The version a review form was shown with, or None for a form without one (an old page)."""
+    text = data.get("expected_version", "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def _lock(item, expected_version):
+    """Lock the item's row until the transaction ends and refuse if it is not the version the user saw.
+
+    `expected_version` is the version the page showed (the forms carry it); the item in hand must be
+    that version too. Two transitions of one item are then serialised, and the one that comes second
+    finds a newer version and is refused: an approve cannot store the old text over an edit made
+    meanwhile, nor land after a return whose mail has gone. Nothing is saved or sent for the refused one.
+    """
+    if item.pk is None:
+        return
+    stored = type(item)._default_manager.select_for_update().filter(pk=item.pk).values_list("version", flat=True)
+    version = stored.first()
+    if version is None or version != item.version or (expected_version is not None and version != expected_version):
+        raise ValidationError(STALE_TRANSITION, code="stale")
+
+
+def _decide(action, item, user, policy, expected_version=None):
+    _lock(item, expected_version)
     return (policy or Policy(user)).check(Write(action, before=item_of(item)))
 
 
@@ -35,29 +64,29 @@ def _required_text(text, message):
     return text.strip()
 
 
-def submit(*, item, user, policy=None):
-    item.state = _decide(Action.SUBMIT, item, user, policy)
+def submit(*, item, user, policy=None, expected_version=None):
+    item.state = _decide(Action.SUBMIT, item, user, policy, expected_version)
     item.submitted_at = timezone.now()
     return _save(item, user, "Inskickad för granskning", "submit")
 
 
-def return_(*, item, user, comment, policy=None):
-    state = _decide(Action.RETURN, item, user, policy)
+def return_(*, item, user, comment, policy=None, expected_version=None):
+    state = _decide(Action.RETURN, item, user, policy, expected_version)
     comment = _required_text(comment, "Skriv en kommentar som talar om vad som behöver ändras.")
     item.state, item.reviewer_comment = state, comment
     return _save(item, user, "Återskickad med kommentar", "return")
 
 
-def approve(*, item, user, policy=None):
-    item.state = _decide(Action.APPROVE, item, user, policy)
+def approve(*, item, user, policy=None, expected_version=None):
+    item.state = _decide(Action.APPROVE, item, user, policy, expected_version)
     item.approved_at, item.approved_by = timezone.now(), user
     # Approving a reopened item locks it again with the rest of the published year.
     item.reopened_at = None
     return _save(item, user, "Godkänd", "approve")
 
 
-def reopen(*, item, user, reason, policy=None):
-    state = _decide(Action.REOPEN, item, user, policy)
+def reopen(*, item, user, reason, policy=None, expected_version=None):
+    state = _decide(Action.REOPEN, item, user, policy, expected_version)
     reason = _required_text(reason, "Ange ett skäl till att posten låses upp.")
     item.reopened_at, item.reopened_by, item.reopened_reason = timezone.now(), user, reason
     item.state, item.reviewer_comment = state, reason

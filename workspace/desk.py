@@ -21,7 +21,7 @@ from indicators.models import Value
 from indicators.units import UNIT_SUFFIX, Unit
 from reporting.admin_history import swedish_number
 from reporting.models import State
-from reporting.workflow import refusal_message
+from reporting.workflow import posted_version, refusal_message
 from reporting.scoping import role_required, sees_everything
 from strategy.models import Organisation
 
@@ -140,14 +140,19 @@ def _get(kind, pk):
 def transition(request, kind, pk, transition):
     _require_coordinator(request)
     obj = _get(kind, pk)
+    # The version the desk showed: a transition on a report changed since is refused, not applied to it.
+    shown = posted_version(request.POST)
     services = {
-        ("statusrapport", "godkann"): lambda: action_services.status_report_approve(report=obj, user=request.user),
-        ("statusrapport", "returnera"): lambda: action_services.status_report_return(
-            report=obj, user=request.user, comment=request.POST.get("comment", "")
+        ("statusrapport", "godkann"): lambda: action_services.status_report_approve(
+            report=obj, user=request.user, expected_version=shown
         ),
-        ("varde", "godkann"): lambda: indicator_services.value_approve(value=obj, user=request.user),
+        ("statusrapport", "returnera"): lambda: action_services.status_report_return(
+            report=obj, user=request.user, comment=request.POST.get("comment", ""), expected_version=shown
+        ),
+        ("varde", "godkann"): lambda: indicator_services.value_approve(value=obj, user=request.user,
+                                                                       expected_version=shown),
         ("varde", "returnera"): lambda: indicator_services.value_return(
-            value=obj, user=request.user, comment=request.POST.get("comment", "")
+            value=obj, user=request.user, comment=request.POST.get("comment", ""), expected_version=shown
         ),
     }
     if (kind, transition) not in services:
