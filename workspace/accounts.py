@@ -159,8 +159,12 @@ def accounts(request):
         return redirect("workspace:accounts")
     users = list(_reporters().select_related("membership__organisation").order_by("membership__organisation__name", "last_name", "username"))
     locked = locked_usernames([u.username for u in users])
-    rows = [{"user": u, "locked": u.username in locked, "move": MoveForm(prefix=f"move-{u.pk}")} for u in users]
-    return render(request, "workspace/accounts.html", {"invite": invite, "rows": rows})
+    rows = [{"user": u, "locked": u.username in locked} for u in users]
+    # One list of organisations for every row's move menu (a form per row would query it per row).
+    organisations = list(Organisation.objects.order_by("name"))
+    return render(
+        request, "workspace/accounts.html", {"invite": invite, "rows": rows, "organisations": organisations}
+    )
 
 
 def _account(request, pk):
