@@ -175,6 +175,9 @@ class ValuesGridForm(forms.Form):
                 if notes is not None and len(notes[1]) > 300:
                     self.add_error(self.source_name(s, year), "Källan får vara högst 300 tecken.")
                     continue
+                if notes is not None and any(ord(c) < 32 or ord(c) == 127 for c in notes[1]):
+                    self.add_error(self.source_name(s, year), "Källan ska stå på en rad, utan styrtecken.")
+                    continue
                 if not cell_changed(existing, parsed, notes):
                     continue
                 if self.record and parsed is not None and not notes[1]:

@@ -6,6 +6,8 @@ address and per e-mail address in the cache: past it the same answer is given an
 no mail is sent, so the form can be used neither to flood an inbox nor to probe.
 """
 
+import logging
+
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django import forms
@@ -31,6 +33,8 @@ from reporting.scoping import may_coordinate, role_required
 from strategy.models import Membership, Organisation
 
 from . import mail
+
+log = logging.getLogger(__name__)
 
 # At most this many reset requests per window, per client address and per e-mail address.
 PER_IP, PER_ADDRESS, WINDOW_SECONDS = 10, 3, 60 * 60
@@ -139,8 +143,9 @@ def reporter_invite(*, first_name, last_name, email, organisation, request):
         subject, render_to_string("workspace/accounts_invite_email.txt", context), to=[email]
     )
     message.attach_alternative(render_to_string("workspace/accounts_invite_email.html", context), "text/html")
-    # Sent when the account is stored: a rolled-back invitation sends no link.
-    transaction.on_commit(lambda: message.send())
+    # Sent inside the transaction: a mail that cannot be sent rolls the account back, so no
+    # account is left that nobody was told about (the coordinator sees the failure and can retry).
+    message.send()
     return user
 
 
@@ -150,21 +155,31 @@ def accounts(request):
     _coordinator(request)
     invite = InviteForm(request.POST or None, prefix="invite")
     if request.method == "POST" and invite.is_valid():
-        user = reporter_invite(**invite.cleaned_data, request=request)
+        try:
+            user = reporter_invite(**invite.cleaned_data, request=request)
+        except OSError:  # smtplib's errors and a refused connection
+            log.exception("Inbjudan till %s kunde inte skickas", invite.cleaned_data["email"])
+            messages.error(
+                request, "Mejlet kunde inte skickas, så inget konto skapades. Försök igen om en stund eller kontakta IT."
+            )
+            return render(request, "workspace/accounts.html", _accounts_context(invite), status=503)
         messages.success(
             request,
             f"{user.get_full_name()} är inbjuden till {user.membership.organisation}. "
             f"Ett mejl med en länk för att välja lösenord skickas till {user.email}.",
         )
         return redirect("workspace:accounts")
-    users = list(_reporters().select_related("membership__organisation").order_by("membership__organisation__name", "last_name", "username"))
+    return render(request, "workspace/accounts.html", _accounts_context(invite))
+
+
+def _accounts_context(invite):
+    users = _reporters().select_related("membership__organisation")
+    users = list(users.order_by("membership__organisation__name", "last_name", "username"))
     locked = locked_usernames([u.username for u in users])
     rows = [{"user": u, "locked": u.username in locked} for u in users]
     # One list of organisations for every row's move menu (a form per row would query it per row).
     organisations = list(Organisation.objects.order_by("name"))
-    return render(
-        request, "workspace/accounts.html", {"invite": invite, "rows": rows, "organisations": organisations}
-    )
+    return {"invite": invite, "rows": rows, "organisations": organisations}
 
 
 def _account(request, pk):
