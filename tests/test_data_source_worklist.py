@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -68,15 +69,24 @@ def test_it_says_what_is_missing_for_the_year(coordinator_client, reporters):
     assert not lines["3.I1"].has_series and not lines["3.I1"].complete
 
 
-def test_it_runs_the_same_number_of_queries_for_one_and_many_values(coordinator_client, reporters, django_assert_num_queries):
-    value(BRA, year=YEAR, state=State.APPROVED)
+def test_it_runs_the_same_number_of_queries_for_few_and_many_indicators_and_values(
+    coordinator_client, make_user, django_assert_num_queries
+):
+    # First only Skolinspektionen has no reporter: one source, four indicators, one approved value.
+    slugs = set(Indicator.objects.exclude(responsible=None).values_list("responsible__slug", flat=True))
+    users = [make_user(f"rapportor-{slug}", slug, "rapportor") for slug in sorted(slugs - {"skolinspektionen"})]
+    value("1.I3", year=YEAR, state=State.APPROVED)
     coordinator_client.get(worklist_url())  # warm the session and the caches
-    with CaptureQueriesContext(connection) as one:
-        coordinator_client.get(worklist_url())
-    for code in ("5.I4", "5.I7", "5.I12", "1.I3", "2.I1", "7.I3"):
+    with CaptureQueriesContext(connection) as few:
+        response = coordinator_client.get(worklist_url())
+    assert len(response.context["groups"]) == 1
+    # Then every source lacks a reporter, with many more indicators, series and approved values.
+    get_user_model().objects.filter(pk__in=[u.pk for u in users]).update(is_active=False)
+    for code in ("5.I4", "5.I7", "5.I12", "2.I1", "7.I3", "2.I5", "4.I5"):
         value(code, year=YEAR, state=State.APPROVED)
-    with django_assert_num_queries(len(one)):
-        coordinator_client.get(worklist_url())
+    with django_assert_num_queries(len(few)):
+        response = coordinator_client.get(worklist_url())
+    assert len(response.context["groups"]) == len(slugs)
 
 
 def test_it_records_a_bra_figure_approved_and_public_at_once(coordinator_client, coordinator, reporters):
