@@ -24,6 +24,14 @@ def value_item(*, indicator, year, stored=None):
     )
 
 
+def record_change_reason(*, user, source):
+    """The history line of a figure a coordinator took from a published statistic and approved at once."""
+    name = (user.get_full_name() or user.get_username()) if user is not None else "okänd"
+    reason = f"Ur publicerad statistik, godkänd av {name}. Källa: {source}"
+    # The history's reason column holds 100 characters; the full source stays in the value's own field.
+    return reason if len(reason) <= 100 else reason[:99] + "…"
+
+
 @transaction.atomic
 def value_submit(*, value: Value, user, expected_version: int | None = None) -> Value:
     return workflow.submit(item=value, user=user, expected_version=expected_version)

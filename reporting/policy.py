@@ -22,7 +22,10 @@ The rules, in the order a refusal is reported:
   shares or (for a local plan) owns, and indicators it is responsible for;
 - a reporter writes only in a year with an open round (or a reopened item);
 - a reporter changes only drafts and returned items;
-- a status report is submitted and approved only when it says something.
+- a status report is submitted and approved only when it says something;
+- a figure taken from a published statistic (the data sources without a
+  reporter) is recorded — saved and approved in one step — by coordinators only,
+  and not in a locked year.
 
 A content change leaves the item a draft (or keeps it returned), for everyone:
 nothing reaches the public without review.
@@ -45,6 +48,8 @@ class Action(StrEnum):
     RETURN = "return"
     APPROVE = "approve"
     REOPEN = "reopen"
+    # A coordinator's own entry of a figure from a published statistic: saved and approved in one step.
+    RECORD = "record"
 
 
 REVIEW_ACTIONS = {Action.RETURN, Action.APPROVE, Action.REOPEN}
@@ -99,6 +104,10 @@ class Policy:
         items = [item for item in (before, after) if item is not None]
         if write.action in REVIEW_ACTIONS and not self.coordinator:
             return _refuse("Bara samordnare kan granska.", permission=True)
+        if write.action == Action.RECORD and not self.coordinator:
+            return _refuse(
+                "Bara samordnare kan föra in och godkänna en siffra ur en publicerad statistik.", permission=True
+            )
         if write.action == Action.REOPEN:
             if not self._is_locked(before):
                 return _refuse("Posten är inte låst och behöver inte låsas upp.")
@@ -157,6 +166,9 @@ class Policy:
             return Decision(True, State.RETURNED if before.state == State.RETURNED else State.DRAFT)
         if action == Action.DELETE:
             return Decision(True, None)
+        if action == Action.RECORD:
+            # The coordinator is both the one who enters and the one who reviews: nothing is left to review.
+            return Decision(True, State.APPROVED)
         if action == Action.SUBMIT:
             if before.state not in EDITABLE_BY_REPORTER:
                 return _refuse(_state_message("Bara utkast och återskickade poster kan skickas in", before))

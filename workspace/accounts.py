@@ -6,9 +6,35 @@ address and per e-mail address in the cache: past it the same answer is given an
 no mail is sent, so the form can be used neither to flood an inbox nor to probe.
 """
 
+import logging
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
-from django.urls import reverse_lazy
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from reporting.roles import COORDINATOR, REPORTER, ensure_groups
+from reporting.scoping import may_coordinate, role_required
+from strategy.models import Membership, Organisation
+
+from . import mail
+
+log = logging.getLogger(__name__)
 
 # At most this many reset requests per window, per client address and per e-mail address.
 PER_IP, PER_ADDRESS, WINDOW_SECONDS = 10, 3, 60 * 60
@@ -42,3 +68,158 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
+
+
+# --- The coordinator's accounts page: invite, deactivate, move, lift a lockout --------------------------------
+#
+# Reporters only (coordinators' own accounts stay with IT and the admin). The invitation is
+# Django's password-reset token for an account with no usable password: the link opens the
+# password-reset confirm view under /konto/, and once used (the password changes) it is spent.
+
+
+class InviteForm(forms.Form):
+    first_name = forms.CharField(label="Förnamn", max_length=150)
+    last_name = forms.CharField(label="Efternamn", max_length=150)
+    email = forms.EmailField(label="E-postadress", max_length=150)
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.order_by("name"), empty_label="Välj organisation"
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if get_user_model().objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+            raise forms.ValidationError("Det finns redan ett konto med den e-postadressen.")
+        return email
+
+
+class MoveForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Ny organisation", queryset=Organisation.objects.order_by("name"), empty_label="Välj organisation"
+    )
+
+
+def _reporters():
+    users = get_user_model().objects.filter(groups__name=REPORTER).exclude(groups__name=COORDINATOR)
+    return users.exclude(is_superuser=True).distinct()
+
+
+def _coordinator(request):
+    if not may_coordinate(request.user):
+        raise PermissionDenied("Bara samordnare kan hantera konton.")
+
+
+def locked_usernames(usernames):
+    """The usernames django-axes now refuses, in one query."""
+    attempts = AccessAttempt.objects.filter(
+        username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    )
+    return set(attempts.values_list("username", flat=True))
+
+
+@transaction.atomic
+def reporter_invite(*, first_name, last_name, email, organisation, request):
+    """A reporter with no usable password yet, and a mail with a one-time link to choose one."""
+    _, reporter_group = ensure_groups()
+    user = get_user_model()(
+        username=email, email=email, first_name=first_name, last_name=last_name, is_staff=True, is_active=True
+    )
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(reporter_group)
+    Membership.objects.create(user=user, organisation=organisation)
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+    )
+    context = {
+        "user": user,
+        "organisation": organisation,
+        "link": mail.absolute(path),
+        "login": mail.absolute(reverse("login")),
+        "coordinator": request.user,
+    }
+    subject = "".join(render_to_string("workspace/accounts_invite_subject.txt", context).splitlines())
+    message = EmailMultiAlternatives(
+        subject, render_to_string("workspace/accounts_invite_email.txt", context), to=[email]
+    )
+    message.attach_alternative(render_to_string("workspace/accounts_invite_email.html", context), "text/html")
+    # Sent inside the transaction: a mail that cannot be sent rolls the account back, so no
+    # account is left that nobody was told about (the coordinator sees the failure and can retry).
+    message.send()
+    return user
+
+
+@role_required
+@require_http_methods(["GET", "POST"])
+def accounts(request):
+    _coordinator(request)
+    invite = InviteForm(request.POST or None, prefix="invite")
+    if request.method == "POST" and invite.is_valid():
+        try:
+            user = reporter_invite(**invite.cleaned_data, request=request)
+        except OSError:  # smtplib's errors and a refused connection
+            log.exception("Inbjudan till %s kunde inte skickas", invite.cleaned_data["email"])
+            messages.error(
+                request, "Mejlet kunde inte skickas, så inget konto skapades. Försök igen om en stund eller kontakta IT."
+            )
+            return render(request, "workspace/accounts.html", _accounts_context(invite), status=503)
+        messages.success(
+            request,
+            f"{user.get_full_name()} är inbjuden till {user.membership.organisation}. "
+            f"Ett mejl med en länk för att välja lösenord skickas till {user.email}.",
+        )
+        return redirect("workspace:accounts")
+    return render(request, "workspace/accounts.html", _accounts_context(invite))
+
+
+def _accounts_context(invite):
+    users = _reporters().select_related("membership__organisation")
+    users = list(users.order_by("membership__organisation__name", "last_name", "username"))
+    locked = locked_usernames([u.username for u in users])
+    rows = [{"user": u, "locked": u.username in locked} for u in users]
+    # One list of organisations for every row's move menu (a form per row would query it per row).
+    organisations = list(Organisation.objects.order_by("name"))
+    return {"invite": invite, "rows": rows, "organisations": organisations}
+
+
+def _account(request, pk):
+    _coordinator(request)
+    return get_object_or_404(_reporters().select_related("membership__organisation"), pk=pk)
+
+
+def _name(user):
+    return user.get_full_name() or user.username
+
+
+@role_required
+@require_POST
+def account_deactivate(request, pk):
+    user = _account(request, pk)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    messages.success(request, f"{_name(user)} är inaktiverad och kan inte längre logga in.")
+    return redirect("workspace:accounts")
+
+
+@role_required
+@require_POST
+def account_move(request, pk):
+    user = _account(request, pk)
+    form = MoveForm(request.POST, prefix=f"move-{user.pk}")
+    if not form.is_valid():
+        messages.error(request, f"{_name(user)} flyttades inte: välj en organisation i listan.")
+        return redirect("workspace:accounts")
+    organisation = form.cleaned_data["organisation"]
+    Membership.objects.update_or_create(user=user, defaults={"organisation": organisation})
+    messages.success(request, f"{_name(user)} rapporterar nu för {organisation}.")
+    return redirect("workspace:accounts")
+
+
+@role_required
+@require_POST
+def account_unlock(request, pk):
+    user = _account(request, pk)
+    # django-axes' own reset: the failed attempts for the username go, wherever they came from.
+    axes_reset(username=user.username)
+    messages.success(request, f"{_name(user)} kan logga in igen.")
+    return redirect("workspace:accounts")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desk, matrix, overview, views
+from . import accounts, desk, matrix, overview, views, worklist
 
 app_name = "workspace"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("granskning/godkann-markerade/", desk.bulk_approve, name="desk_bulk_approve"),
     path("rapporteringslage/<int:year>/", matrix.matrix, name="matrix"),
     path("rapporteringslage/<int:year>.csv", matrix.matrix_csv, name="matrix_csv"),
+    path("datakallor/<int:year>/", worklist.worklist, name="worklist"),
+    path("datakallor/<int:year>/indikator/<int:pk>/", worklist.entry, name="worklist_entry"),
+    path("konton/", accounts.accounts, name="accounts"),
+    path("konton/<int:pk>/inaktivera/", accounts.account_deactivate, name="account_deactivate"),
+    path("konton/<int:pk>/flytta/", accounts.account_move, name="account_move"),
+    path("konton/<int:pk>/hav-sparr/", accounts.account_unlock, name="account_unlock"),
 ]
