@@ -1,4 +1,11 @@
-"""The coordinator's review desk: submitted items across organisations, each next to last year's approved one.
+"""The coordinator's review desk for a whole round: submitted items beside the previous approved ones.
+
+Grouped by organisation, then one table per indicator (its series' rows) and
+the status reports; filtered by organisation, kind, state and year; every group
+can be approved at once (its checkbox or button works without JavaScript: the
+server expands a group to its items, and the confirmation lists them). After an
+action the page returns to the same filters and group. Built in a fixed number
+of queries however many items wait.
 
 Approving and returning go through the models' services (and so the write
 policy); a return needs a comment; bulk approval first lists what it approves.
@@ -311,7 +318,7 @@ def _chosen(request, filters):
         )
     reports = list(StatusReport.objects.filter(report_q).select_related("commitment__plan", "organisation").order_by("organisation__name", "pk"))
     values = list(
-        Value.objects.filter(value_q).select_related("series__indicator", "area").order_by("series__indicator__code", "series_id", "pk")
+        Value.objects.filter(value_q).select_related("series__indicator__responsible", "area").order_by("series__indicator__code", "series_id", "pk")
     )
     return reports, values
 
@@ -322,8 +329,13 @@ def bulk_approve(request):
     """Approve the marked items, after a confirmation that lists them; all or nothing."""
     _require_coordinator(request)
     filters = Filters.of(request.POST)
-    back = filters.url(request.POST.get("ankare", ""))
     reports, values = _chosen(request, filters)
+    anchor = request.POST.get("ankare", "")
+    organisations = {r.organisation for r in reports} | {v.series.indicator.responsible for v in values}
+    if not ANCHOR.match(anchor) and len(organisations) == 1 and None not in organisations:
+        # Back to the organisation's group, where the rest of its items wait.
+        anchor = f"org-{organisations.pop().slug}"
+    back = filters.url(anchor)
     if not reports and not values:
         messages.error(request, "Markera de poster som ska godkännas.")
         return redirect(back)
@@ -337,7 +349,7 @@ def bulk_approve(request):
                 "values": shown,
                 "count": len(reports) + len(values),
                 "filters": filters,
-                "anchor": request.POST.get("ankare", "") if ANCHOR.match(request.POST.get("ankare", "")) else "",
+                "anchor": anchor if ANCHOR.match(anchor) else "",
                 "back": back,
             },
         )

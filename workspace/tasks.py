@@ -9,7 +9,8 @@ municipality, every measure of its own local plan (the write policy's scope:
 responsible for that have a series to enter values in, for the round's year in the indicator's own area. Only such
 organisations report: an organisation that is only responsible for indicators
 (Brå, SCB, Socialstyrelsen … whose published statistics the coordinators
-enter) is a data source, not a reporter, and is left out.
+enter) is a data source, not a reporter, and is left out; `data_source_progress`
+gives the data sources' own progress (for the completeness matrix).
 """
 
 from dataclasses import dataclass, field
