@@ -182,6 +182,7 @@ def scenario(browser, base_url, smtp):
     assert axe_violations(coordinator) == ""
     item = coordinator.locator("article.review-item", has_text="åtagande 1.6")
     assert FIRST_TEXT in item.inner_text()
+    item.locator("summary").click()  # the return form opens from "Skicka tillbaka …"
     item.locator("textarea").fill(COMMENT)
     go(coordinator, None, item.locator("button:has-text('Skicka tillbaka med kommentar')"))
     subject, body = smtp.wait_for("polisen@example.org", "Återskickad med kommentar")
@@ -200,8 +201,10 @@ def scenario(browser, base_url, smtp):
     coordinator.goto(f"{base_url}/rapportering/granskning/")
     item = coordinator.locator("article.review-item", has_text="åtagande 1.6")
     assert FIXED_TEXT in item.inner_text()
-    go(coordinator, None, item.locator("button:text-is('Godkänn')"))
-    go(coordinator, None, coordinator.locator("article.review-item", has_text=INDICATOR).locator("button:text-is('Godkänn')"))
+    go(coordinator, None, item.locator("button.primary:has-text('Godkänn')"))
+    # The value is a row of its indicator's table.
+    assert coordinator.locator("h3", has_text=INDICATOR).count() == 1
+    go(coordinator, None, coordinator.locator("table.desk-values button.primary:has-text('Godkänn')"))
     assert "Inget väntar på granskning" in coordinator.content()
     coordinator.goto(f"{base_url}/rapportering/rapporteringslage/2025/")
     assert no_horizontal_scroll(coordinator) is True

@@ -1,20 +1,25 @@
 """The completeness matrix: reporting organisations × commitments and values, counts and percent, and its CSV.
 
-Committees and municipal companies are grouped under their municipality; data
-sources (organisations that only answer for indicators) are not reporters and
-are left out (see workspace.tasks).
+Committees and municipal companies are grouped under their municipality, and a
+local-plan measure counts once in its group; the data sources (organisations
+that only answer for indicators, see workspace.tasks) follow as rows of their
+own, "Datakällor: Brå", and are counted in the round's total.
 """
 
+import io
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.http import Http404, HttpResponse
+from openpyxl import Workbook
 from django.shortcuts import get_object_or_404, render
 
-from reporting.models import ReportingRound
+from actions.models import ActionPlan
+from reporting.models import ReportingRound, State
 from reporting.scoping import role_required, sees_everything
-from reporting.spreadsheet import BOM, ExcelSwedish, csv_writer
+from reporting.spreadsheet import BOM, ExcelSwedish, csv_writer, xlsx_row
 
-from .tasks import STATE_LABELS, STATE_ORDER, round_progress
+from .tasks import MISSING, STATE_LABELS, STATE_ORDER, data_source_progress, round_progress
 
 
 @dataclass
@@ -25,7 +30,7 @@ class Line:
     parent: str = ""
     commitments: dict = field(default_factory=lambda: dict.fromkeys(STATE_ORDER, 0))
     values: dict = field(default_factory=lambda: dict.fromkeys(STATE_ORDER, 0))
-    progress: object = None  # the organisation's Progress, for its item list
+    tasks: list = field(default_factory=list)  # the organisation's tasks as the matrix counts them
     slug: str = ""
 
     def add(self, other):
@@ -60,39 +65,105 @@ class Line:
         return self.commitments[state] + self.values[state]
 
 
-def _line(progress):
-    line = Line(progress.organisation.display_name, progress=progress, slug=progress.organisation.slug)
-    line.commitments = progress.counts(progress.commitments)
-    line.values = progress.counts(progress.indicators)
-    parent = progress.organisation.parent
-    line.parent = parent.display_name if parent else ""
+def _line(organisation, tasks, name=None, parent=None):
+    line = Line(name or organisation.display_name, tasks=tasks, slug=organisation.slug)
+    for task in tasks:
+        (line.commitments if task.kind == "commitment" else line.values)[task.state] += 1
+    if parent is None:
+        parent = organisation.parent.display_name if organisation.parent_id else ""
+    line.parent = parent
     return line
 
 
-def round_matrix(*, year):
-    """(groups, total): each group a municipality or an organisation with its committees; total the round's sum.
+# A local measure reported by a municipality and one of its committees counts once, in the state furthest
+# along: the committee's submitted report answers for the municipality too.
+FURTHEST = [State.APPROVED, State.SUBMITTED, State.RETURNED, State.DRAFT, MISSING]
 
-    A group is (line for the organisation itself or None, [lines of its committees], sum line).
+
+def _measures_once(members):
+    """{organisation id: tasks}, each local-plan measure kept once within a municipality and its committees.
+
+    `members` is the group's Progress list (the municipality first, then its
+    committees). The measure stays on the row of the one that got furthest with
+    it, in that state; with nothing reported, on the first committee's row.
+    """
+    holders = {}
+    for progress in members:
+        for task in progress.commitments:
+            if task.subject.plan.kind == ActionPlan.Kind.LOCAL:
+                holders.setdefault(task.subject.pk, []).append((progress.organisation, task))
+    keep = {}
+    for commitment_id, held in holders.items():
+        # The row of whoever got furthest (Socialnämnden's submitted report), else of the first committee.
+        organisation, task = min(
+            held, key=lambda pair: (FURTHEST.index(pair[1].state), not pair[0].parent_id, pair[0].name)
+        )
+        keep[commitment_id] = (organisation.pk, task)
+    result = {}
+    for progress in members:
+        tasks = []
+        for task in progress.tasks:
+            if task.kind == "commitment" and task.subject.pk in keep:
+                owner, kept = keep[task.subject.pk]
+                if owner == progress.organisation.pk:
+                    tasks.append(kept)
+            else:
+                tasks.append(task)
+        result[progress.organisation.pk] = tasks
+    return result
+
+
+SOURCES_SLUG = "datakallor"
+# Column heads of the matrix: short, with soft hyphens, so that all fourteen columns fit 1280 px.
+COLUMN_LABELS = {
+    MISSING: "Saknas",
+    State.DRAFT: "Utkast",
+    State.RETURNED: "Åter\u00adskickad",
+    State.SUBMITTED: "In\u00adskickad",
+    State.APPROVED: "God\u00adkänd",
+}
+
+
+def round_matrix(*, year):
+    """(groups, total): each group a municipality or an organisation with its committees, then the data sources;
+    total the round's sum.
+
+    A group is {"top", "own": line for the organisation itself or None, "children": [lines], "sum": line}.
     """
     progress = round_progress(year=year)
-    groups = {}
+    members = {}
     for p in progress.values():
         organisation = p.organisation
         top = organisation.parent if organisation.parent_id else organisation
-        groups.setdefault(top.pk, {"top": top, "own": None, "children": []})
-        if top.pk == organisation.pk:
-            groups[top.pk]["own"] = _line(p)
-        else:
-            groups[top.pk]["children"].append(_line(p))
+        members.setdefault(top.pk, {"top": top, "progress": []})["progress"].append(p)
     result = []
     total = Line("Hela omgången")
-    for group in sorted(groups.values(), key=lambda g: g["top"].name):
-        group["children"].sort(key=lambda line: line.name)
-        summed = Line(group["top"].display_name, slug=group["top"].slug)
-        for line in ([group["own"]] if group["own"] else []) + group["children"]:
+    for group in sorted(members.values(), key=lambda g: g["top"].name):
+        top = group["top"]
+        tasks = _measures_once(group["progress"])
+        own, children = None, []
+        for p in group["progress"]:
+            line = _line(p.organisation, tasks[p.organisation.pk])
+            if p.organisation.pk == top.pk:
+                own = line
+            else:
+                children.append(line)
+        children.sort(key=lambda line: line.name)
+        summed = Line(top.display_name, slug=top.slug)
+        for line in ([own] if own else []) + children:
             summed.add(line)
         total.add(summed)
-        result.append({"top": group["top"], "own": group["own"], "children": group["children"], "sum": summed})
+        result.append({"top": top, "own": own, "children": children, "sum": summed, "sources": False})
+    # The data sources are counted too: their figures are part of the round, entered by the coordinators.
+    sources = sorted(data_source_progress(year=year).values(), key=lambda p: p.organisation.display_name)
+    if sources:
+        lines = [_line(p.organisation, p.tasks, name=f"Datakällor: {p.organisation.display_name}", parent="") for p in sources]
+        summed = Line("Datakällor", slug=SOURCES_SLUG)
+        for line in lines:
+            summed.add(line)
+        total.add(summed)
+        top = SimpleNamespace(slug=SOURCES_SLUG, display_name="Datakällor", name="Datakällor")
+        result.append({"top": top, "own": None, "children": lines, "sum": summed, "sources": True})
     return result, total
 
 
@@ -123,7 +194,7 @@ def matrix(request, year):
         for group in shown:
             for line in ([group["own"]] if group["own"] else []) + group["children"]:
                 if chosen in (line.slug, group["top"].slug):
-                    items += [(line.name, t) for t in line.progress.tasks if not state or t.state == state]
+                    items += [(line.name, t) for t in line.tasks if not state or t.state == state]
     choices = sorted(
         {(g["top"].slug, g["top"].display_name) for g in groups}
         | {(line.slug, line.name) for g in groups for line in g["children"]},
@@ -137,6 +208,7 @@ def matrix(request, year):
             "groups": shown,
             "total": total,
             "states": [(s, STATE_LABELS[s]) for s in STATE_ORDER],
+            "columns": [COLUMN_LABELS[s] for s in STATE_ORDER],
             "state": state,
             "chosen": chosen,
             "choices": choices,
@@ -162,6 +234,18 @@ def _csv_row(line, parent=""):
     )
 
 
+def _export_rows(groups, total):
+    """The matrix as rows for a spreadsheet: each organisation, each group's sum, the data sources, the whole round."""
+    for group in groups:
+        if group["own"]:
+            yield _csv_row(group["own"])
+        for line in group["children"]:
+            yield _csv_row(line, "" if group["sources"] else group["top"].display_name)
+        if group["children"]:
+            yield _csv_row(Line(f"{group['sum'].name}, sammanlagt", commitments=group["sum"].commitments, values=group["sum"].values))
+    yield _csv_row(total)
+
+
 @role_required
 def matrix_csv(request, year):
     _round(request, year)
@@ -173,12 +257,28 @@ def matrix_csv(request, year):
     response.write(BOM)
     writer = csv_writer(response, dialect=ExcelSwedish)
     writer.writerow(CSV_HEADER)
-    for group in groups:
-        if group["own"]:
-            writer.writerow(_csv_row(group["own"]))
-        for line in group["children"]:
-            writer.writerow(_csv_row(line, group["top"].display_name))
-        if group["children"]:
-            writer.writerow(_csv_row(Line(f"{group['sum'].name}, sammanlagt", commitments=group["sum"].commitments, values=group["sum"].values)))
-    writer.writerow(_csv_row(total))
+    writer.writerows(_export_rows(groups, total))
+    return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@role_required
+def matrix_xlsx(request, year):
+    """The same rows as the CSV in a workbook: counts and percentages as numbers, names as neutralised text."""
+    _round(request, year)
+    groups, total = round_matrix(year=year)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(f"Rapporteringsläge {year}")
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 45
+    sheet.column_dimensions["B"].width = 25
+    sheet.append(xlsx_row(sheet, CSV_HEADER))
+    for row in _export_rows(groups, total):
+        sheet.append(xlsx_row(sheet, row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="rapporteringslage-{year}.xlsx"'
     return response

@@ -9,7 +9,8 @@ municipality, every measure of its own local plan (the write policy's scope:
 responsible for that have a series to enter values in, for the round's year in the indicator's own area. Only such
 organisations report: an organisation that is only responsible for indicators
 (Brå, SCB, Socialstyrelsen … whose published statistics the coordinators
-enter) is a data source, not a reporter, and is left out.
+enter) is a data source, not a reporter, and is left out; `data_source_progress`
+gives the data sources' own progress (for the completeness matrix).
 """
 
 from dataclasses import dataclass, field
@@ -123,6 +124,29 @@ def round_progress(*, year, organisations=None):
     indicators = list(
         Indicator.objects.active().filter(responsible_id__in=progress, pk__in=Series.objects.values("indicator_id"))
     )
+    for indicator, task in _indicator_tasks(indicators, year):
+        progress[indicator.responsible_id].tasks.append(task)
+    return progress
+
+
+def data_source_progress(*, year):
+    """{organisation id: Progress} for the data sources: organisations responsible for measured indicators that
+    report nothing else (Brå, SCB …), whose figures the coordinators enter from published statistics."""
+    reporters = {org for org, _ in reporting_pairs()}
+    indicators = list(
+        Indicator.objects.active()
+        .filter(responsible__isnull=False, pk__in=Series.objects.values("indicator_id"))
+        .exclude(responsible_id__in=reporters)
+        .select_related("responsible__parent")
+    )
+    progress = {}
+    for indicator, task in _indicator_tasks(indicators, year):
+        progress.setdefault(indicator.responsible_id, Progress(indicator.responsible)).tasks.append(task)
+    return progress
+
+
+def _indicator_tasks(indicators, year):
+    """(indicator, Task) for each indicator: the state of its values for the year in its own area (one query)."""
     values = {}
     for value in Value.objects.filter(year=year, series__indicator__in=indicators).select_related("series"):
         values.setdefault((value.series.indicator_id, value.area_id), []).append(value)
@@ -132,8 +156,7 @@ def round_progress(*, year, organisations=None):
         state = next((s for s in VALUE_STATE_PRIORITY if s in states), MISSING)
         first = next((v for v in own if v.state == state), None)
         comment = first.reviewer_comment if first and state == State.RETURNED else ""
-        progress[indicator.responsible_id].tasks.append(Task("indicator", indicator, state, first, comment))
-    return progress
+        yield indicator, Task("indicator", indicator, state, first, comment)
 
 
 def organisation_progress(*, organisation, year):

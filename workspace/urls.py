@@ -16,6 +16,7 @@ urlpatterns = [
     path("granskning/godkann-markerade/", desk.bulk_approve, name="desk_bulk_approve"),
     path("rapporteringslage/<int:year>/", matrix.matrix, name="matrix"),
     path("rapporteringslage/<int:year>.csv", matrix.matrix_csv, name="matrix_csv"),
+    path("rapporteringslage/<int:year>.xlsx", matrix.matrix_xlsx, name="matrix_xlsx"),
     path("datakallor/<int:year>/", worklist.worklist, name="worklist"),
     path("datakallor/<int:year>/indikator/<int:pk>/", worklist.entry, name="worklist_entry"),
     path("konton/", accounts.accounts, name="accounts"),
