@@ -121,22 +121,30 @@ def _coordinator_round(request, year):
     return get_object_or_404(ReportingRound, year=year)
 
 
+def _confirmed(request, reporting_round, service, *, verb, failed, done):
+    """Run an open/close service once the confirmation is ticked; back to the overview with what happened."""
+    if request.POST.get("confirm") != "1":
+        messages.error(request, f"Bekräfta att omgången ska {verb}.")
+        return redirect(request.path)
+    try:
+        service(reporting_round=reporting_round, user=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, f"{reporting_round} {failed}. " + " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, f"{reporting_round} {done}")
+    return redirect("workspace:home")
+
+
 @role_required
 @require_http_methods(["GET", "POST"])
 def round_open(request, year):
     """Opening a round, a confirmed step: first what happens and every mail it sends, then Öppna."""
     reporting_round = _coordinator_round(request, year)
     if request.method == "POST":
-        if request.POST.get("confirm") != "1":
-            messages.error(request, "Bekräfta att omgången ska öppnas.")
-            return redirect("workspace:round_open", year)
-        try:
-            services.reporting_round_open(reporting_round=reporting_round, user=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, f"{reporting_round} öppnades inte. " + " ".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, f"{reporting_round} är öppen. Utskicken till rapportörerna skickas nu.")
-        return redirect("workspace:home")
+        return _confirmed(
+            request, reporting_round, services.reporting_round_open,
+            verb="öppnas", failed="öppnades inte", done="är öppen. Utskicken till rapportörerna skickas nu.",
+        )
     mails = mail.round_opened_mails(reporting_round, round_progress(year=year))
     return render(
         request,
@@ -156,16 +164,10 @@ def round_close(request, year):
     """Closing a round, a confirmed step: what stays outstanding is shown first; no mails are sent."""
     reporting_round = _coordinator_round(request, year)
     if request.method == "POST":
-        if request.POST.get("confirm") != "1":
-            messages.error(request, "Bekräfta att omgången ska stängas.")
-            return redirect("workspace:round_close", year)
-        try:
-            services.reporting_round_close(reporting_round=reporting_round, user=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, f"{reporting_round} stängdes inte. " + " ".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, f"{reporting_round} är stängd. Rapportörerna kan inte längre ändra sina poster.")
-        return redirect("workspace:home")
+        return _confirmed(
+            request, reporting_round, services.reporting_round_close,
+            verb="stängas", failed="stängdes inte", done="är stängd. Rapportörerna kan inte längre ändra sina poster.",
+        )
     lines = sorted(round_progress(year=year).values(), key=lambda p: p.organisation.display_name)
     return render(
         request,
