@@ -80,7 +80,12 @@ def load(data, indicator_files=(), strategy_slug="strategi-2020-2026"):
             )
         captions = {c["indicator"]: text(c["caption"]) for c in e.get("captions") or []}
         texts = notes if e["year"] == latest_year else {}
-        for indicator in Indicator.objects.filter(code__in=set(texts) | set(captions)):
+        # The analyses are written in the report's order (each section's `indicators`), then the rest:
+        # the report page presents them in the order they were written.
+        order = [code for s in e.get("sections") or [] for code in s.get("indicators") or []]
+        rank = {code: position for position, code in enumerate(order)}
+        wanted = Indicator.objects.filter(code__in=set(texts) | set(captions) | set(order))
+        for indicator in sorted(wanted, key=lambda ind: (rank.get(ind.code, len(rank)), ind.code)):
             IndicatorAnalysis.objects.update_or_create(
                 edition=edition,
                 indicator=indicator,

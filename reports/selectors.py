@@ -6,10 +6,11 @@ all the page's indicators come in one query (indicators.selectors.values_by_indi
 and are grouped in Python.
 """
 
+import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPlan, Commitment, StatusReport
@@ -200,7 +201,12 @@ def goal_page(number):
                 .filter(commitment__plan__kind=ActionPlan.Kind.REGIONAL)
                 .order_by("-year")
                 .values("year")[:1]
-            )
+            ),
+            report_intro=Subquery(
+                GoalSection.objects.filter(goal=OuterRef("pk"), edition__in=ReportEdition.objects.published())
+                .order_by("-edition__year")
+                .values("intro")[:1]
+            ),
         ),
         number=number,
     )
@@ -214,6 +220,10 @@ def goal_page(number):
         {indicator_id: text for indicator_id, (_year, text) in analyses.items()},
     )
     analysis_year = next((year for year, _text in analyses.values()), None)
+    # The report's own words before the goal's indicators (goal 1: how the school survey is read) belong
+    # to the goal, not to any one indicator: shown once, above the indicators the report writes about.
+    # (read with the goal, from the latest published edition, as the analyses are.)
+    report_intro = goal.report_intro if analysis_year else None
     commitments = regional_commitments([goal.id], StatusReport.objects.published().order_by("-year"))
     for c in commitments:
         c.status_key, _year = commitment_status(c.public_reports)
@@ -242,6 +252,7 @@ def goal_page(number):
         ),
         "local_measures": local_measures_for_goal(goal),
         "analysis_year": analysis_year,
+        "report_intro": report_intro,
     }
 
 
@@ -314,20 +325,55 @@ def report_page(edition):
     live_reports = StatusReport.objects.none() if edition.snapshot else StatusReport.objects.published()
     commitments = regional_commitments([g.id for g in goals], live_reports.filter(year=edition.year))
     reports = edition_status_reports(edition, commitments)
+    # The indicators the edition itself writes about (its own words or a numbered caption), in the
+    # order its analyses were written (reports.seed: the printed report's order). An edition that
+    # writes about none yet (a fresh draft) shows every indicator with figures instead.
+    written = [
+        indicator_id
+        for indicator_id, text, caption in IndicatorAnalysis.objects.filter(edition=edition)
+        .order_by("pk")
+        .values_list("indicator_id", "text", "caption")
+        if caption.strip() or EDITORIAL_REMARK.sub("", text).strip()
+    ]
+    rank = {indicator_id: position for position, indicator_id in enumerate(written)}
     per_goal = []
     for goal in goals:
         mine = [ind for ind in indicators if ind.shown_goal.id == goal.id]
         active = [ind for ind in mine if ind.status == Indicator.Status.ACTIVE]
+        if rank:
+            written_here = panels([i for i in active if i.id in rank], values, analyses, captions)
+            shown = sorted(written_here, key=lambda p: rank[p.indicator.id])
+            groups = in_report_order(shown)
+        else:
+            groups = by_violence_type([p for p in panels(active, values, analyses, captions) if worth_showing(p)])
         per_goal.append(
             {
                 "goal": goal,
                 "section": sections.get(goal.id),
-                "groups": by_violence_type([p for p in panels(active, values, analyses, captions) if worth_showing(p)]),
+                "groups": groups,
                 "retired": [ind for ind in mine if ind.status == Indicator.Status.RETIRED],
                 "commitments": [(c, reports.get(c.id, [])) for c in commitments if c.goal_id == goal.id],
             }
         )
     return {"edition": edition, "goals": per_goal}
+
+
+EDITORIAL_REMARK = re.compile(r"\[[^\]]*\]")
+
+
+def in_report_order(items):
+    """[(heading, [panel, …]), …] keeping the panels' order: a violence-type heading starts wherever
+    the type changes, as in the printed report (goal 6 gives kontaktförbud before the children's cases)."""
+    groups = []
+    for panel in items:
+        ((heading, _),) = by_violence_type([panel])
+        if groups and groups[-1][0] == heading:
+            groups[-1][1].append(panel)
+        else:
+            groups.append((heading, [panel]))
+    for _heading, group in groups:
+        share_notes(group)
+    return groups
 
 
 def published_editions():

@@ -118,7 +118,8 @@ def report_edition_create(*, year, user, strategy=None):
         )
         IndicatorAnalysis.objects.bulk_create(
             IndicatorAnalysis(edition=edition, indicator_id=a.indicator_id, text=a.text, caption=a.caption)
-            for a in previous.analyses.all()
+            # In the order they were written: the report page presents them in that order.
+            for a in previous.analyses.order_by("pk")
         )
     return edition
 

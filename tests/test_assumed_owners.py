@@ -77,6 +77,10 @@ def test_it_labels_assumed_owners_on_every_page(client):
         assert MARK in fragment(html, f"2.4 {c24.text}", "</article>"), url
         assert MARK not in fragment(html, f"{named.number} {named.text}", "</article>"), url
         for indicator in (i7, i8):
+            if url == "/lagesrapport/2024/":
+                # 001 gives these figures in commitment 2.4's follow-up, not as indicators of its results.
+                assert f"Indikator {indicator.code} " not in html
+                continue
             meta = fragment(html, f"Indikator {indicator.code} ", "</p>")
             assert f"Ansvarig: Åklagarmyndigheten {MARK}" in meta, (url, indicator.code)
         assert MARK not in fragment(html, "Indikator 2.I1 ", "</p>"), url

@@ -150,7 +150,7 @@ def test_it_labels_follow_up_remarks(client):
     # An indicator's bracketed note, on its page and under its goal; the source's notes unlabelled.
     page = text_of(client.get(reverse("indicator", args=["stodsamtal-med-bistandsbeslut"])))
     assert f"{LABEL}</strong> Fotnot 6: ”Socialstyrelsens Öppna jämförelser" in page
-    assert "<p>Stödsamtal med eller utan biståndsbeslut erbjuds i dagsläget inte" in page
+    assert "<p>I 89 procent av länets kommuner/stadsdelar som svarade" in page
     goal = text_of(client.get(reverse("goal", args=[2])))
     assert f"{LABEL}</strong> Fotnot 6:" in goal
     # A value's bracketed footnote keeps its reader wording, labelled.

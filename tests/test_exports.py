@@ -77,7 +77,7 @@ def test_it_lets_staff_export_values_from_the_admin_in_the_import_format(admin_c
     text = response.content.decode("utf-8-sig")
     # Every field quoted (reporting.spreadsheet.csv_writer).
     assert text.splitlines()[0].startswith('"indicator_code","year","area","breakdown","value"')
-    assert '"2.I5","2024","Stockholms län","Påbörjade","146"' in text
+    assert '"2.I5","2024","Frivården Region Stockholm","Påbörjade","146"' in text
 
 
 @pytest.mark.django_db
