@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:year>/atagande/<int:pk>/", views.commitment, name="commitment"),
     path("<int:year>/indikator/<int:pk>/", views.indicator, name="indicator"),
     path("<int:year>/skicka-in-alla/", views.submit_all, name="submit_all"),
+    path("<int:year>/mall.csv", views.import_template, name="import_template"),
     path("omgang/<int:year>/oppna/", overview.round_open, name="round_open"),
     path("omgang/<int:year>/stang/", overview.round_close, name="round_close"),
     path("granskning/", desk.queue, name="desk"),

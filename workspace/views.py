@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -24,6 +24,7 @@ from reporting import policy, workflow
 from reporting.admin_review import SUBMIT_BUTTON
 from reporting.models import EDITABLE_BY_REPORTER, ReportingRound, State
 from reporting.scoping import organisation_for, role_required, sees_everything
+from reporting.spreadsheet import csv_writer
 from strategy.models import Area
 
 from .forms import StatusReportForm
@@ -267,3 +268,39 @@ def submit_all(request, year):
             "not_ready": not_ready,
         },
     )
+
+
+TEMPLATE_COLUMNS = ["indicator_code", "indicator", "year", "area", "breakdown", "value", "note"]
+
+
+@role_required
+def import_template(request, year):
+    """The organisation's own indicators for the year as a CSV to fill in and import (the long format).
+
+    One row per series in the indicator's own area, with today's figure where there is one; the
+    columns are those the value import reads (`indicator` is there for the reader and is ignored).
+    """
+    organisation = _organisation(request)
+    get_object_or_404(ReportingRound, year=year)
+    indicators = (
+        Indicator.objects.filter(responsible=organisation, status=Indicator.Status.ACTIVE)
+        .select_related("area")
+        .prefetch_related("series")
+        .order_by("goal__number", "kind", "position", "code")
+    )
+    stored = {
+        (v.series_id, v.area_id): v
+        for v in Value.objects.filter(series__indicator__in=indicators, year=year).only("series_id", "area_id", "value", "footnote")
+    }
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="varden-{organisation.slug}-{year}.csv"'
+    writer = csv_writer(response)
+    writer.writerow(TEMPLATE_COLUMNS)
+    for indicator in indicators:
+        for series in sorted(indicator.series.all(), key=lambda s: (s.order, s.pk)):
+            value = stored.get((series.pk, indicator.area_id))
+            number = "" if value is None or value.value is None else f"{value.value:.{indicator.decimals}f}"
+            writer.writerow(
+                [indicator.code, indicator.title, year, indicator.area.name, series.key or "Totalt", number, value.footnote if value else ""]
+            )
+    return response

@@ -1,0 +1,57 @@
+"""A reporter imports its values from the workspace: a template of its own indicators, filled in and imported as drafts."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from indicators.importers import import_values_csv
+from indicators.models import Indicator, Value
+from reporting.models import State
+
+from . import reporting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kv(make_user):
+    reporting.open_round()
+    return make_user("rapportor-kv", "kriminalvarden", "rapportör")
+
+
+def rows(response):
+    text = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_it_offers_a_template_of_the_organisations_own_indicators_and_imports_it_filled_in(client, kv):
+    client.force_login(kv)
+    home = client.get(reverse("workspace:home")).content.decode()
+    assert reverse("workspace:import_template", args=[2025]) in home and reverse("admin:indicators_value_import") in home
+    response = client.get(reverse("workspace:import_template", args=[2025]))
+    assert response["Content-Type"].startswith("text/csv") and "attachment" in response["Content-Disposition"]
+    template = rows(response)
+    own = set(Indicator.objects.filter(responsible__slug="kriminalvarden", status="active").values_list("code", flat=True))
+    assert {row["indicator_code"] for row in template} == {c for c in own if Indicator.objects.get(code=c).series.exists()}
+    assert all(row["year"] == "2025" and row["value"] == "" for row in template)
+
+    for number, row in enumerate(template, start=10):
+        row["value"] = str(number)
+    filled = io.StringIO()
+    writer = csv.DictWriter(filled, fieldnames=list(template[0]))
+    writer.writeheader()
+    writer.writerows(template)
+    result = import_values_csv(filled.getvalue(), user=kv)
+    assert not result.has_validation_errors() and not result.has_errors()
+    imported = Value.objects.filter(year=2025, series__indicator__code__in=own)
+    assert imported.count() == len(template) and set(imported.values_list("state", flat=True)) == {State.DRAFT}
+
+
+def test_it_gives_no_template_to_a_coordinator_or_another_organisations_items(client, kv, coordinator, make_user):
+    client.force_login(make_user("rapportor-polis", "polisen", "rapportör"))
+    codes = {row["indicator_code"] for row in rows(client.get(reverse("workspace:import_template", args=[2025])))}
+    assert not codes & set(Indicator.objects.filter(responsible__slug="kriminalvarden").values_list("code", flat=True))
+    client.force_login(coordinator)
+    assert client.get(reverse("workspace:import_template", args=[2025])).status_code == 404
