@@ -106,3 +106,21 @@ def test_it_does_not_let_a_reporter_open_or_close_a_round(client, kv_reporter):
     assert client.post(reverse("workspace:round_open", args=[2026]), {"confirm": "1"}).status_code == 403
     assert client.post(reverse("workspace:round_close", args=[2025]), {"confirm": "1"}).status_code == 403
     assert client.get(HOME).context.get("years") is None  # a reporter still sees the organisation's items
+
+
+def test_it_creates_a_planned_round_in_the_workspace_checked_like_the_database_does(client, coordinator, make_user):
+    client.force_login(coordinator)
+    url = reverse("workspace:round_create")
+    assert 'value="2026"' in client.get(url + "?year=2026").content.decode()
+    refused = client.post(url, {"year": 2026, "opens_on": "2027-02-01", "deadline": "2027-01-15"})
+    assert refused.status_code == 200 and not ReportingRound.objects.filter(year=2026).exists()
+    assert "sista dag" in refused.content.decode().lower() or "öppn" in refused.content.decode().lower()
+    assert client.post(url, {"year": 2031, "opens_on": "", "deadline": "2032-03-01"}).status_code == 200
+    assert not ReportingRound.objects.filter(year=2031).exists()
+    created = client.post(url, {"year": 2026, "opens_on": "2027-01-15", "deadline": "2027-03-01"})
+    assert created.status_code == 302
+    reporting_round = ReportingRound.objects.get(year=2026)
+    assert not reporting_round.is_open and reporting_round.locked_at is None
+    client.force_login(make_user("rapportor-kv", "kriminalvarden", "rapportör"))
+    assert client.post(url, {"year": 2025, "deadline": "2026-03-01"}).status_code == 403
+    assert not ReportingRound.objects.filter(year=2025).exists()

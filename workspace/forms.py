@@ -2,6 +2,7 @@ from django import forms
 
 from actions.models import StatusReport
 from reporting.admin_review import VersionedForm
+from reporting.models import ReportingRound
 
 
 class StatusReportForm(VersionedForm):
@@ -21,3 +22,12 @@ class StatusReportForm(VersionedForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.request_user = user
+
+
+class ReportingRoundForm(forms.ModelForm):
+    """A new round: its year, planned opening day and deadline (the model's clean() and constraints check them)."""
+
+    class Meta:
+        model = ReportingRound
+        fields = ["year", "opens_on", "deadline"]
+        widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}), "deadline": forms.DateInput(attrs={"type": "date"})}

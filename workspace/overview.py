@@ -22,6 +22,7 @@ from reporting.models import LockedYear, ReportingRound
 from reporting.scoping import may_coordinate, role_required
 
 from . import mail
+from .forms import ReportingRoundForm
 from .tasks import round_progress
 
 PLANNED, OPEN, CLOSED = "planned", "open", "closed"
@@ -81,7 +82,7 @@ class Year:
         if self.published:
             return None
         if self.stage is None:
-            return Action(f"Skapa omgången {self.year}", reverse("admin:reporting_reportinground_add") + f"?year={self.year}")
+            return Action(f"Skapa omgången {self.year}", reverse("workspace:round_create") + f"?year={self.year}")
         if self.stage == PLANNED:
             return Action(f"Öppna omgången {self.year}", reverse("workspace:round_open", args=[self.year]))
         if self.stage == OPEN:
@@ -176,3 +177,18 @@ def round_close(request, year):
     )
 
 
+
+
+@role_required
+@require_http_methods(["GET", "POST"])
+def round_create(request):
+    """A new round, planned: year, opening day and deadline. Opening it is the next, confirmed step."""
+    if not may_coordinate(request.user):
+        raise PermissionDenied("Bara samordnare kan skapa en rapporteringsomgång.")
+    initial = {"year": request.GET["year"]} if request.GET.get("year", "").isdigit() else {}
+    form = ReportingRoundForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        reporting_round = form.save()
+        messages.success(request, f"{reporting_round} är skapad. Öppna den när det är dags; rapportörerna får då ett mejl.")
+        return redirect("workspace:home")
+    return render(request, "workspace/round_create.html", {"form": form})

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:year>/indikator/<int:pk>/", views.indicator, name="indicator"),
     path("<int:year>/skicka-in-alla/", views.submit_all, name="submit_all"),
     path("<int:year>/mall.csv", views.import_template, name="import_template"),
+    path("omgang/ny/", overview.round_create, name="round_create"),
     path("omgang/<int:year>/oppna/", overview.round_open, name="round_open"),
     path("omgang/<int:year>/stang/", overview.round_close, name="round_close"),
     path("granskning/", desk.queue, name="desk"),
