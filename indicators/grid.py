@@ -79,13 +79,15 @@ def fingerprint(values, notes=False):
 class ValuesGridForm(forms.Form):
     fingerprint = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, indicator, area, user=None, years=None, notes=False, record=False, **kwargs):
+    def __init__(self, *args, indicator, area, user=None, years=None, notes=False, record=False, note_years=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.area = area
         self.user = user
         self.policy = Policy(user)
         self.notes = notes or record
+        # Footnote and source for these years only (the reporter's open year), or for every year shown.
+        self.note_years = None if note_years is None else set(note_years)
         self.record = record
         self.series = list(indicator.series.all())
         values = Value.objects.filter(series__indicator=indicator, area=area)
@@ -108,7 +110,7 @@ class ValuesGridForm(forms.Form):
                     initial=cell_text(existing) if existing else "",
                     widget=forms.TextInput(attrs={"size": 6, "inputmode": "decimal"}),
                 )
-                if self.notes:
+                if self.has_notes(year):
                     self.fields[self.footnote_name(s, year)] = forms.CharField(
                         required=False, label=f"Fotnot: {label}", initial=existing.footnote if existing else "",
                         widget=forms.TextInput(attrs={"size": 16}),
@@ -143,8 +145,11 @@ class ValuesGridForm(forms.Form):
                 for y in self.years
             ]
 
+    def has_notes(self, year):
+        return self.notes and (self.note_years is None or year in self.note_years)
+
     def _notes(self, series, year):
-        if not self.notes:
+        if not self.has_notes(year):
             return None
         footnote = (self.data.get(self.add_prefix(self.footnote_name(series, year))) or "").strip()
         source = (self.data.get(self.add_prefix(self.source_name(series, year))) or "").strip()
@@ -152,7 +157,7 @@ class ValuesGridForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("fingerprint") and cleaned["fingerprint"] != fingerprint(self.existing.values()):
+        if cleaned.get("fingerprint") and cleaned["fingerprint"] != fingerprint(self.existing.values(), self.notes):
             raise forms.ValidationError(
                 "Någon annan har ändrat värdena sedan du öppnade sidan. Ladda om sidan och gör om dina ändringar."
             )
@@ -204,7 +209,7 @@ class ValuesGridForm(forms.Form):
 
 
 @transaction.atomic
-def values_grid_submit(*, data, indicator, area, user, years=None, notes=False, record=False):
+def values_grid_submit(*, data, indicator, area, user, years=None, notes=False, record=False, note_years=None):
     """Check and save a posted grid: (form, counts, or None when the form has errors).
 
     The indicator's row is locked first, so that the stored cells the fingerprint
@@ -213,7 +218,7 @@ def values_grid_submit(*, data, indicator, area, user, years=None, notes=False, 
     """
     Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
     form = ValuesGridForm(
-        data, indicator=indicator, area=area, user=user, years=years, notes=notes, record=record
+        data, indicator=indicator, area=area, user=user, years=years, notes=notes, record=record, note_years=note_years
     )
     if not form.is_valid():
         return form, None

@@ -149,3 +149,24 @@ def test_it_shows_a_planned_round_with_its_opening_day_and_nothing_editable(kv_c
     assert "inte öppnat än" in html and "15 januari 2027" in html and "1 mars 2027" in html
     page = kv_client.get(reverse("workspace:commitment", args=[2026, commitment("2.10").pk])).content.decode()
     assert "kan inte ändras nu" in page and SUBMIT_BUTTON not in page
+
+
+def test_it_saves_a_footnote_and_a_source_with_the_years_value(kv_client, round_2025):
+    indicator = Indicator.objects.get(code="2.I5")
+    series = indicator.series.order_by("order", "pk").first()
+    url = reverse("workspace:indicator", args=[2025, indicator.pk])
+    page = kv_client.get(url)
+    form = page.context["form"]
+    html = page.content.decode()
+    assert f'name="{form.footnote_name(series, 2025)}"' in html and f'name="{form.source_name(series, 2024)}"' not in html
+    data = {name: (field.initial if field.initial is not None else "") for name, field in form.fields.items()}
+    data.update({
+        form.cell_name(series, 2025): "41",
+        form.footnote_name(series, 2025): "Avser frivården Region Stockholm.",
+        form.source_name(series, 2025): "Kriminalvårdens programstatistik 2025",
+    })
+    assert kv_client.post(url, data).status_code == 302
+    value = Value.objects.get(series=series, area=indicator.area, year=2025)
+    assert (value.footnote, value.source_ref, value.state) == (
+        "Avser frivården Region Stockholm.", "Kriminalvårdens programstatistik 2025", State.DRAFT
+    )

@@ -151,7 +151,9 @@ def indicator(request, year, pk):
     if request.method == "POST":
         submitting = SUBMIT_BUTTON in request.POST
         with transaction.atomic():
-            form, result = values_grid_submit(data=request.POST, indicator=subject, area=area, user=request.user)
+            form, result = values_grid_submit(
+                data=request.POST, indicator=subject, area=area, user=request.user, notes=True, note_years=[year]
+            )
             submitted = []
             if result is not None and submitting:
                 to_submit = list(
@@ -176,7 +178,7 @@ def indicator(request, year, pk):
                 messages.success(request, f"{subject.code}: utkast sparat ({saved}). Skicka in när värdena är klara.")
             return redirect(url)
     else:
-        form = ValuesGridForm(indicator=subject, area=area, user=request.user)
+        form = ValuesGridForm(indicator=subject, area=area, user=request.user, notes=True, note_years=[year])
     rows = []
     for series, cells in form.rows():
         row = []
@@ -188,6 +190,11 @@ def indicator(request, year, pk):
         rows.append(
             {
                 "series": series,
+                "footnote": form[form.footnote_name(series, year)] if year in form.years else None,
+                "note_fields": [form[form.footnote_name(series, year)], form[form.source_name(series, year)]]
+                if year in form.years
+                else [],
+                "notes_writable": next((c["readonly"] is False for c in row if c["year"] == year), False),
                 "cells": row,
                 "state": STATE_LABELS[current.state] if current else STATE_LABELS["missing"],
                 "comment": current.reviewer_comment if current and current.state == State.RETURNED else "",
