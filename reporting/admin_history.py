@@ -14,6 +14,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 EMPTY = "–"
@@ -53,6 +54,9 @@ class SwedishHistoryHelper(HistoricalRecordContextHelper):
 def readable_value(field, value):
     if value is None or value == "":
         return EMPTY
+    if isinstance(value, DeletedObject):
+        # A user (or another row) deleted since: said in Swedish, without a database id.
+        return f"borttagen {value.model._meta.verbose_name}"
     if getattr(field, "choices", None):
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):

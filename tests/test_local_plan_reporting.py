@@ -91,3 +91,20 @@ def test_it_runs_a_local_measure_through_the_same_review(committee_client, coord
     services.status_report_approve(report=report, user=coordinator)
     html = committee_client.get(reverse("plan", args=[PLAN]), {"ansvarig": CULTURE}).content.decode()
     assert "Kampanjveckan genomfördes." in html
+
+
+def test_it_shows_the_municipality_its_committees_report_and_lets_it_start_from_it(municipality_client):
+    culture = Organisation.objects.get(slug=CULTURE)
+    committee_report = StatusReport.objects.create(
+        commitment=measure("1:1"), organisation=culture, year=reporting.YEAR, state=State.SUBMITTED,
+        category="ongoing", text="Nämndens egen redovisning av kampanjveckan.",
+    )
+    url = reverse("workspace:commitment", args=[reporting.YEAR, measure("1:1").pk])
+    page = municipality_client.get(url).content.decode()
+    assert "Nämndernas rapporter om åtgärden" in page and "Nämndens egen redovisning av kampanjveckan." in page
+    assert f"?utga_fran={committee_report.pk}" in page
+    started = municipality_client.get(f"{url}?utga_fran={committee_report.pk}")
+    assert started.context["form"].initial["text"] == "Nämndens egen redovisning av kampanjveckan."
+    assert not StatusReport.objects.filter(organisation__slug="sodertalje", commitment=measure("1:1")).exists()
+    # Another municipality's or an unknown report is no starting point.
+    assert municipality_client.get(f"{url}?utga_fran=999999").context["start_from"] is None

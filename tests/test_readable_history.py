@@ -55,3 +55,15 @@ def test_it_shows_history_in_swedish_with_local_time_and_names(coordinator_clien
     assert f"{local:%H:%M}" in html and local.utcoffset() != datetime.timedelta(0)
     assert "Date/time" not in html and "Changed by" not in html and "draft" not in html
 
+
+
+def test_it_names_a_deleted_user_in_swedish_without_an_id(coordinator_client, make_user):
+    reporting.open_round()
+    approver = make_user("tillfallig-samordnare", "lansstyrelsen", "samordnare")
+    report = reporting.status_report(number="2.10", state="submitted")
+    report.state, report.approved_by = "approved", approver
+    report.save()
+    approver.delete()
+    html = coordinator_client.get(reverse("admin:actions_statusreport_history", args=[report.pk])).content.decode()
+    assert "borttagen användare" in html
+    assert "Deleted" not in html and "pk=" not in html

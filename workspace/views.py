@@ -94,7 +94,21 @@ def commitment(request, year, pk):
         editable = checker.may(policy.Action.CHANGE, item)
     else:
         editable = checker.decide(policy.Write(policy.Action.CREATE, after=item)).allowed
+    # A municipality's local plan: its committees may report on a measure too. Their reports of the
+    # year are shown, and one can be the starting point of the municipality's own text.
+    committee_reports = []
+    if subject.plan.kind == "local":
+        committee_reports = list(
+            StatusReport.objects.filter(commitment=subject, year=year, organisation__parent=organisation)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        )
+    start_from = next((r for r in committee_reports if str(r.pk) == request.GET.get("utga_fran", "")), None)
     form = StatusReportForm(instance=report, user=request.user)
+    if start_from is not None and editable and not report.text:
+        form = StatusReportForm(
+            instance=report, user=request.user, initial={"category": start_from.category, "text": start_from.text}
+        )
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Posten kan inte ändras nu.")
@@ -136,6 +150,8 @@ def commitment(request, year, pk):
             "editable": editable,
             "submit_button": SUBMIT_BUTTON,
             "returned": report.pk and report.state == State.RETURNED,
+            "committee_reports": committee_reports,
+            "start_from": start_from,
         },
     )
 
