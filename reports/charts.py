@@ -45,7 +45,6 @@ class Cell:
     text: str = ""
     missing: str = ""
     footnote: str = ""
-    corrected: str = ""  # the later approved figure, when it differs from a frozen one
 
 
 @dataclass
@@ -84,12 +83,12 @@ class Panel:
 
     @property
     def single_figure(self):
-        """(label, period, text, later correction) when the panel has one year with a number: a figure, not a chart."""
+        """(label, period, text) when the panel has one year with a number: a figure, not a chart."""
         if len(self.years) != 1:
             return None
         for row in self.series_rows or self.rows:
             if row.cells[0].text:
-                return row.label, self.period_labels[0], row.cells[0].text, row.cells[0].corrected
+                return row.label, self.period_labels[0], row.cells[0].text
         return None
 
     @property
@@ -148,8 +147,7 @@ def default_selection(series_list):
 def build_panel(indicator, series_list, values, *, selected=None, keep_hidden=False):
     """Table rows, trends and figure for one indicator.
 
-    `values` are dicts as from indicators.selectors.values_by_indicator, optionally with
-    a "corrected" entry. Only the indicator's own area and the national comparison are
+    `values` are dicts as from indicators.selectors.values_by_indicator. Only the indicator's own area and the national comparison are
     drawn; other areas (municipalities) are in the downloads.
     `keep_hidden` puts unselected series in the figure as hidden traces, so that the
     indicator page can switch series in the browser without a reload.
@@ -195,7 +193,6 @@ def _row(indicator, key, label, by_year, years, selected):
                 text=indicator.format_value(v["value"]),
                 missing="" if v["value"] is not None else MISSING_LABELS.get(v["missing_reason"], "Saknas"),
                 footnote=v.get("footnote", ""),
-                corrected=indicator.format_value(v["corrected"]) if v.get("corrected") is not None else "",
             )
         )
     found = trend([(y, v["value"]) for y, v in by_year.items()], indicator.unit, indicator.direction, indicator.decimals)

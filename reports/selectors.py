@@ -8,7 +8,6 @@ and are grouped in Python.
 
 import re
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
@@ -272,48 +271,6 @@ def indicator_page(slug):
     return indicator, values_by_indicator([indicator.id])[indicator.id], {"year": year, "blocks": blocks(text)}
 
 
-def edition_values(edition, indicator_ids, *, from_year=None):
-    """The figures a report edition shows, indicator id → value dicts.
-
-    A published edition shows exactly what it was published with, from its
-    snapshot; a frozen figure that has since been corrected by an approved value
-    carries the new figure as "corrected". A draft (preview) shows today's approved
-    values from `from_year` up to its year.
-    """
-    if not edition.snapshot:
-        return values_by_indicator(indicator_ids, up_to_year=edition.year, from_year=from_year)
-    frozen = edition.frozen_values
-    approved_now = Value.objects.published().filter(pk__in=[row["id"] for row in frozen])
-    live = {pk: (number, reason) for pk, number, reason in approved_now.values_list("id", "value", "missing_reason")}
-    wanted = set(indicator_ids)
-    shown = {indicator_id: [] for indicator_id in indicator_ids}
-    for row in frozen:
-        if row["series__indicator_id"] not in wanted:
-            continue
-        current = live.get(row["id"])
-        if current and current[0] is not None and current != (row["value"], row["missing_reason"]):
-            row["corrected"] = current[0]
-        shown[row["series__indicator_id"]].append(row)
-    return shown
-
-
-def edition_status_reports(edition, commitments):
-    """commitment id → the status reports the edition shows: frozen when published, approved ones in a preview."""
-    if edition.snapshot:
-        shown = {}
-        for report in edition.snapshot.get("status_reports", []):
-            shown.setdefault(report["commitment_id"], []).append(
-                SimpleNamespace(
-                    organisation=SimpleNamespace(display_name=report["organisation"]),
-                    year=report["year"],
-                    get_category_display=report["category_label"],
-                    text=report["text"],
-                )
-            )
-        return shown
-    return {c.id: c.public_reports for c in commitments}
-
-
 def report_page(edition):
     """What the edition's main content shows, from today's data: a draft's preview, and what publishing freezes."""
     goals = list(Goal.objects.filter(strategy_id=edition.strategy_id).select_related("strategy").order_by("number"))
@@ -321,10 +278,10 @@ def report_page(edition):
     indicators = indicators_for_goals([g.id for g in goals])
     analyses, captions = edition_analyses(edition)
     first_year = goals[0].strategy.first_report_year if goals else None
-    values = edition_values(edition, [ind.id for ind in indicators], from_year=first_year)
-    live_reports = StatusReport.objects.none() if edition.snapshot else StatusReport.objects.published()
-    commitments = regional_commitments([g.id for g in goals], live_reports.filter(year=edition.year))
-    reports = edition_status_reports(edition, commitments)
+    # Today's approved data: a draft's preview, or the instant publishing freezes it (frozen_html).
+    values = values_by_indicator([ind.id for ind in indicators], up_to_year=edition.year, from_year=first_year)
+    commitments = regional_commitments([g.id for g in goals], StatusReport.objects.published().filter(year=edition.year))
+    reports = {c.id: c.public_reports for c in commitments}
     # The indicators the edition itself writes about (its own words or a numbered caption), in the
     # order its analyses were written (reports.seed: the printed report's order). An edition that
     # writes about none yet (a fresh draft) shows every indicator with figures instead.

@@ -102,13 +102,13 @@ def test_it_leaves_the_trend_out_of_the_summary_when_there_is_only_one_year():
     assert panel.rows[0].trend_text == "för få värden för en trend"
 
 
-def test_it_shows_one_year_as_a_figure_with_a_later_correction_noted():
+def test_it_shows_one_year_as_a_figure():
+    # A published edition's later corrections are listed at its end (tests/test_frozen_edition.py).
     indicator = factories.indicator(code="9.I96", unit="count")
     series = factories.headline(indicator)
     value = {
         "area_id": indicator.area_id, "area__kind": indicator.area.kind, "area__name": indicator.area.name,
         "series_id": series.id, "year": 2025, "value": Decimal(41), "missing_reason": "", "footnote": "",
-        "corrected": Decimal(45),
     }
     panel = build_panel(indicator, [series], [value])
-    assert panel.single_figure == ("Totalt", "2025", "41", "45")
+    assert panel.single_figure == ("Totalt", "2025", "41")
