@@ -307,6 +307,9 @@ def report_page(edition):
             {
                 "goal": goal,
                 "section": sections.get(goal.id),
+                # Footnote ids of the goal's two texts: unique on the page (and in the PDF).
+                "intro_id": f"intro-{goal.number}",
+                "summary_id": f"summary-{goal.number}",
                 "groups": groups,
                 "retired": [ind for ind in mine if ind.status == Indicator.Status.RETIRED],
                 "commitments": [(c, reports.get(c.id, [])) for c in commitments if c.goal_id == goal.id],

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Indicator
+from reports import services
 from reports.models import IndicatorAnalysis, ReportEdition
 from strategy.models import Goal
 
@@ -165,3 +166,16 @@ def test_it_lists_and_checks_in_a_constant_number_of_queries(coordinator_client)
         ReportEdition.objects.create(strategy=edition.strategy, year=year, title=f"Lägesrapport {year}")
     after = counts()
     assert after == before, (before, after)
+
+
+def test_it_keeps_footnote_ids_unique_on_the_whole_report(coordinator_client):
+    create_2025(coordinator_client)
+    edition = ReportEdition.objects.get(year=2025)
+    for goal in Goal.objects.filter(number__in=[1, 2]):
+        services.goal_section_write(
+            edition=edition, goal=goal, user=None, intro=f"Inledning[^1]\n\n[^1]: Fotnot {goal.number}.",
+            summary=f"Sammanfattning[^1]\n\n[^1]: Fotnot {goal.number}.",
+        )
+    html = coordinator_client.get(reverse("report", args=[2025])).content.decode()
+    ids = re.findall(r'id="(fn(?:ref)?-[^"]+)"', html)
+    assert len(ids) >= 8 and len(ids) == len(set(ids)), ids
