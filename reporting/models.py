@@ -118,7 +118,7 @@ class ReportingRound(models.Model):
     """A year's reporting round: while open, reporters write and submit that year's items.
 
     Publishing the year's report edition locks the round (the reports app tells
-    it through reporting.services.reporting_year_lock): its items are then frozen
+    it through reporting.services.reporting_years_lock): its items are then frozen
     until a coordinator reopens one.
     """
 

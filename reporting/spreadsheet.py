@@ -98,11 +98,6 @@ class CommaQuoted(csv.excel):
 BOM = "\ufeff"
 
 
-def swedish_number(value):
-    """A number as Swedish Excel reads it in a CSV: decimal comma."""
-    return str(value).replace(".", ",")
-
-
 def csv_writer(file, dialect=CommaQuoted):
     """A csv writer whose every row goes through neutralise(): the one way the site writes a CSV."""
     return _NeutralisingWriter(csv.writer(file, dialect=dialect))

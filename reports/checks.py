@@ -9,6 +9,7 @@ may well be published with an authority's report missing, but not by surprise.
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from actions.models import ActionPlan, Commitment, StatusReport
 from indicators.models import Indicator, Value
@@ -56,7 +57,15 @@ def _missing_status_reports(edition):
                 missing.setdefault(organisation, []).append(commitment.number)
     matrix = reverse("workspace:matrix", args=[edition.year])
     return [
-        Finding(f"{organisation.display_name}: {len(numbers)} åtaganden utan godkänd statusrapport ({', '.join(numbers)})", matrix)
+        Finding(
+            ngettext(
+                "%(organisation)s: %(count)d åtagande utan godkänd statusrapport (%(numbers)s)",
+                "%(organisation)s: %(count)d åtaganden utan godkänd statusrapport (%(numbers)s)",
+                len(numbers),
+            )
+            % {"organisation": organisation.display_name, "count": len(numbers), "numbers": ", ".join(numbers)},
+            matrix,
+        )
         for organisation, numbers in sorted(missing.items(), key=lambda item: item[0].display_name)
     ]
 
@@ -82,14 +91,15 @@ def _indicators_without_value(edition, indicators):
 def _in_review(edition):
     desk = reverse("workspace:desk")
     findings = []
-    for state in (State.SUBMITTED, State.RETURNED):
-        label = State(state).label.lower()
+    for state, one, many in ((State.SUBMITTED, "inskickad", "inskickade"), (State.RETURNED, "återskickad", "återskickade")):
         reports = StatusReport.objects.filter(year=edition.year, state=state).count()
         values = Value.objects.filter(year=edition.year, state=state).count()
         if reports:
-            findings.append(Finding(f"{reports} statusrapporter är {label}", desk))
+            text = ngettext("%(count)d statusrapport är %(one)s", "%(count)d statusrapporter är %(many)s", reports)
+            findings.append(Finding(text % {"count": reports, "one": one, "many": many}, desk))
         if values:
-            findings.append(Finding(f"{values} värden är {label}", desk))
+            text = ngettext("%(count)d värde är %(one)s", "%(count)d värden är %(many)s", values)
+            findings.append(Finding(text % {"count": values, "one": one, "many": many}, desk))
     return findings
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from indicators.models import Indicator
+from reporting.admin_history import user_name
 from reporting.scoping import may_coordinate
 from strategy.models import Goal
 
@@ -93,7 +94,10 @@ def editor(request, year):
 
 def _history(*querysets):
     records = [record for qs in querysets for record in qs.select_related("history_user")[:HISTORY_SHOWN]]
-    return sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORY_SHOWN]
+    records = sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORY_SHOWN]
+    for record in records:
+        record.user_label = user_name(record.history_user)  # as the admin's history names people
+    return records
 
 
 @login_required

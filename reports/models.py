@@ -19,9 +19,6 @@ class ReportEditionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=ReportEdition.State.PUBLISHED)
 
-    def drafts(self):
-        return self.filter(state=ReportEdition.State.DRAFT)
-
     def delete(self):
         if self.published().exists():
             raise ValidationError("En publicerad lägesrapport kan inte tas bort.")
@@ -188,10 +185,6 @@ class IndicatorAnalysis(EditionPart):
 
     def __str__(self):
         return f"{self.edition} – {self.indicator.code}"
-
-    @property
-    def lines(self):
-        return [line for line in self.text.splitlines() if line.strip()]
 
 
 class Correction(models.Model):

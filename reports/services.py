@@ -179,13 +179,6 @@ def indicator_analysis_write(*, edition, indicator, user, text, caption=None):
 
 
 @transaction.atomic
-def report_edition_delete(*, edition, user):
-    edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
-    check_edition_write(user=user, edition=edition)
-    edition.delete()
-
-
-@transaction.atomic
 def report_edition_publish(*, edition, user):
     """Publish an edition: freeze what it shows and lock its year.
 

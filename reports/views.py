@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from reporting.scoping import sees_everything
+from reporting.scoping import may_coordinate, sees_everything
 
 from . import pagecache, plans
 from .charts import build_panel
@@ -151,7 +151,7 @@ def report_pdf(request, year, file_year):
 def report_preview_pdf(request, year):
     """A coordinator's PDF of the edition as it would be published now: made on request, never stored."""
     edition = get_object_or_404(ReportEdition, year=year)
-    if not sees_everything(request.user):
+    if not may_coordinate(request.user):
         raise Http404("Ingen förhandsgranskning för dig.")
     data = edition_pdf_bytes(edition, body_html=edition_source_html(edition))
     response = pdf_response(data, filename=f"lagesrapport-{year}-forhandsgranskning.pdf")

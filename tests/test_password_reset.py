@@ -68,3 +68,12 @@ def test_it_limits_requests_per_client_address(client, reporter):
         client.post(RESET, {"email": f"nagon-{n}@example.org"})
     response = client.post(RESET, {"email": "kv@example.org"})
     assert response.status_code == 302 and response["Location"] == DONE and mail.outbox == []
+
+
+def test_it_counts_each_client_behind_the_trusted_proxy_on_its_own(settings, client, reporter):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for n in range(accounts.PER_IP):
+        client.post(RESET, {"email": f"nagon-{n}@example.org"}, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    # Another client behind the same proxy still gets its mail.
+    client.post(RESET, {"email": "kv@example.org"}, HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert len(mail.outbox) == 1

@@ -9,6 +9,7 @@ import smtplib
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -110,6 +111,10 @@ def test_it_retries_a_failing_pdf_job_and_reports_it_never_losing_it(
     assert pdf.state == EditionPdf.State.FAILED and pdf.attempts == 3 and "Pango saknas" in pdf.error
     assert "PDF för Lägesrapport 2025 misslyckades" in caplog.text
     assert client.get(reverse("report_pdf", args=[2025, 2025])).status_code == 404
+    # The page and the archive say so, rather than "being made" for ever.
+    cache.clear()
+    assert "PDF:en kunde inte skapas" in client.get(reverse("report", args=[2025])).content.decode()
+    assert "Ingen PDF" in client.get(reverse("report_archive")).content.decode()
 
     # Queued again (by hand, or by load_real_data) once the fault is mended, it is made.
     monkeypatch.undo()

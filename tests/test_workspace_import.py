@@ -55,3 +55,24 @@ def test_it_gives_no_template_to_a_coordinator_or_another_organisations_items(cl
     assert not codes & set(Indicator.objects.filter(responsible__slug="kriminalvarden").values_list("code", flat=True))
     client.force_login(coordinator)
     assert client.get(reverse("workspace:import_template", args=[2025])).status_code == 404
+
+
+def test_it_writes_stored_figures_as_the_import_reads_them_back(client, kv):
+    indicator = Indicator.objects.get(code="2.I5")
+    first, second = list(indicator.series.order_by("order", "pk"))[:2]
+    Value.objects.create(series=first, area=indicator.area, year=2025, value="41", state=State.DRAFT)
+    Value.objects.create(series=second, area=indicator.area, year=2025, value=None, missing_reason="too_few", state=State.DRAFT)
+    client.force_login(kv)
+    template = rows(client.get(reverse("workspace:import_template", args=[2025])))
+    assert [(row["value"], row["missing_reason"]) for row in template if row["indicator_code"] == "2.I5"][:2] == [
+        ("41", ""), ("", "x")
+    ]
+    stored = [row for row in template if row["value"] or row["missing_reason"]]
+    assert len(stored) == 2
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(template[0]))
+    writer.writeheader()
+    writer.writerows(stored)
+    result = import_values_csv(text.getvalue(), user=kv, dry_run=True)
+    errors = [(r.number, r.error_dict if hasattr(r, "error_dict") else r) for r in result.invalid_rows]
+    assert not result.has_validation_errors() and result.totals["update"] == 0, errors[:3]

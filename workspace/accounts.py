@@ -8,6 +8,7 @@ no mail is sent, so the form can be used neither to flood an inbox nor to probe.
 
 import logging
 
+from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django import forms
@@ -59,7 +60,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         address = form.cleaned_data["email"].strip().lower()
-        over_ip = _over_limit(f"password-reset:ip:{self.request.META.get('REMOTE_ADDR', '')}", PER_IP)
+        # The client's address as the trusted proxy saw it (the proxy's own would be everyone's).
+        over_ip = _over_limit(f"password-reset:ip:{get_client_ip_address(self.request)}", PER_IP)
         over_address = _over_limit(f"password-reset:email:{address}", PER_ADDRESS)
         if over_ip or over_address:
             return super(auth_views.PasswordResetView, self).form_valid(form)  # the same answer, no mail

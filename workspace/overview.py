@@ -141,6 +141,9 @@ def _confirmed(request, reporting_round, service, *, verb, failed, done):
 def round_open(request, year):
     """Opening a round, a confirmed step: first what happens and every mail it sends, then Öppna."""
     reporting_round = _coordinator_round(request, year)
+    if request.method == "POST" and reporting_round.is_open:
+        messages.info(request, f"{reporting_round} är redan öppen; inga utskick skickades igen.")
+        return redirect("workspace:home")
     if request.method == "POST":
         return _confirmed(
             request, reporting_round, services.reporting_round_open,
@@ -154,7 +157,6 @@ def round_open(request, year):
             "reporting_round": reporting_round,
             "mails": mails,
             "recipients": sum(len(m.users) for m in mails),
-            "without_reporter": [m.organisation for m in mails if not m.users],
         },
     )
 

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from actions.models import Commitment, StatusReport
 from actions.services import status_report_submit, status_reports_submit
-from indicators.grid import ValuesGridForm, area_choices, values_grid_submit
+from indicators.grid import ValuesGridForm, area_choices, cell_text, values_grid_submit
 from indicators.models import Indicator, Value
 from indicators.services import values_submit
 from reporting import policy, workflow
@@ -293,7 +293,7 @@ def submit_all(request, year):
     )
 
 
-TEMPLATE_COLUMNS = ["indicator_code", "indicator", "year", "area", "breakdown", "value", "note"]
+TEMPLATE_COLUMNS = ["indicator_code", "indicator", "year", "area", "breakdown", "value", "missing_reason", "note", "source"]
 
 
 @role_required
@@ -306,14 +306,16 @@ def import_template(request, year):
     organisation = _organisation(request)
     get_object_or_404(ReportingRound, year=year)
     indicators = (
-        Indicator.objects.filter(responsible=organisation, status=Indicator.Status.ACTIVE)
+        Indicator.objects.active().filter(responsible=organisation)
         .select_related("area")
         .prefetch_related("series")
         .order_by("goal__number", "kind", "position", "code")
     )
     stored = {
         (v.series_id, v.area_id): v
-        for v in Value.objects.filter(series__indicator__in=indicators, year=year).only("series_id", "area_id", "value", "footnote")
+        for v in Value.objects.filter(series__indicator__in=indicators, year=year).only(
+            "series_id", "area_id", "value", "missing_reason", "footnote", "source_ref"
+        )
     }
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="varden-{organisation.slug}-{year}.csv"'
@@ -322,8 +324,14 @@ def import_template(request, year):
     for indicator in indicators:
         for series in sorted(indicator.series.all(), key=lambda s: (s.order, s.pk)):
             value = stored.get((series.pk, indicator.area_id))
-            number = "" if value is None or value.value is None else f"{value.value:.{indicator.decimals}f}"
+            # As the grid writes a cell (6,95; x for a missing value), which the import reads back exactly.
+            text = cell_text(value) if value is not None else ""
+            missing = value is not None and value.value is None
             writer.writerow(
-                [indicator.code, indicator.title, year, indicator.area.name, series.key or "Totalt", number, value.footnote if value else ""]
+                [
+                    indicator.code, indicator.title, year, indicator.area.name, series.key or "Totalt",
+                    "" if missing else text, text if missing else "",
+                    value.footnote if value else "", value.source_ref if value else "",
+                ]
             )
     return response
