@@ -129,12 +129,6 @@ def reporting_pairs():
 
 
 class CommitmentQuerySet(models.QuerySet):
-    def for_organisation(self, organisation):
-        """Commitments the organisation leads or shares responsibility for."""
-        return self.filter(
-            models.Q(lead_organisations=organisation) | models.Q(co_organisations=organisation)
-        ).distinct()
-
     def reported_by(self, organisation):
         return self.filter(pk__in=Commitment.objects.filter(reported_by(organisation)).values("pk"))
 
@@ -225,10 +219,6 @@ class StatusCategory(models.TextChoices):
     UNSPECIFIED = "unspecified", "Ej angiven"
 
 
-class StatusReportQuerySet(ReviewedQuerySet):
-    pass
-
-
 class StatusReport(Reviewed):
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="status_reports", verbose_name="åtagande"
@@ -243,7 +233,7 @@ class StatusReport(Reviewed):
     text = models.TextField("redovisning", blank=True)
 
     history = HistoricalRecords(excluded_fields=["version"])
-    objects = StatusReportQuerySet.as_manager()
+    objects = ReviewedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "statusrapport"

@@ -93,9 +93,6 @@ def reopen(*, item, user, reason, policy=None, expected_version=None):
     return _save(item, user, f"Upplåst: {reason}", "reopen")
 
 
-TRANSITIONS = {"submit": submit, "return": return_, "approve": approve, "reopen": reopen}
-
-
 def apply_content_state(item, state):
     """Leave a changed or new item in the state the policy decided: out of review, not approved."""
     item.state = state
