@@ -13,6 +13,7 @@ from reports import pagecache
 from reports.models import Correction, ReportEdition
 from reports.services import report_edition_correct
 from strategy.models import Organisation
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,6 @@ def test_it_serves_a_repeat_request_without_touching_the_database(client, url):
 
 
 def test_it_shows_a_newly_approved_status_at_once(client, coordinator, django_capture_on_commit_callbacks):
-    from actions import services
     from actions.models import StatusReport
 
     from . import reporting
@@ -51,7 +51,7 @@ def test_it_shows_a_newly_approved_status_at_once(client, coordinator, django_ca
     report.state = "submitted"
     report.save()
     with django_capture_on_commit_callbacks(execute=True):
-        services.status_report_approve(report=StatusReport.objects.get(pk=report.pk), user=coordinator)
+        workflow.approve(item=StatusReport.objects.get(pk=report.pk), user=coordinator)
     assert "Fler program har startat under 2025." in client.get("/mal/2/").content.decode()
 
 

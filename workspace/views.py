@@ -16,10 +16,8 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from actions.models import Commitment, StatusReport
-from actions.services import status_report_submit, status_reports_submit
 from indicators.grid import ValuesGridForm, area_choices, cell_text, values_grid_submit
 from indicators.models import Indicator, Value
-from indicators.services import values_submit
 from reporting import policy, workflow
 from reporting.admin_review import SUBMIT_BUTTON
 from reporting.models import EDITABLE_BY_REPORTER, ReportingRound, State
@@ -116,9 +114,9 @@ def commitment(request, year, pk):
         with transaction.atomic():
             form = StatusReportForm(request.POST, instance=report, user=request.user)
             if form.is_valid():
-                submit = (lambda obj, user: status_report_submit(report=obj, user=user)) if submitting else None
                 try:
-                    workflow.save_content(form.instance, user=request.user, state=form.resulting_state, submit=submit)
+                    workflow.save_content(form.instance, user=request.user, state=form.resulting_state,
+                                          and_submit=submitting)
                 except (ValidationError, PermissionDenied) as exc:
                     transaction.set_rollback(True)
                     form.add_error(None, workflow.refusal_message(exc))
@@ -178,7 +176,7 @@ def indicator(request, year, pk):
                     ).select_related("series__indicator")
                 )
                 try:
-                    submitted = values_submit(values=to_submit, user=request.user)
+                    submitted = workflow.submit_all(items=to_submit, user=request.user)
                 except (ValidationError, PermissionDenied) as exc:
                     transaction.set_rollback(True)
                     result = None
@@ -268,9 +266,7 @@ def submit_all(request, year):
         return redirect("workspace:submit_all", year)
     if request.method == "POST" and request.POST.get("confirm") == "1":
         try:
-            with transaction.atomic():
-                status_reports_submit(reports=[i for i in ready if isinstance(i, StatusReport)], user=request.user)
-                values_submit(values=[i for i in ready if isinstance(i, Value)], user=request.user)
+            workflow.submit_all(items=ready, user=request.user)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, "Inget skickades in. " + workflow.refusal_message(exc))
         else:
