@@ -45,6 +45,34 @@ class ActionPlan(models.Model):
     def __str__(self):
         return self.title
 
+    # What a plan calls its items, in one place: a local plan's are measures (åtgärder),
+    # the regional plan's commitments (åtaganden). (singular, its definite form, plural, its definite form)
+    ITEM_WORDS = {
+        Kind.LOCAL: ("åtgärd", "åtgärden", "åtgärder", "åtgärderna"),
+        Kind.REGIONAL: ("åtagande", "åtagandet", "åtaganden", "åtagandena"),
+    }
+
+    @property
+    def is_local(self):
+        return self.kind == self.Kind.LOCAL
+
+    @property
+    def item_word(self):
+        """"åtgärd" or "åtagande" (lower case; a template capitalises with |capfirst)."""
+        return self.ITEM_WORDS[self.kind][0]
+
+    @property
+    def item_word_definite(self):
+        return self.ITEM_WORDS[self.kind][1]
+
+    @property
+    def item_word_plural(self):
+        return self.ITEM_WORDS[self.kind][2]
+
+    @property
+    def item_word_plural_definite(self):
+        return self.ITEM_WORDS[self.kind][3]
+
 
 class PlanGoal(models.Model):
     """A local plan's own goal or focus area, linked to the regional goal(s) it follows.
@@ -189,6 +217,11 @@ class Commitment(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.text[:70]}"
+
+    @property
+    def label(self):
+        """"Åtgärd 1:1" in a local plan, "Åtagande 2.10" in the regional one (the plan names its items)."""
+        return f"{self.plan.item_word.capitalize()} {self.number}"
 
     def clean(self):
         if not NUMBER_RE.match(self.number or ""):

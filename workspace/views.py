@@ -95,7 +95,7 @@ def commitment(request, year, pk):
     # A municipality's local plan: its committees may report on a measure too. Their reports of the
     # year are shown, and one can be the starting point of the municipality's own text.
     committee_reports = []
-    if subject.plan.kind == "local":
+    if subject.plan.is_local:
         committee_reports = list(
             StatusReport.objects.filter(commitment=subject, year=year, organisation__parent=organisation)
             .select_related("organisation")
@@ -121,7 +121,7 @@ def commitment(request, year, pk):
                     transaction.set_rollback(True)
                     form.add_error(None, workflow.refusal_message(exc))
         if form.is_valid():  # an error from the save itself was added to the form above
-            label = _commitment_label(subject)
+            label = subject.label
             if submitting:
                 messages.success(request, f"{label} är inskickat för granskning.")
                 return redirect("workspace:home")
@@ -140,7 +140,7 @@ def commitment(request, year, pk):
             "organisation": organisation,
             "reporting_round": reporting_round,
             "commitment": subject,
-            "label": _commitment_label(subject),
+            "label": subject.label,
             "report": report if report.pk else None,
             "state_label": STATE_LABELS[report.state] if report.pk else STATE_LABELS["missing"],
             "previous": previous,
@@ -230,10 +230,6 @@ def indicator(request, year, pk):
             "any_writable": any(c["readonly"] is False for r in rows for c in r["cells"]),
         },
     )
-
-
-def _commitment_label(commitment):
-    return f"{'Åtgärd' if commitment.plan.kind == 'local' else 'Åtagande'} {commitment.number}"
 
 
 def _drafts(organisation, year):
