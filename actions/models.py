@@ -1,4 +1,5 @@
 import re
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -45,33 +46,28 @@ class ActionPlan(models.Model):
     def __str__(self):
         return self.title
 
-    # What a plan calls its items, in one place: a local plan's are measures (åtgärder),
-    # the regional plan's commitments (åtaganden). (singular, its definite form, plural, its definite form)
-    ITEM_WORDS = {
-        Kind.LOCAL: ("åtgärd", "åtgärden", "åtgärder", "åtgärderna"),
-        Kind.REGIONAL: ("åtagande", "åtagandet", "åtaganden", "åtagandena"),
-    }
-
     @property
     def is_local(self):
         return self.kind == self.Kind.LOCAL
 
     @property
-    def item_word(self):
-        """"åtgärd" or "åtagande" (lower case; a template capitalises with |capfirst)."""
-        return self.ITEM_WORDS[self.kind][0]
+    def item_words(self):
+        """What the plan calls its items: ItemWords, lower case (a template capitalises with |capfirst)."""
+        return ITEM_WORDS[self.kind]
 
-    @property
-    def item_word_definite(self):
-        return self.ITEM_WORDS[self.kind][1]
 
-    @property
-    def item_word_plural(self):
-        return self.ITEM_WORDS[self.kind][2]
+class ItemWords(NamedTuple):
+    one: str
+    the_one: str
+    many: str
+    the_many: str
 
-    @property
-    def item_word_plural_definite(self):
-        return self.ITEM_WORDS[self.kind][3]
+
+# In one place: a local plan's items are measures (åtgärder), the regional plan's commitments (åtaganden).
+ITEM_WORDS = {
+    ActionPlan.Kind.LOCAL: ItemWords("åtgärd", "åtgärden", "åtgärder", "åtgärderna"),
+    ActionPlan.Kind.REGIONAL: ItemWords("åtagande", "åtagandet", "åtaganden", "åtagandena"),
+}
 
 
 class PlanGoal(models.Model):
@@ -221,7 +217,7 @@ class Commitment(models.Model):
     @property
     def label(self):
         """"Åtgärd 1:1" in a local plan, "Åtagande 2.10" in the regional one (the plan names its items)."""
-        return f"{self.plan.item_word.capitalize()} {self.number}"
+        return f"{self.plan.item_words.one.capitalize()} {self.number}"
 
     def clean(self):
         if not NUMBER_RE.match(self.number or ""):
