@@ -36,15 +36,16 @@ def test_it_opens_the_report_with_its_summary_then_its_contents_on_a_phone(open_
     )
     assert outline[1:] == ["Sammanfattning", "Innehåll"]
     assert page.locator("main h1").count() == 1
-    # The summary's heading begins within the first screen.
-    assert page.locator(".report-opening h2").bounding_box()["y"] < SMALL_PHONE["height"]
     assert page_width(page) <= SMALL_PHONE["width"]
     # One tap takes the reader to a goal's summary at the end of the report.
     page.locator(".report-opening a[href='#sammanfattning-mal-4']").click()
     page.wait_for_timeout(300)
     top = page.evaluate("document.getElementById('sammanfattning-mal-4').getBoundingClientRect().top")
-    assert 0 <= top < SMALL_PHONE["height"]
+    assert -2 <= top < SMALL_PHONE["height"]
     assert page.evaluate("scrollY") > 10 * SMALL_PHONE["height"]
+    # On a phone of 375 × 667 the summary's heading begins within the first screen, below the title page.
+    page = open_page("/lagesrapport/2024/", viewport=PHONE).page
+    assert page.locator(".report-opening h2").bounding_box()["y"] < PHONE["height"]
 
 
 TABLE_PAGES = [
@@ -53,18 +54,25 @@ TABLE_PAGES = [
     "/lagesrapport/2024/",
     "/planer/handlingsplan-2024-2027/2.2/",
     "/planer/tackning/",
+    "/planer/handlingsplan-2024-2027/",
 ]
 
 # Every table of the page: whether it is wider than its column, whether its scroll box is focusable and
-# labelled, the tallest body row in lines of text, and whether the first row's label stays in view
-# when the box is scrolled to its far end.
+# labelled, a cell squeezed so narrow that its text runs a word or two a line (more than two lines in
+# under 7em), and whether the first row's label stays in view when the box is scrolled to its far end.
 TABLES = """() => Array.from(document.querySelectorAll('main table')).map(table => {
   let box = table.parentElement;
   while (box && box !== document.body && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
   if (box === document.body) box = null;
-  const lineHeight = parseFloat(getComputedStyle(table).lineHeight) || 24;
   const rows = Array.from(table.tBodies).flatMap(b => Array.from(b.rows));
-  const tallest = Math.max(0, ...rows.map(r => r.getBoundingClientRect().height)) / lineHeight;
+  const squeezed = rows.flatMap(r => Array.from(r.cells)).find(cell => {
+    const style = getComputedStyle(cell);
+    const width = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const text = document.createRange();
+    text.selectNodeContents(cell);
+    const lines = text.getBoundingClientRect().height / parseFloat(style.lineHeight);
+    return lines > 2.5 && width < 7 * parseFloat(style.fontSize);
+  });
   let labelKept = true;
   const label = rows.length && rows[0].querySelector('th[scope=row]');
   if (box && label && box.scrollWidth > box.clientWidth) {
@@ -78,7 +86,7 @@ TABLES = """() => Array.from(document.querySelectorAll('main table')).map(table 
     wide: box ? box.scrollWidth > box.clientWidth : table.getBoundingClientRect().width > document.querySelector('main').clientWidth,
     boxed: !!box && box.tabIndex === 0 && box.getAttribute('role') === 'region'
            && !!(box.getAttribute('aria-label') || box.getAttribute('aria-labelledby')),
-    tallest: Math.round(tallest),
+    squeezed: squeezed ? squeezed.textContent.trim().slice(0, 60) : '',
     labelKept: labelKept,
   };
 })"""
@@ -93,8 +101,8 @@ def test_it_keeps_wide_tables_readable_at_320_px(open_page):
         for table in page.evaluate(TABLES):
             if table["wide"] and not table["boxed"]:
                 problems.append(f"{path}: {table['name']}: wider than the screen, not in a focusable labelled box")
-            if table["tallest"] > 6:
-                problems.append(f"{path}: {table['name']}: a row {table['tallest']} lines tall")
+            if table["squeezed"]:
+                problems.append(f"{path}: {table['name']}: a cell squeezed to a word a line: {table['squeezed']}")
             if not table["labelKept"]:
                 problems.append(f"{path}: {table['name']}: the row labels scroll out of view")
         if page_width(page) > SMALL_PHONE["width"]:
