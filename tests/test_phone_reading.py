@@ -8,7 +8,6 @@ that stay readable) is tests/test_browser_phone_reading.py."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -16,13 +15,6 @@ from indicators.models import Indicator
 from reports.models import ReportEdition
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def main_of(response):
