@@ -28,7 +28,7 @@ VERBATIM_FIELDS = {
     "text", "footnotes", "follow_up", "remarks",
     # reports.yaml
     "foreword", "how_produced", "how_produced_footnotes", "how_to_use", "results_intro",
-    "summary_intro", "intro", "summary", "summary_footnotes", "development_areas", "caption",
+    "summary_intro", "intro", "summary", "summary_footnotes", "development_areas", "caption", "break_note",
 }
 
 CORRECTION = re.compile(r"\s*\[rättat: [^\]]*\]")
