@@ -18,7 +18,19 @@ from decimal import Decimal
 
 import yaml
 
-from tests.seeds import AT, FIXTURES, Part, field_texts, load_seeds, normalise, seed_named, verbatim_fields, verbatim_parts
+from tests.seeds import (
+    AT,
+    FIXTURES,
+    REMARK,
+    field_texts,
+    load_seeds,
+    normalise,
+    seed_named,
+    seeds_present,
+    verbatim_fields,
+    verbatim_parts,
+    without_corrections,
+)
 
 # The seeds a file is transcribed from, most likely first (001 quotes 000 in places).
 HOMES = {
@@ -146,7 +158,7 @@ def places_for_text(file_name, mapping, field, text, review, where, after_by_see
         seed001 = seed_named("001")
         first, end = commitment_lines(seed001, mapping["commitment"])
         region = (seed001.line_start.get(first + 1, 0), seed001.line_start.get(end, len(seed001.text)))
-    exact = "[" not in re.sub(r"\s*\[rättat: [^\]]*\]", "", text)
+    exact = REMARK.search(without_corrections(text)) is None
     # The seed of the paragraphs: the first home that has them all.
     paragraphs = [p for p in parts if not p.quoted]
     home = next((s for s in order if all(next(s.find_all(p.text), None) for p in paragraphs)), None) if paragraphs else None
@@ -275,6 +287,9 @@ def record(check=False):
 
 
 def main(argv):
+    if not seeds_present():
+        print("The source documents are missing (../shared/seeds/): nothing to locate the passages in.")
+        return 2
     check = "--check" in argv
     missing, review = record(check=check)
     for line in review:
@@ -286,5 +301,3 @@ def main(argv):
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
 
-
-assert Part  # the parts a text is split into (tests.seeds.verbatim_parts)
