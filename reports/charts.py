@@ -144,10 +144,13 @@ class Panel:
 
     @property
     def breaks(self):
-        """(period, row label, note) for every row whose series breaks within the panel's years."""
-        return [
-            (self.indicator.period_label(row.break_year), row.label, row.break_note) for row in self.rows if row.break_year
-        ]
+        """(period, row labels, note) for every break within the panel's years: once per break, naming
+        every row it cuts (a series and its national comparison share one)."""
+        found = {}
+        for row in self.rows:
+            if row.break_year:
+                found.setdefault((row.break_year, row.break_note), []).append(row.label)
+        return [(self.indicator.period_label(year), "; ".join(labels), note) for (year, note), labels in found.items()]
 
     @property
     def footnotes(self):

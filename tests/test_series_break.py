@@ -18,6 +18,7 @@ from django.urls import reverse
 from indicators.models import Indicator, Series
 from indicators.trends import trend
 from reports.status import indicator_trend
+from strategy.models import Area
 from tests import factories
 from tests.test_one_chart_definition import assert_same_chart, charts_in
 
@@ -76,7 +77,7 @@ def assert_break_shown(response, row_label, period, before, after):
     table = re.search(r'<table class="data-table">.*?</table>', html, re.S)[0]
     assert 'class="num series-break"><span class="visually-hidden">(efter tidsseriebrott) </span>' in table
     note = re.search(r'<tr class="series-break-note">(.*?)</tr>', table, re.S)[1]
-    assert f"Tidsseriebrott före {period}, {row_label}:" in note
+    assert f"Tidsseriebrott före {period}, " in note and row_label in note
     return row, note
 
 
@@ -109,8 +110,19 @@ def test_a_break_in_another_series_behaves_the_same(client, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         series.save()  # retires the cached page
 
-    row, note = assert_break_shown(page(client, made.slug), "Totalt", "2022", [60.0, 50.0, 40.0], [70.0, 72.0, 75.0])
+    # The national comparison measures the same thing: it breaks with the series.
+    riket = Area.objects.get(slug="riket-median")
+    for year, value in [(2020, 55), (2021, 58), (2023, 61), (2024, 60)]:
+        series.values.create(area=riket, year=year, value=value, state="approved")
+
+    response = page(client, made.slug)
+    row, note = assert_break_shown(response, "Totalt", "2022", [60.0, 50.0, 40.0], [70.0, 72.0, 75.0])
     assert row.trend_text == "ökar 2022–2024 (jämförbart från tidsseriebrottet 2022), i önskad riktning"
+    (national,) = response.context["panel"].national_rows
+    assert national.break_year == 2022 and national.trend.first_year == 2023
+    # One note for the break, naming both rows it cuts.
+    assert response.content.decode().count('class="series-break-note"') == 1
+    assert f"Tidsseriebrott före 2022, Totalt; {national.label}: " in note
     assert "Ny enkätfråga från 2022." in note
     # The goal summaries judge the headline from the break on, too.
     indicator = Indicator.objects.prefetch_related("series").get(pk=made.pk)
