@@ -136,3 +136,27 @@ def test_a_break_needs_its_reason():
     with pytest.raises(ValidationError) as error:
         series.full_clean()
     assert "break_note" in error.value.message_dict
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_series_form_switches_both_pieces_of_a_broken_series(open_page):
+    from tests.browser_support import axe_violations
+
+    series = broken_4i5()
+    visit = open_page("/indikatorer/hanvisa-utsatta-ratt-stod/")
+    page = visit.page
+    pieces = f"document.querySelectorAll('[data-chart] g.series[data-uid^=\"s{series.id}\"]:not([display=none])').length"
+    assert page.evaluate(pieces) == 2
+    assert page.locator("[data-chart] text.annotation", has_text="Tidsseriebrott").is_visible()
+    box = page.get_by_role("checkbox", name=series.display_label, exact=True)
+    box.uncheck()
+    assert page.evaluate(pieces) == 0
+    box.check()
+    assert page.evaluate(pieces) == 2
+    # The interactive chart draws the same pieces and the labelled line.
+    page.get_by_role("button", name="Visa interaktivt diagram").click()
+    page.wait_for_selector("[data-chart] .main-svg")
+    assert page.locator("[data-chart] .annotation-text", has_text="Tidsseriebrott").count() == 1
+    assert axe_violations(page) == ""
+    assert visit.errors == [], visit.errors
