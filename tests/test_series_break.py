@@ -7,6 +7,8 @@ social services (001, "hänvisning till socialtjänsten"), 2024's 92 the share t
 their own services.
 """
 
+import csv
+import io
 import json
 import re
 from decimal import Decimal
@@ -93,6 +95,12 @@ def test_it_shows_the_4i5_break_on_the_chart_and_in_the_table(client):
     # The 4.I5 series without a break keep theirs (barn, sexuellt våld, i egen regi: 62 → 77).
     other = next(r for r in response.context["panel"].rows if r.label.startswith("Barn, Sexuellt våld") and "egen regi" in r.label)
     assert other.trend is not None and other.break_year is None
+    # The downloads give it with every value of the series.
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get("/data/values.csv").streaming_content).decode())))
+    broken = [r for r in rows if r["indicator_code"] == "4.I5" and r["breakdown"] == series.display_label]
+    assert [(r["year"], r["series_break"]) for r in broken] == [("2023", "2024"), ("2024", "2024")]
+    assert all(r["series_break_note"] == series.break_note for r in broken)
+    assert {r["series_break"] for r in rows if r["indicator_code"] == "4.I1"} <= {""}
     # The API gives the break with the series.
     data = json.loads(client.get("/api/v1/indicators/hanvisa-utsatta-ratt-stod/").content)
     (api_series,) = [s for s in data["series"] if s["key"] == series.key]
