@@ -208,7 +208,7 @@ def measure_import(report, client_factory, results):
     report.line("import postgresql COPY (limit)", f"{copied / seconds:.0f}", f"values/s ({seconds:.2f} s)")
     importer = find_importer()
     if importer is None:
-        report.line("import importer", "indicators.importers.import_values_csv finns inte än")
+        report.line("import importer", "indicators.importing.import_values_csv finns inte än")
         return
     seconds, written, errors = import_seconds(importer, data)
     report.line("import importer", f"{written / seconds:.0f}", f"values/s ({written} values in {seconds:.1f} s)")

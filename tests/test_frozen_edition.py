@@ -9,7 +9,7 @@ from django.urls import reverse
 from actions import services as action_services
 from indicators import services as indicator_services
 from indicators.grid import ValuesGridForm
-from indicators.importers import import_values_csv
+from indicators.importing import import_values_csv
 from indicators.models import Value
 from reporting.models import State
 from reports.models import ReportEdition
