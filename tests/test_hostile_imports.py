@@ -300,19 +300,21 @@ def test_it_tells_the_second_of_two_confirms_of_the_same_new_values_what_happene
 
 
 def test_it_tells_the_second_of_two_status_confirms_what_happened(coordinator_client, monkeypatch):
-    from actions.resources import StatusReportResource
+    from reporting import importing
 
     response = preview(coordinator_client, "admin:actions_statusreport_import", STATUS_FORMATS, TableCSV,
                        lines(STATUS_HEADER, GOOD_STATUS), "c.csv")
     assert response.context["result"].totals["new"] == 1
-    original = StatusReportResource.before_save_instance
+    original_write = importing.write
 
-    def save_after_the_other_import(self, instance, row, **kwargs):
-        StatusReport.objects.create(commitment=instance.commitment, year=instance.year,
-                                    organisation=instance.organisation, state="draft")
-        return original(self, instance, row, **kwargs)
+    def write_after_the_other_import(kind, plan, **kwargs):
+        for commitment_id, year, organisation_id in plan[["commitment_id", "year", "organisation_id"]].itertuples(
+                index=False):
+            StatusReport.objects.create(commitment_id=commitment_id, year=year, organisation_id=organisation_id,
+                                        state="draft")
+        return original_write(kind, plan, **kwargs)
 
-    monkeypatch.setattr(StatusReportResource, "before_save_instance", save_after_the_other_import)
+    monkeypatch.setattr(importing, "write", write_after_the_other_import)
     before = status_counts()
     confirmed = coordinator_client.post(reverse("admin:actions_statusreport_process_import"), confirm_data(response),
                                         follow=True)
