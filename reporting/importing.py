@@ -43,6 +43,7 @@ NEW, UPDATE, SKIP, INVALID = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_U
 # Rows of each kind (new, changed, unchanged) the result keeps for the preview.
 PREVIEW_ROWS = 50
 CHANGE_REASON = "Importerad från fil"
+NOTHING_TO_IMPORT = "Filen innehåller inget att importera. Kontrollera att den har rätt kolumnrubriker och minst en rad."
 # simple_history's own columns; every other column of a history table is the tracked model's.
 HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
 
@@ -250,6 +251,9 @@ def _run(adapter, rows, *, confirm, preview_versions):
     kind = adapter.kind
     result = ImportResult()
     result.total_rows = len(rows)
+    if not len(rows):  # the preview says so before it runs (import-export); a confirm of a changed file here
+        result.append_base_error(Error(ValidationError(NOTHING_TO_IMPORT)))
+        return result
     rows.refuse_nul()
     try:
         resolved = adapter.resolve(rows)

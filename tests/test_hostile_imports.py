@@ -127,6 +127,32 @@ VALUE_CASES = [
 ]
 
 
+def good_value_file(fmt):
+    """A file in `fmt` whose preview can be confirmed."""
+    if fmt is KoladaJSON:
+        from tests import factories
+
+        factories.headline(factories.indicator("9.I91", unit="rate_100k", kolada_kpi="N07403"))
+        return json.dumps({"values": [{"kpi": "N07403", "municipality": "0180", "period": 2023,
+                                       "values": [{"gender": "T", "value": 12.5}]}]}).encode()
+    wide = lines("indicator_code,area,breakdown,2021", "1.I2,0180,År 2 på gymnasiet,7.0")
+    return {LongCSV: lines(VALUE_HEADER, GOOD_VALUE), LongXLSX: csv_rows_as_xlsx(lines(VALUE_HEADER, GOOD_VALUE)),
+            WideCSV: wide, WideXLSX: csv_rows_as_xlsx(wide)}[fmt]
+
+
+def confirm_instead(client, model, formats, fmt, good, hostile):
+    """A real confirm of `hostile`: a good file is previewed, and the file kept for its confirm is replaced
+    by the hostile one before the confirm runs (as if the file had changed between the two)."""
+    from reporting.uploads import StoredUpload
+
+    name = f"fil.{fmt().get_extension()}"
+    response = preview(client, f"admin:{model}_import", formats, fmt, good, name)
+    assert response.context["confirm_form"] is not None, page_text(response)
+    data = confirm_data(response)
+    StoredUpload(data["import_file_name"]).path.write_bytes(hostile)
+    return client.post(reverse(f"admin:{model}_process_import"), data, follow=True)
+
+
 @pytest.mark.parametrize("case,fmt,data,message", VALUE_CASES, ids=[c[0] for c in VALUE_CASES])
 def test_it_refuses_a_hostile_value_file_in_swedish_and_writes_nothing(coordinator_client, case, fmt, data, message):
     before = value_counts()
@@ -135,6 +161,12 @@ def test_it_refuses_a_hostile_value_file_in_swedish_and_writes_nothing(coordinat
     assert response.status_code == 200
     assert message in page_text(response)
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert value_counts() == before
+    # The confirm runs the import for real (not a dry run): it too writes nothing, and says so.
+    confirmed = confirm_instead(coordinator_client, "indicators_value", VALUE_IMPORT_FORMATS, fmt,
+                                good_value_file(fmt), data)
+    assert confirmed.status_code == 200
+    assert "Inget importerades" in page_text(confirmed) or message in page_text(confirmed)
     assert value_counts() == before
 
 
@@ -165,6 +197,12 @@ def test_it_refuses_a_hostile_status_file_in_swedish_and_writes_nothing(coordina
     response = preview(coordinator_client, "admin:actions_statusreport_import", STATUS_FORMATS, fmt, data, name)
     assert response.status_code == 200
     assert message in page_text(response)
+    assert status_counts() == before
+    good = lines(STATUS_HEADER, GOOD_STATUS)
+    confirmed = confirm_instead(coordinator_client, "actions_statusreport", STATUS_FORMATS, fmt,
+                                good if fmt is TableCSV else csv_rows_as_xlsx(good), data)
+    assert confirmed.status_code == 200
+    assert "Inget importerades" in page_text(confirmed) or message in page_text(confirmed)
     assert status_counts() == before
 
 
