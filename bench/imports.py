@@ -68,3 +68,25 @@ def import_seconds(importer, data):
     if hasattr(result, "has_validation_errors") and (result.has_validation_errors() or result.has_errors()):
         errors = len(getattr(result, "invalid_rows", [])) + len(getattr(result, "row_errors", lambda: [])())
     return seconds, Value.objects.count(), errors
+
+
+def status_report_queries():
+    """Queries of a confirmed status-report import of 1 row and of 100 (new reports, as a coordinator)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from actions.models import Commitment
+    from actions.resources import StatusReportResource
+    from reporting.uploads import TableCSV
+
+    user = get_user_model().objects.get(username="bench-samordnare")
+    numbers = list(Commitment.objects.filter(plan__kind="regional").values_list("number", flat=True))
+    rows = [f"{number},{year},lansstyrelsen,Pågående,Bänk {year}" for year in (2025, 2026, 2027) for number in numbers]
+
+    def queries(chosen):
+        data = ("commitment,year,organisation,category,text\n" + "\n".join(chosen) + "\n").encode()
+        with CaptureQueriesContext(connection) as captured:
+            StatusReportResource(user=user).import_data(TableCSV().create_dataset(data), dry_run=False)
+        return len(captured)
+
+    queries(rows[:1])  # the first import fills caches (content types, groups)
+    return queries(rows[1:2]), queries(rows[2:102])
