@@ -91,8 +91,10 @@ class Rows:
             errors[where] = pd.Series(messages, index=self.frame.index, dtype=object)[where]
 
     def refuse_nul(self):
-        """A NUL character (PostgreSQL can neither store nor compare it) refuses its row before any lookup;
-        one scan per column, so a clean file costs a few milliseconds."""
+        """A NUL character (PostgreSQL can neither store nor compare it) refuses its row before any lookup.
+        A reader that saw none in the whole file says so (frame.attrs["nul_free"]), and nothing is scanned."""
+        if self.frame.attrs.get("nul_free"):
+            return
         for column in self.frame.columns:
             cells = self.frame[column].to_numpy(dtype=object)
             if "\x00" in "".join(map(str, cells)):
