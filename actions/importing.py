@@ -95,17 +95,8 @@ class StatusReportImport(Adapter):
             "subject_id": commitment.column(lambda c: c.pk),
         }, index=rows.frame.index)
 
-    def stored(self, keys, *, lock):
-        stored = StatusReport.objects.filter(commitment_id__in=set(keys["commitment_id"]))
-        if lock:
-            stored = stored.select_for_update(of=("self",))  # held until the confirm commits
-        columns = ["commitment_id", "year", "organisation_id", "pk", "category", "text", "state", "reopened_at",
-                   "version"]
-        frame = pd.DataFrame(list(stored.order_by().values_list(*columns)), columns=columns, dtype=object)
-        frame["reopened"] = frame.pop("reopened_at").notna()
-        for column in ("commitment_id", "year", "organisation_id", "pk", "version"):
-            frame[column] = frame[column].astype("int64")
-        return frame
+    def stored_rows(self, keys):
+        return StatusReport.objects.filter(commitment_id__in=set(keys["commitment_id"]))
 
     def duplicate_error(self, first):
         return f"Dubblett av rad {first}."

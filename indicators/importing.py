@@ -341,21 +341,13 @@ class ValueImport(Adapter):
         resolved["missing_reason"] = code.where(code != "", reasons)
         return resolved
 
-    def stored(self, keys, *, lock):
-        stored = Value.objects.filter(series_id__in=set(keys["series_id"]))
-        if lock:
-            # Held until the confirm commits, so that no edit lands between its check against the preview
-            # and its writes.
-            stored = stored.select_for_update(of=("self",))
-        columns = ["series_id", "area_id", "year", "pk", "value", "missing_reason", "respondents", "footnote",
-                   "source_ref", "state", "reopened_at", "version"]
-        frame = pd.DataFrame(list(stored.values_list(*columns)), columns=columns, dtype=object)
-        frame["value"] = frame["value"].astype(float)
-        frame["respondents"] = pd.array(frame["respondents"].tolist(), dtype="Int64")
-        frame["reopened"] = frame.pop("reopened_at").notna()
-        for column in ("series_id", "area_id", "year", "pk", "version"):
-            frame[column] = frame[column].astype("int64")
-        return frame
+    def stored_rows(self, keys):
+        return Value.objects.filter(series_id__in=set(keys["series_id"]))
+
+    def typed(self, stored):
+        stored["value"] = stored["value"].astype(float)
+        stored["respondents"] = pd.array(stored["respondents"].tolist(), dtype="Int64")
+        return stored
 
     def duplicate_error(self, first):
         return f"Dubblett: rad {first} har redan ett värde för samma indikator, uppdelning, område och år."

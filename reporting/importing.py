@@ -177,8 +177,8 @@ class Adapter:
 
     `resolve(rows)` reads the file's cells against the lookups, refuses the rows it cannot read
     (rows.refuse) and returns a frame over the rows with the key and the written columns the file
-    has, and `subject_id`, `organisation_id` (whose item it is, for the policy). `stored(keys)` gives
-    the stored rows under those keys: the key, pk, the written columns, state, reopened (bool), version."""
+    has, and `subject_id`, `organisation_id` (whose item it is, for the policy). `stored_rows(keys)`
+    names the stored rows that may share those keys."""
 
     kind: Kind
 
@@ -188,8 +188,28 @@ class Adapter:
     def resolve(self, rows):
         raise NotImplementedError
 
-    def stored(self, keys, *, lock):
+    def stored_rows(self, keys):
+        """A queryset of the stored rows that may have the keys of `keys` (a frame of the key columns)."""
         raise NotImplementedError
+
+    def typed(self, stored):
+        """The stored frame with the written columns as the adapter compares them (as read by default)."""
+        return stored
+
+    def stored(self, keys, *, lock):
+        """The stored rows under the keys: the key, pk, the written columns, state, reopened, version."""
+        rows = self.stored_rows(keys).order_by()
+        if lock:
+            # Held until the confirm commits, so that no edit lands between its check against the preview
+            # and its writes.
+            rows = rows.select_for_update(of=("self",))
+        kind = self.kind
+        columns = [*kind.key, "pk", *kind.written, "state", "reopened_at", "version"]
+        frame = pd.DataFrame(list(rows.values_list(*columns)), columns=columns, dtype=object)
+        frame["reopened"] = frame.pop("reopened_at").notna()
+        for column in [*kind.key, "pk", "version"]:
+            frame[column] = frame[column].astype("int64")
+        return self.typed(frame)
 
     def duplicate_error(self, first):
         raise NotImplementedError

@@ -4,11 +4,9 @@ confirm; and an import costs the same number of queries for 1 row as for 100.
 
 Runs on SQLite locally and on PostgreSQL in CI (`DATABASE_URL=… make test`): both run the same statements."""
 
-import io
 import json
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +20,7 @@ from reporting.models import State
 from reporting.uploads import TableCSV, TableXLSX
 from tests import factories
 from tests.test_import_long import admin_confirm, admin_preview
+from tests.test_import_wide import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +39,6 @@ EXPECTED = {("", Decimal("12.5"), ""), ("kon=kvinnor", Decimal("14.1"), ""), ("k
 
 def csv_bytes(rows):
     return ("\n".join(",".join(f'"{cell}"' for cell in row) for row in rows) + "\n").encode()
-
-
-def xlsx_bytes(rows):
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def bad(rows, cell, column=None):
