@@ -107,7 +107,7 @@ class Rows:
         return bad
 
     def messages(self, number):
-        return {column: errors[number] for column, errors in self.errors.items() if errors[number] is not None}
+        return {column: errors[number] for column, errors in self.errors.items() if isinstance(errors[number], list)}
 
 
 class Distinct:
@@ -132,11 +132,11 @@ class Distinct:
                 refused[position] = exc.messages
         self.errors = self._spread(refused)
 
-    def _spread(self, per_unique, dtype=object):
+    def _spread(self, per_unique):
         spread = pd.Series(None, index=self.index, dtype=object)
         if len(self.rows):
             spread[self.rows] = per_unique[self.codes]
-        return spread if dtype is object else spread.astype(dtype)
+        return spread
 
     def column(self, get=None):
         """What parse returned, or get(what it returned) where it returned something, for every row."""
@@ -270,6 +270,9 @@ def run_import(adapter, frame, *, dry_run, preview_versions=None):
 
 
 def _run(adapter, rows, *, confirm, preview_versions):
+    """The steps in order: the file's rows → lookups and cell checks (the adapter) → duplicates → stored
+    rows → classify → policy → (any bad row: the result, nothing written) → the confirm's re-check →
+    the preview's samples → the write."""
     kind = adapter.kind
     result = ImportResult()
     result.total_rows = len(rows)

@@ -730,18 +730,10 @@ class SafeImportMixin:
         ] + super().get_urls()
 
     def process_result(self, result, request):
-        """After a confirm: a result with errors wrote nothing (rolled back) and says so in Swedish."""
+        """After a confirm: a result with errors wrote nothing (rolled back) and says so in Swedish. (Rows
+        changed since the preview and a concurrent insert are raised by the import; see process_import.)"""
         if result.has_errors() or result.has_validation_errors():
-            errors = [error.error for _, row_errors in result.row_errors() for error in row_errors]
-            errors += [error.error for error in result.base_errors]
-            changed = next((error for error in errors if isinstance(error, ChangedSincePreview)), None)
-            if changed is not None:
-                messages.error(request, str(changed))
-                return HttpResponseRedirect(self._import_url())
-            # import-export catches a row's exception itself (status reports): a unique constraint hit
-            # means another import or edit wrote the same rows in the meantime.
-            concurrent = any(isinstance(error, IntegrityError) for error in errors)
-            messages.error(request, CONCURRENT_WRITE if concurrent else CHANGED_SINCE_PREVIEW)
+            messages.error(request, CHANGED_SINCE_PREVIEW)
             return HttpResponseRedirect(self._import_url())
         return super().process_result(result, request)
 
