@@ -121,11 +121,17 @@ class Distinct:
         if where is not None:
             cells = cells[np.asarray(where, dtype=bool)]
         self.rows = cells.index
-        self.codes = cells.groupby(list(cells.columns), sort=False, dropna=False).ngroup().to_numpy()
-        uniques = cells.drop_duplicates()
-        self.results = np.empty(len(uniques), dtype=object)
-        refused = np.empty(len(uniques), dtype=object)
-        for position, combination in enumerate(uniques.itertuples(index=False, name=None)):
+        # Each column's cells as codes, the codes of a row combined into one number, and that factorized:
+        # the distinct combinations in the order they first appear.
+        combined = np.zeros(len(cells), dtype=np.int64)
+        for column in cells.columns:
+            codes, uniques = pd.factorize(cells[column].to_numpy(dtype=object), use_na_sentinel=False)
+            combined = pd.factorize(combined * max(len(uniques), 1) + codes)[0]  # < rows², never overflows
+        self.codes, distinct = pd.factorize(combined)
+        first = np.unique(self.codes, return_index=True)[1]
+        self.results = np.empty(len(distinct), dtype=object)
+        refused = np.empty(len(distinct), dtype=object)
+        for position, combination in enumerate(cells.iloc[first].itertuples(index=False, name=None)):
             try:
                 self.results[position] = parse(*combination)
             except ValidationError as exc:
