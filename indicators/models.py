@@ -273,7 +273,11 @@ class Value(Reviewed):
         "hämtat från", max_length=300, blank=True, help_text="Dokument och tabell eller avsnitt, t.ex. Lägesrapport 2024, Tabell 1."
     )
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    # The import writes a history row per value (reporting/importing.py): no index on history columns that
+    # no query reads (history is looked up by the item's id), and no foreign-key check of the user per row
+    # (history_user is SET_NULL in Django when a user is deleted either way).
+    history = HistoricalRecords(excluded_fields=["version"], user_db_constraint=False,
+                                no_db_index=["approved_by", "reopened_by", "area", "series"])
     objects = ValueQuerySet.as_manager()
 
     class Meta:
