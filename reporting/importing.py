@@ -510,7 +510,9 @@ def _allocate_ids(cursor, opts, count):
     connection take the same keys on SQLite, the primary key refuses the insert: nothing is overwritten."""
     table, pk = opts.db_table, opts.pk.column
     if connection.vendor == "postgresql":
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count])
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+        # The sequence named once: pg_get_serial_sequence per row would cost more than the nextval.
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [cursor.fetchone()[0], count])
         return np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
     cursor.execute(f"SELECT MAX({_q(pk)}) FROM {_q(table)}")
     highest = cursor.fetchone()[0] or 0
@@ -528,8 +530,11 @@ def _insert_rows(cursor, table, frame, constants):
     into `table`: one COPY of one buffer on PostgreSQL, one executemany elsewhere."""
     names = ", ".join(_q(c) for c in [*frame.columns, *constants])
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            copy.write(_copy_text(frame, constants))
+        text = _copy_text(frame, constants)
+        # Django's own error classes (an IntegrityError for a key another import wrote meanwhile), as its
+        # cursor raises them.
+        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            copy.write(text)
         return
     columns = [_db_values(frame[c]) for c in frame.columns]
     fixed = tuple(constants.values())
@@ -541,13 +546,17 @@ def _copy_text(frame, constants):
     """The rows in COPY's text format, each distinct cell of a column formatted once."""
     cells = []
     for name in frame.columns:
-        codes, uniques = pd.factorize(frame[name])
+        column = frame[name]
+        if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":  # keys and ids: never missing
+            cells.append(column.to_numpy().astype(str).astype(object))
+            continue
+        codes, uniques = pd.factorize(column)
         # Code -1 (a missing cell) takes the last entry: NULL.
         cells.append(np.array([_copy_cell(u) for u in uniques] + ["\\N"], dtype=object)[codes])
     fixed = "\t".join("\\N" if value is None else _copy_cell(value) for value in constants.values())
     if fixed:
-        cells.append(itertools.repeat(fixed))
-    return "".join(line + "\n" for line in map("\t".join, zip(*cells)))
+        cells.append(itertools.repeat(fixed, len(frame)))
+    return "\n".join(map("\t".join, zip(*cells))) + "\n"
 
 
 def _copy_cell(value):
