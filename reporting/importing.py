@@ -21,7 +21,6 @@ The answer is import-export's Result (the admin's preview templates read it): th
 IMPORT_MAX_ERRORS_SHOWN bad rows with a Swedish message per column, the first PREVIEW_ROWS rows of each kind.
 """
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -437,11 +436,14 @@ def _insert(cursor, kind, plan, *, now, user):
     template = kind.model(state=State.DRAFT, created_at=now, updated_at=now)
     constants = {f.column: f.get_db_prep_save(getattr(template, f.attname), connection)
                  for f in opts.concrete_fields if f.column not in rows.columns}
-    _insert_rows(cursor, _q(opts.db_table), rows, constants)
     history = opts.model.history.model._meta
-    tracked = [f.column for f in history.concrete_fields if f.attname not in HISTORY_OWN]
+    tracked = {f.column for f in history.concrete_fields if f.attname not in HISTORY_OWN}
     own = {f.column: value for f, value in _history_own(history, now=now, history_type="+", user=user)}
-    _insert_rows(cursor, _q(history.db_table), rows[[c for c in tracked if c in rows.columns]],
+    # The history tracks every column the rows have (the version is a constant): the rows' cells are
+    # formatted once for both tables.
+    cells = _Cells(rows)
+    _insert_rows(cursor, _q(opts.db_table), cells, constants)
+    _insert_rows(cursor, _q(history.db_table), cells,
                  {**{c: value for c, value in constants.items() if c in tracked}, **own})
 
 
@@ -456,7 +458,7 @@ def _update(cursor, kind, plan, *, now, user):
     definitions = [("pk", opts.pk.rel_db_type(connection))] + [
         (opts.get_field(name).column, opts.get_field(name).db_type(connection)) for name in written]
     cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({', '.join(f'{_q(c)} {t}' for c, t in definitions)})")
-    _insert_rows(cursor, temp, rows, {})
+    _insert_rows(cursor, temp, _Cells(rows), {})
     cursor.execute(f"ANALYZE {temp}")  # the planner's row count, for the joins below
     # Besides the state the policy decided, a changed row is not submitted or approved (nothing imported
     # is public before review), and gets version + 1.
@@ -525,38 +527,48 @@ def _allocate_ids(cursor, opts, count):
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _insert_rows(cursor, table, frame, constants):
-    """The rows of `frame` (named by database column), each with `constants` (column → database value),
-    into `table`: one COPY of one buffer on PostgreSQL, one executemany elsewhere."""
-    names = ", ".join(_q(c) for c in [*frame.columns, *constants])
+def _insert_rows(cursor, table, cells, constants):
+    """The rows of `cells` (_Cells), each with `constants` (column → database value), into `table`: one
+    COPY of one buffer on PostgreSQL, one executemany elsewhere."""
+    names = ", ".join(_q(c) for c in [*cells.frame.columns, *constants])
     if connection.vendor == "postgresql":
-        text = _copy_text(frame, constants)
+        text = cells.copy_text(constants)
         # Django's own error classes (an IntegrityError for a key another import wrote meanwhile), as its
         # cursor raises them.
         with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             copy.write(text)
         return
-    columns = [_db_values(frame[c]) for c in frame.columns]
     fixed = tuple(constants.values())
-    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * (len(columns) + len(fixed)))})",
-                       [(*row, *fixed) for row in zip(*columns)])
+    marks = ", ".join(["%s"] * (len(cells.frame.columns) + len(fixed)))
+    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [(*row, *fixed) for row in cells.rows()])
 
 
-def _copy_text(frame, constants):
-    """The rows in COPY's text format, each distinct cell of a column formatted once."""
-    cells = []
-    for name in frame.columns:
-        column = frame[name]
-        if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":  # keys and ids: never missing
-            cells.append(column.to_numpy().astype(str).astype(object))
-            continue
-        codes, uniques = pd.factorize(column)
-        # Code -1 (a missing cell) takes the last entry: NULL.
-        cells.append(np.array([_copy_cell(u) for u in uniques] + ["\\N"], dtype=object)[codes])
-    fixed = "\t".join("\\N" if value is None else _copy_cell(value) for value in constants.values())
-    if fixed:
-        cells.append(itertools.repeat(fixed, len(frame)))
-    return "\n".join(map("\t".join, zip(*cells))) + "\n"
+class _Cells:
+    """A frame's rows as a database takes them: Python values for executemany, or lines in COPY's text
+    format (each distinct cell of a column formatted once, the lines once for every table they go to)."""
+
+    def __init__(self, frame):
+        self.frame = frame
+        self._lines = None
+
+    def rows(self):
+        return zip(*(_db_values(self.frame[c]) for c in self.frame.columns))
+
+    def copy_text(self, constants):
+        if self._lines is None:
+            cells = []
+            for name in self.frame.columns:
+                column = self.frame[name]
+                if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":  # keys and ids: never missing
+                    cells.append(column.to_numpy().astype(str).astype(object))
+                    continue
+                codes, uniques = pd.factorize(column)
+                # Code -1 (a missing cell) takes the last entry: NULL.
+                cells.append(np.array([_copy_cell(u) for u in uniques] + ["\\N"], dtype=object)[codes])
+            self._lines = list(map("\t".join, zip(*cells)))
+        end = "".join("\t" + ("\\N" if value is None else _copy_cell(value)) for value in constants.values()) + "\n"
+        # Every tab and line break inside a cell is escaped, so the lines can be joined as they are.
+        return end.join(self._lines) + end
 
 
 def _copy_cell(value):
