@@ -9,9 +9,11 @@
    the write policy), for the whole batch at once;
 5. **policy**: `reporting.policy` decides once per distinct (subject, organisation, year, stored state,
    reopened) group, not per row, and the answer is merged back onto the rows;
-6. **write**: new and changed rows are staged in a temporary table (COPY on PostgreSQL, executemany
-   elsewhere) and then the same INSERT … SELECT, UPDATE … FROM and history INSERT … SELECT run on both
-   databases, so the tests on SQLite run the statements production runs.
+6. **write**: new rows get their ids first (the table's sequence; on SQLite after AUTOINCREMENT's
+   highest) and go with their history rows straight from the plan into both tables; changed rows are
+   staged in a temporary table, updated in one UPDATE … FROM and their history read back by primary key.
+   Rows go in as one COPY of one buffer on PostgreSQL and one executemany elsewhere, the statements
+   are otherwise the same, so the tests on SQLite run the code production runs.
 
 A file with any bad row writes nothing. A preview (`dry_run`) and its confirm run the same code; the
 confirm locks the rows it would write, compares their versions with those its preview saw and refuses
