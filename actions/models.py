@@ -3,10 +3,9 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from strategy.models import Goal, Organisation, Strategy, ViolenceType
-from reporting.models import Reviewed, ReviewedQuerySet
+from reporting.models import Reviewed, ReviewedQuerySet, reviewed_history
 
 NUMBER_RE = re.compile(r"^(\d+)[.:](\d+)$")
 
@@ -261,11 +260,7 @@ class StatusReport(Reviewed):
     )
     text = models.TextField("redovisning", blank=True)
 
-    # The import writes a history row per value (reporting/importing.py): no index on history columns that
-    # no query reads (history is looked up by the item's id), and no foreign-key check of the user per row
-    # (history_user is SET_NULL in Django when a user is deleted either way).
-    history = HistoricalRecords(excluded_fields=["version"], user_db_constraint=False,
-                                no_db_index=["approved_by", "reopened_by", "commitment", "organisation"])
+    history = reviewed_history("commitment", "organisation")
     objects = ReviewedQuerySet.as_manager()
 
     class Meta:

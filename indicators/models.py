@@ -1,10 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from strategy.models import Area, Goal, Organisation, ViolenceType
-from reporting.models import Reviewed, ReviewedQuerySet
+from reporting.models import Reviewed, ReviewedQuerySet, reviewed_history
 
 from .units import UNIT_SUFFIX, Unit, check_value
 
@@ -273,11 +272,7 @@ class Value(Reviewed):
         "hämtat från", max_length=300, blank=True, help_text="Dokument och tabell eller avsnitt, t.ex. Lägesrapport 2024, Tabell 1."
     )
 
-    # The import writes a history row per value (reporting/importing.py): no index on history columns that
-    # no query reads (history is looked up by the item's id), and no foreign-key check of the user per row
-    # (history_user is SET_NULL in Django when a user is deleted either way).
-    history = HistoricalRecords(excluded_fields=["version"], user_db_constraint=False,
-                                no_db_index=["approved_by", "reopened_by", "area", "series"])
+    history = reviewed_history("area", "series")
     objects = ValueQuerySet.as_manager()
 
     class Meta:
