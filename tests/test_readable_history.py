@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.services import status_report_submit
-from reporting.admin_history import SwedishDecimalField, swedish_number
+from reporting.admin_history import SwedishDecimalField
+from reporting.numbers import swedish_number
 from reporting.models import State
 
 from . import reporting

@@ -31,7 +31,7 @@ from actions.models import StatusReport
 from indicators import services as indicator_services
 from indicators.models import Value
 from indicators.units import Unit
-from reporting.admin_history import swedish_number
+from reporting.numbers import swedish_number
 from reporting.models import ReportingRound, State
 from reporting.workflow import posted_version, refusal_message
 from reporting.scoping import role_required, sees_everything
