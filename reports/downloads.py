@@ -1,5 +1,6 @@
 """Public downloads of approved data, long format: one row per value."""
 
+import fcntl
 import glob
 import hashlib
 import io
@@ -141,20 +142,27 @@ def stored_download(request, name, write):
     except FileNotFoundError:
         pass
     directory.mkdir(parents=True, exist_ok=True)
-    # Written under a temporary name and renamed: a reader never sees a file half written, and two
-    # workers that build the same file at once each rename a whole one.
-    with tempfile.NamedTemporaryFile(dir=directory, prefix=f".{name}.", delete=False) as temporary:
+    # One writer per download on this machine: the workers that ask for it meanwhile wait for that
+    # file instead of each writing their own (five 100 000-value workbooks at once on two cores).
+    with open(directory / f".{name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            write(temporary)
-        except BaseException:
-            os.unlink(temporary.name)
-            raise
-    os.replace(temporary.name, path)
-    for older in directory.glob(f"{glob.escape(name)}.*"):
-        if older != path:
-            # A worker still sending it keeps its open file; the next request reads the new one.
-            older.unlink(missing_ok=True)
-    return path.open("rb")
+            return path.open("rb")  # written while this worker waited
+        except FileNotFoundError:
+            pass
+        # Written under a temporary name and renamed: a reader never sees a file half written.
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=f".{name}.", delete=False) as temporary:
+            try:
+                write(temporary)
+            except BaseException:
+                os.unlink(temporary.name)
+                raise
+        os.replace(temporary.name, path)
+        for older in directory.glob(f"{glob.escape(name)}.*"):
+            if older != path:
+                # A worker still sending it keeps its open file; the next request reads the new one.
+                older.unlink(missing_ok=True)
+        return path.open("rb")
 
 
 def download(request, name, rows, filename):

@@ -102,8 +102,8 @@ def test_it_keeps_only_the_newest_file_of_each_download(client, settings, coordi
     client.get("/data/values.csv")
     approve(coordinator, django_capture_on_commit_callbacks, "987654")
     client.get("/data/values.csv")
-    files = [p.name for p in Path(settings.DOWNLOAD_CACHE_DIR).iterdir()]
-    assert len(files) == 1 and files[0].startswith("values.csv.")
+    files = sorted(p.name for p in Path(settings.DOWNLOAD_CACHE_DIR).iterdir())
+    assert len(files) == 2 and files[0] == ".values.csv.lock" and files[1].startswith("values.csv.")
 
 
 def test_it_writes_the_xlsx_with_the_csv_s_cells(client):
@@ -136,3 +136,29 @@ def test_it_writes_the_xlsx_with_the_csv_s_cells(client):
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     assert book.sheetnames == ["Värden", "Om data"]
     assert book["Värden"].freeze_panes == "A2"
+
+
+def test_it_writes_a_download_once_when_two_workers_ask_for_it_at_once(rf):
+    """The second request waits for the first one's file instead of writing its own."""
+    import threading
+    import time
+
+    writes = []
+
+    def slow_write(file):
+        writes.append(1)
+        time.sleep(0.3)
+        file.write(b"the file")
+
+    bodies = []
+
+    def ask():
+        with downloads.stored_download(rf.get("/data/values.csv"), "values.csv", slow_write) as file:
+            bodies.append(file.read())
+
+    workers = [threading.Thread(target=ask) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert bodies == [b"the file"] * 3 and len(writes) == 1
