@@ -49,3 +49,9 @@ def swedish_number(number, decimals=None):
         force_grouping=True,
     )
     return MINUS + text[1:] if text.startswith("-") else text
+
+
+def separators():
+    """The decimal sign and the thousands separator, as plotly.js's layout takes them (",\u00a0"): the
+    interactive chart's axis writes its numbers as the tables do."""
+    return get_format("DECIMAL_SEPARATOR", LANGUAGE) + get_format("THOUSAND_SEPARATOR", LANGUAGE)

@@ -10,8 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from indicators.models import Value
+from indicators.selectors import values_by_indicator
 from reporting.models import State
 from reporting.numbers import swedish_number
+from reports.charts import build_panel
 from tests import factories
 
 from . import reporting
@@ -59,6 +61,8 @@ def test_it_shows_the_same_number_on_the_public_page_the_desk_and_the_admin(coor
     public = Client().get(indicator.get_absolute_url()).content.decode()
     assert_swedish(public.split("<table", 1)[1])  # the chart's data table
     assert f"{SHOWN} dagar" in public
+    figure = build_panel(indicator, [indicator.series.get()], values_by_indicator([indicator.id])[indicator.id]).figure_json
+    assert figure["layout"]["separators"] == ",\u00a0"  # the interactive chart's axis, as the tables
 
     desk = coordinator_client.get(reverse("workspace:desk")).content.decode()
     assert f"{SHOWN} dagar" in desk  # last year's approved figure
