@@ -110,7 +110,7 @@ def test_it_writes_the_xlsx_with_the_csv_s_cells(client):
     """Every cell of the XLSX is the CSV's field: numbers as numbers, everything else as text."""
     indicator = Indicator.objects.get(code="2.I5")
     value = Value.objects.published().filter(series__indicator=indicator, value__isnull=False).first()
-    value.footnote = '  <b>&"fet"</b> =1+1; #N/A '  # markup, an error code and leading and trailing spaces
+    value.footnote = '=1+1 <b>&"fet"</b>; #N/A  '  # a formula, markup, an error code, trailing spaces
     value.source_ref = "#REF!"
     value.value = Decimal("1234.5")
     value.save()
@@ -130,7 +130,7 @@ def test_it_writes_the_xlsx_with_the_csv_s_cells(client):
             else:
                 assert cell.data_type == "s" and cell.value == fields[column], column
     mine = next(r for r in rows if r[LONG_COLUMNS.index("value")].value == 1234.5)
-    assert mine[LONG_COLUMNS.index("note")].value == '  <b>&"fet"</b> =1+1; #N/A '
+    assert mine[LONG_COLUMNS.index("note")].value == '\'=1+1 <b>&"fet"</b>; #N/A  '  # neutralised
     assert mine[LONG_COLUMNS.index("source")].value == "#REF!"  # text, not an Excel error
     assert mine[LONG_COLUMNS.index("value")].number_format == "#,##0"  # 2.I5: a count without decimals
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
