@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators import services
 from indicators.models import Indicator, Value
 from indicators.selectors import LONG_COLUMNS
+from reporting import workflow
 from reporting.models import State
 from reports import downloads
 
@@ -54,7 +54,7 @@ def approve(coordinator, capture, number):
     reporting.open_round()
     value = reporting.value(code="2.I5", number=number, state=State.SUBMITTED)
     with capture(execute=True):
-        services.value_approve(value=Value.objects.get(pk=value.pk), user=coordinator)
+        workflow.approve(item=Value.objects.get(pk=value.pk), user=coordinator)
 
 
 @pytest.mark.parametrize("url", URLS)
