@@ -6,7 +6,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.admin_history import SWEDISH_NUMBER_OVERRIDES, ReadableHistoryAdmin, swedish_number
+from reporting.admin_history import SWEDISH_NUMBER_OVERRIDES, ReadableHistoryAdmin
+from reporting.numbers import swedish_number
 from reporting.admin_review import ReviewedAdmin
 from reporting.admin_scoping import OrganisationScopedAdmin
 from reporting.spreadsheet import EXPORT_FORMATS

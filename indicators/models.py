@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from strategy.models import Area, Goal, Organisation, ViolenceType
 from reporting.models import Reviewed, ReviewedQuerySet
+from reporting.numbers import swedish_number
 
 from .units import UNIT_SUFFIX, Unit, check_value
 
@@ -127,8 +128,7 @@ class Indicator(models.Model):
     def format_value(self, value):
         if value is None:
             return ""
-        text = f"{value:,.{self.decimals}f}".replace(",", "\u00a0").replace(".", ",")
-        return text + UNIT_SUFFIX[self.unit]
+        return swedish_number(value, self.decimals) + UNIT_SUFFIX[self.unit]
 
     @property
     def shown_goal(self):

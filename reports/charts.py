@@ -18,6 +18,7 @@ from strategy.models import Area
 from indicators.models import MissingReason
 from indicators.trends import crosses_break, trend
 from indicators.units import AXIS_TITLE, Unit
+from reporting.numbers import separators
 
 from .svgchart import chart_svg, legend_html
 
@@ -328,7 +329,7 @@ def build_figure(indicator, panel, *, keep_hidden=False):
         # Above the plot, where it takes the lines it needs without covering the axis title.
         "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
         "margin": {"t": 20, "r": 10, "b": 40, "l": 50},
-        "separators": ", ",  # Swedish: decimal comma, space between thousands
+        "separators": separators(),  # Swedish, as swedish_number writes the tables
         "height": CHART_HEIGHT,
     }
     if break_at:

@@ -30,6 +30,12 @@ def empty_page_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def empty_download_store(settings, tmp_path):
+    """Every test starts with no stored downloads (reports.downloads), in a directory of its own."""
+    settings.DOWNLOAD_CACHE_DIR = str(tmp_path / "downloads")
+
+
 def runs_on_committed_data(item):
     """Browser tests (a live server) and other tests whose data another process must see (two gunicorn servers)."""
     marker = item.get_closest_marker("django_db")

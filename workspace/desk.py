@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from actions.models import StatusReport
 from indicators.models import Value
 from indicators.units import Unit
-from reporting.admin_history import swedish_number
+from reporting.numbers import swedish_number
 from reporting.models import ReportingRound, State
 from reporting import workflow
 from reporting.workflow import posted_version, refusal_message
