@@ -42,5 +42,5 @@ def status_reports_return(*, reports, user, comment: str):
 
 
 @transaction.atomic
-def status_reports_approve(*, reports, user):
-    return workflow.bulk(workflow.approve, items=reports, user=user)
+def status_reports_approve(*, reports, user, expected_versions=None):
+    return workflow.bulk(workflow.approve, items=reports, user=user, expected_versions=expected_versions)

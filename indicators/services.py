@@ -63,5 +63,5 @@ def values_return(*, values, user, comment: str):
 
 
 @transaction.atomic
-def values_approve(*, values, user):
-    return workflow.bulk(workflow.approve, items=values, user=user)
+def values_approve(*, values, user, expected_versions=None):
+    return workflow.bulk(workflow.approve, items=values, user=user, expected_versions=expected_versions)

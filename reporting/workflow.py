@@ -128,13 +128,53 @@ def refusal_message(exc):
     return str(exc) or "Åtgärden är inte tillåten."
 
 
-def bulk(transition, *, items, user, **kwargs):
-    """Apply one transition to many items, all or nothing: the caller's transaction rolls back on the first refusal."""
+def _changed_since_shown(items, expected_versions):
+    """The items whose stored version is not the one the user was shown, their rows locked meanwhile.
+
+    `expected_versions` maps an item's pk to the version the page showed; an item without one is
+    not judged here (its own transition still locks it). A deleted item counts as changed."""
+    items = [item for item in items if expected_versions.get(item.pk) is not None]
+    if not items:
+        return []
+    model = type(items[0])
+    stored = dict(
+        model._default_manager.select_for_update().filter(pk__in=[i.pk for i in items]).values_list("pk", "version")
+    )
+    return [item for item in items if stored.get(item.pk) != expected_versions[item.pk]]
+
+
+def refuse_changed(*shown):
+    """Refuse, naming every one, if any item changed since the user was shown it.
+
+    Each argument is (items, {pk: version shown}); a confirmation that lists items from several
+    models passes them all, so that one refusal names every changed row."""
+    changed = [item for items, versions in shown for item in _changed_since_shown(list(items), versions or {})]
+    if changed:
+        names = "; ".join(str(item) for item in changed)
+        them = "posten" if len(changed) == 1 else "posterna"
+        raise ValidationError(
+            f"Någon annan har ändrat {names} sedan du öppnade granskningen. "
+            f"Ladda om sidan och se efter hur {them} ser ut nu.",
+            code="stale",
+        )
+
+
+def bulk(transition, *, items, user, expected_versions=None, **kwargs):
+    """Apply one transition to many items, all or nothing: the caller's transaction rolls back on the first refusal.
+
+    With `expected_versions` (pk → the version the user was shown) every item changed since is
+    named in one refusal before anything is written: a confirmation must not approve what the
+    user did not see."""
+    expected_versions = expected_versions or {}
+    if expected_versions:
+        items = list(items)
+        refuse_changed((items, expected_versions))
     policy = Policy(user)
     done = []
     for item in items:
         try:
-            done.append(transition(item=item, user=user, policy=policy, **kwargs))
+            done.append(transition(item=item, user=user, policy=policy,
+                                   expected_version=expected_versions.get(item.pk), **kwargs))
         except (ValidationError, PermissionDenied) as exc:
             message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
             raise ValidationError(f"{item}: {message}") from exc
