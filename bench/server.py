@@ -39,9 +39,9 @@ class Gunicorn:
     the bench throws them away.
     """
 
-    def __init__(self, env, keep_output=False):
+    def __init__(self, env, keep_output=False, workers=WORKERS):
         self.port = free_port()
-        self.env = dict(env, WEB_CONCURRENCY=str(WORKERS), GUNICORN_BIND=f"127.0.0.1:{self.port}")
+        self.env = dict(env, WEB_CONCURRENCY=str(workers), GUNICORN_BIND=f"127.0.0.1:{self.port}")
         self.keep_output = keep_output
         self.output = ""
         self.process = None

@@ -134,6 +134,10 @@ TEMPLATES = [
 # DB_DEAD_CONNECTION_SECONDS (5 s) instead of the kernel's minutes: TCP keepalive probes every second
 # after 2 s idle, and tcp_user_timeout gives up on data left unacknowledged that long (libpq options).
 DB_DEAD_CONNECTION_SECONDS = env_int("DB_DEAD_CONNECTION_SECONDS", 5)
+# A host that still acknowledges but whose database hangs is not caught by TCP: the reused
+# connection's health check (SELECT 1) gets this long, then the request fails with a 503 page
+# (config/postgresql/base.py).
+DB_HEALTH_CHECK_SECONDS = float(os.environ.get("DB_HEALTH_CHECK_SECONDS", "1"))
 POSTGRES_OPTIONS = {
     "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
     "options": f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 20_000)}",
@@ -145,6 +149,7 @@ POSTGRES_OPTIONS = {
 }
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "config.postgresql"  # Django's, with a deadline on the health check
     DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
 # /healthz answers 503 if the database has not answered SELECT 1 within this many seconds.
 HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT", "3"))

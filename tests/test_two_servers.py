@@ -30,19 +30,12 @@ from strategy.models import Membership, Organisation
 from bench.server import Gunicorn
 
 from . import reporting
+from .services import needs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BASE_DIR = Path(settings.BASE_DIR)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "ett-riktigt-långt-lösenord-2025"
-
-
-def needs(condition, message):
-    if condition:
-        return
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def redis_available():
