@@ -5,6 +5,7 @@ and ALLOWED_HOSTS must be given. `DEBUG=1` (what `make run` sets) switches to a
 local set-up on the embedded SQLite database with demo accounts.
 """
 
+import hashlib
 import ipaddress
 import os
 import tempfile
@@ -171,6 +172,16 @@ CACHES = {
         **({"OPTIONS": {"MAX_ENTRIES": 5000}} if FILE_CACHE else {}),
     },
 }
+
+# The API's uncached work (reports/apislots.py): at most API_CONCURRENCY answers are rendered at once
+# on one machine, across its workers and app servers; a request beyond that gets 503 with
+# Retry-After, so the other workers stay free for the cached pages. Default: half the cores, at least 1.
+API_CONCURRENCY = env_int("API_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2))
+API_RETRY_AFTER_SECONDS = env_int("API_RETRY_AFTER_SECONDS", 2)
+API_SLOT_DIR = os.environ.get(
+    "API_SLOT_DIR",
+    str(Path(tempfile.gettempdir()) / f"valdsstrategi-api-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]}"),
+)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
