@@ -152,4 +152,7 @@ def api_busy():
     )
     response["Retry-After"] = str(settings.API_RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    # Not one ERROR line per refused request from Django's request log: under the very load that
+    # refuses them that would flood the log. gunicorn's access log still has each one.
+    response._has_been_logged = True
     return response
