@@ -132,7 +132,8 @@ def test_it_answers_head_on_the_health_check(client, db):
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("url_name", ["values_csv", "values_xlsx"])
 def test_it_fails_a_download_with_an_error_status_not_a_truncated_file(db, url_name, monkeypatch):
-    """The database fails after the first row: the reader gets a 500, never a 200 with half a file."""
+    """The database fails after the first row: the reader gets an error status (503, the database's
+    fault: config.health.server_error), never a 200 with half a file."""
     from django.test import Client
 
     from reports import downloads
@@ -146,7 +147,7 @@ def test_it_fails_a_download_with_an_error_status_not_a_truncated_file(db, url_n
 
     monkeypatch.setattr(downloads, "published_value_rows", failing_rows)
     response = Client(raise_request_exception=False).get(reverse(url_name))
-    assert response.status_code == 500
+    assert response.status_code == 503
     gc.collect()  # the half-written workbook is dropped here, where its warning is ignored
 
 
