@@ -9,15 +9,10 @@ must run.
 """
 
 import http.client
-import os
-import secrets
 import selectors
 import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection
@@ -25,9 +20,8 @@ from django.test import Client
 
 from bench.server import Gunicorn
 
-from .services import needs
+from .services import needs, production_env
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 class PausableProxy:
@@ -115,18 +109,11 @@ def proxied_server(tmp_path, django_db_blocker):
     needs(connection.vendor == "postgresql", "Testet av en databas som hänger behöver PostgreSQL (DATABASE_URL).")
     db = connection.settings_dict
     with PausableProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)) as proxy:
-        env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DEMO_MODE", "DJANGO_SETTINGS_MODULE"}}
-        env.update(
-            DJANGO_SETTINGS_MODULE="config.settings",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            DATABASE_URL=f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}",
-            ALLOWED_HOSTS="127.0.0.1",
-            TRUSTED_PROXIES="127.0.0.1",
+        env = production_env(
+            tmp_path,
+            database_url=f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}",
             CACHE_LOCATION=str(tmp_path / "cache"),
-            STATIC_ROOT=str(tmp_path / "static"),
         )
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=BASE_DIR, env=env, check=True,
-                       capture_output=True)
         # One worker: the request after the pause must land where the connection was opened.
         with django_db_blocker.unblock(), Gunicorn(env, workers=1) as server:
             yield server, proxy
