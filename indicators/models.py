@@ -184,6 +184,18 @@ class Series(models.Model):
     categories = models.ManyToManyField(Category, blank=True, related_name="series", verbose_name="kategorier")
     is_headline = models.BooleanField("huvudserie", default=False)
     order = models.PositiveSmallIntegerField("ordning", default=0)
+    # Where the source changes what a series measures (4.I5: 2023 counts referrals to social
+    # services, 2024 support in the municipality's own services), the years before and after
+    # are not one series: no trend is drawn across the break, and chart and table show it.
+    break_year = models.PositiveSmallIntegerField(
+        "tidsseriebrott före år",
+        null=True,
+        blank=True,
+        help_text="Första året med den nya definitionen. Ingen trend räknas över brottet.",
+    )
+    break_note = models.TextField(
+        "om tidsseriebrottet", blank=True, help_text="Varför serien bryts, med källans ord."
+    )
 
     class Meta:
         verbose_name = "serie"
@@ -202,6 +214,12 @@ class Series(models.Model):
     @property
     def display_label(self):
         return self.label or "Totalt"
+
+    def clean(self):
+        if self.break_year is not None and not self.break_note.strip():
+            raise ValidationError({"break_note": "Ange varför serien bryts."})
+        if self.break_year is not None and not FIRST_YEAR < self.break_year <= LAST_YEAR:
+            raise ValidationError({"break_year": f"Året måste ligga mellan {FIRST_YEAR + 1} och {LAST_YEAR}."})
 
     @staticmethod
     def breakdown_of(categories):

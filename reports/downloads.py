@@ -36,6 +36,9 @@ COLUMN_MEANINGS = {
     "note": "Fotnot till värdet.",
     "source": "Var värdet är hämtat, t.ex. Lägesrapport 2024, Tabell 1.",
     "data_source": "Indikatorns datakälla, t.ex. Skolinspektionens skolenkät.",
+    "series_break": "Tidsseriebrott: första året med en ny definition av serien; värden före det året jämförs inte med "
+    "värdena från det. Tomt om serien inte bryts.",
+    "series_break_note": "Varför serien bryts, med källans ord.",
 }
 
 
@@ -64,7 +67,8 @@ def csv_response(rows, filename):
 # Columns the XLSX file stores as numbers; every other column is text, even when it
 # looks like a number ("0180" keeps its zero) or a formula (never evaluated).
 XLSX_INTEGER_COLUMNS = {"goal", "year", "respondents"}
-XLSX_WIDTHS = {"indicator": 50, "breakdown": 30, "note": 40, "source": 30, "data_source": 30, "area": 22}
+XLSX_WIDTHS = {"indicator": 50, "breakdown": 30, "note": 40, "source": 30, "data_source": 30, "area": 22,
+               "series_break_note": 40}
 
 
 def number_format(unit_label, decimals):

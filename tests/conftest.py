@@ -5,6 +5,7 @@ from django_tasks_db.models import DBTaskResult
 from reports.management.commands.load_real_data import load_all
 from strategy.models import Membership, Organisation
 from reporting.roles import ensure_groups
+from tests.seeds import SEEDS, seeds_present
 
 # Browser fixtures are registered here, once: a session-scoped browser imported
 # into two test modules would start Playwright twice.
@@ -62,3 +63,20 @@ def coordinator(make_user):
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
+
+
+SEEDS_MISSING = (
+    f"THE SOURCE DOCUMENTS ARE MISSING ({SEEDS}): the fidelity tests (tests/test_strict_fidelity.py) "
+    "were skipped, so nothing checked the fixtures against the sources. Set REQUIRE_SEEDS=1 to make this fail (CI does)."
+)
+
+
+def pytest_report_header(config):
+    return None if seeds_present() else SEEDS_MISSING
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Said last, where a green run's summary is read: a skip alone is easy to miss.
+    if not seeds_present():
+        terminalreporter.write_sep("!", "SOURCE DOCUMENTS MISSING", red=True, bold=True)
+        terminalreporter.write_line(SEEDS_MISSING, red=True, bold=True)
