@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from indicators.grid import ValuesGridForm
-from indicators.importers import import_values_csv
+from indicators.importing import import_values_csv
 from indicators.models import Value
 from reporting.models import State
 from reports.models import ReportEdition
