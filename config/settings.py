@@ -5,6 +5,7 @@ and ALLOWED_HOSTS must be given. `DEBUG=1` (what `make run` sets) switches to a
 local set-up on the embedded SQLite database with demo accounts.
 """
 
+import hashlib
 import ipaddress
 import os
 import tempfile
@@ -134,6 +135,10 @@ TEMPLATES = [
 # DB_DEAD_CONNECTION_SECONDS (5 s) instead of the kernel's minutes: TCP keepalive probes every second
 # after 2 s idle, and tcp_user_timeout gives up on data left unacknowledged that long (libpq options).
 DB_DEAD_CONNECTION_SECONDS = env_int("DB_DEAD_CONNECTION_SECONDS", 5)
+# A host that still acknowledges but whose database hangs is not caught by TCP: the reused
+# connection's health check (SELECT 1) gets this long, then the request fails with a 503 page
+# (config/postgresql/base.py).
+DB_HEALTH_CHECK_SECONDS = float(os.environ.get("DB_HEALTH_CHECK_SECONDS", "1"))
 POSTGRES_OPTIONS = {
     "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
     "options": f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 20_000)}",
@@ -145,6 +150,7 @@ POSTGRES_OPTIONS = {
 }
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "config.postgresql"  # Django's, with a deadline on the health check
     DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
 # /healthz answers 503 if the database has not answered SELECT 1 within this many seconds.
 HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT", "3"))
@@ -170,6 +176,16 @@ CACHES = {
 # cache entries, since the 100 000-value CSV is 30 MB and is sent from disk without being read into memory.
 # Each machine writes its own; only the newest of each download is kept.
 DOWNLOAD_CACHE_DIR = os.environ.get("DOWNLOAD_CACHE_DIR", str(BASE_DIR / ".cache" / "downloads"))
+
+# The API's uncached work (reports/apislots.py): at most API_CONCURRENCY answers are rendered at once
+# on one machine, across its workers and app servers; a request beyond that gets 503 with
+# Retry-After, so the other workers stay free for the cached pages. Default: half the cores, at least 1.
+API_CONCURRENCY = env_int("API_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2))
+API_RETRY_AFTER_SECONDS = env_int("API_RETRY_AFTER_SECONDS", 2)
+API_SLOT_DIR = os.environ.get(
+    "API_SLOT_DIR",
+    str(Path(tempfile.gettempdir()) / f"valdsstrategi-api-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]}"),
+)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

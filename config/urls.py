@@ -11,6 +11,9 @@ admin.site.site_header = "Våldsstrategin i Stockholms län – uppföljning"
 admin.site.site_title = "Uppföljning av våldsstrategin"
 admin.site.index_title = "Administration"
 
+# A database that cannot be reached answers 503 with Retry-After, any other fault Django's 500.
+handler500 = "config.health.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),  # load balancer health check, no login
     # The admin's login, landing a reporter on the reporting workspace.

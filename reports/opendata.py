@@ -16,11 +16,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from . import pagecache
+from .apislots import api_slot
 
 # The downloads, the API (with its OpenAPI document) and the catalogue; not the HTML pages.
 OPEN_DATA_PATHS = re.compile(
@@ -135,7 +136,24 @@ class OpenDataMiddleware:
         if stored is not None:
             body, content_type = stored
             return HttpResponse(body, content_type=content_type)
-        response = self.get_response(request)
+        with api_slot() as granted:
+            if not granted:
+                return api_busy()
+            response = self.get_response(request)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             cache.set(key, (response.content, response["Content-Type"]), pagecache.TIMEOUT)
         return response
+
+
+def api_busy():
+    """503 for an API request beyond the machine's bound on uncached work (reports.apislots)."""
+    response = JsonResponse(
+        {"detail": "API:et har många frågor just nu. Försök igen om en stund."},
+        status=503, json_dumps_params={"ensure_ascii": False},
+    )
+    response["Retry-After"] = str(settings.API_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    # Not one ERROR line per refused request from Django's request log: under the very load that
+    # refuses them that would flood the log. gunicorn's access log still has each one.
+    response._has_been_logged = True
+    return response

@@ -131,8 +131,9 @@ def test_it_answers_head_on_the_health_check(client, db):
 
 @pytest.mark.parametrize("url_name", ["values_csv", "values_xlsx"])
 def test_it_fails_a_download_with_an_error_status_not_a_truncated_file(db, url_name, monkeypatch, settings):
-    """The database fails after the first row: the reader gets a 500, never a 200 with half a file, and no
-    half file is kept for the next reader (the downloads are stored once per page version)."""
+    """The database fails after the first row: the reader gets an error status (503, the database's
+    fault: config.health.server_error), never a 200 with half a file, and no half file is kept for the
+    next reader (the downloads are stored once per page version)."""
     from django.test import Client
 
     from indicators.models import Value
@@ -147,7 +148,7 @@ def test_it_fails_a_download_with_an_error_status_not_a_truncated_file(db, url_n
 
     monkeypatch.setattr(downloads, "published_value_rows", failing_rows)
     response = Client(raise_request_exception=False).get(reverse(url_name))
-    assert response.status_code == 500
+    assert response.status_code == 503
     assert all(p.name.endswith(".lock") for p in Path(settings.DOWNLOAD_CACHE_DIR).iterdir())  # no file, whole or half
 
     monkeypatch.setattr(downloads, "published_value_rows", real_rows)
