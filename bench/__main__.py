@@ -223,7 +223,7 @@ def measure_api_under_load(report, env, results):
             other = sum(rate for status, rate in load.rates.items() if status not in ("200", "503"))
             label = f"uncached API, {API_LOAD_CONNECTIONS} clients {clients}"
             report.line(
-                f"gunicorn {WORKERS}w {label} ({len(api)} indicators' values, a new Host port per request)",
+                f"gunicorn {WORKERS}w {label} ({len(api)} indicators' values, each evicted from the cache after its answer)",
                 f"{answered:.1f} answered, {refused:.0f} refused (503)", f"req/s{f', {other:.0f} other' if other else ''}",
             )
             loaded_p99 = percentile(loaded, 0.99) if loaded else float("inf")

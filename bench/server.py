@@ -191,10 +191,15 @@ def percentile(values, fraction):
 
 
 def _uncached_load(port, paths, connections, polite, stop, results):
-    """Requests from `connections` threads, each to a path of `paths` with a Host header of its own
-    (a random port: the API keys its cached answers by host, since they hold absolute links), so that
-    none is answered from the cache. A `polite` client waits as a 503's Retry-After asks; the others
-    ask again at once. Runs until `stop` is set, then puts {status: count} on `results`."""
+    """Requests from `connections` threads, each to a path of `paths`; after each answer its copy is
+    removed from the servers' shared cache (the file cache this process is configured with too), so
+    that none is answered from the cache: the API caches per path and page version, and a client has
+    no other way to make it miss. A `polite` client waits as a 503's Retry-After asks; the others ask
+    again at once. Runs until `stop` is set, then puts {status: count} on `results`."""
+    from django.core.cache import cache
+
+    from reports.opendata import api_cache_key
+
     tally = [{} for _ in range(connections)]
 
     def worker(i):
@@ -202,10 +207,13 @@ def _uncached_load(port, paths, connections, polite, stop, results):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             wait = 0
             try:
-                conn.request("GET", random.choice(paths), headers={"Host": f"127.0.0.1:{random.randint(1024, 65535)}"})
+                path = random.choice(paths)
+                conn.request("GET", path)
                 response = conn.getresponse()
                 response.read()  # as a client does (the proxy in production reads it at once)
                 status = str(response.status)
+                if response.status == 200:
+                    cache.delete(api_cache_key(path, response.getheader("ETag")))
                 if polite and response.status == 503:
                     wait = float(response.getheader("Retry-After") or 1)
             except OSError:

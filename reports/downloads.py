@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from indicators.models import Indicator
 from indicators.selectors import LONG_COLUMNS, UNIT_LABELS, published_value_rows
 from indicators.units import UNIT_SUFFIX
+from reporting.addresses import absolute_url
 from reporting.spreadsheet import csv_writer
 
 from . import pagecache
@@ -121,7 +122,7 @@ def about_rows(request):
         ("Sammanställt av", settings.DATA_PUBLISHER_NAME),
         ("Källor", "De källor som anges per indikator (kolumnen data_source) och per värde (kolumnen source)."),
         ("Licens", f"{settings.DATA_LICENCE_NAME}, {settings.DATA_LICENCE_URL}"),
-        ("Webbplats", request.build_absolute_uri(reverse("data_index"))),
+        ("Webbplats", absolute_url(reverse("data_index"))),
         ("Värden", "Värdena är tal; enheten står i kolumnen unit och i talformatet. "
                    "Ett saknat värde är en tom cell med orsaken i missing_reason."),
     ]
@@ -131,14 +132,13 @@ def stored_download(request, name, write):
     """The download `name` as an open file, written by `write(file)` once per page version.
 
     Files live in DOWNLOAD_CACHE_DIR under the page version (reports.pagecache, bumped after every
-    committed change of content), the code fingerprint (a deploy may change the format) and the
-    site's address (the XLSX names it): what the ETag of reports.opendata is made of. The version is
+    committed change of content) and the code fingerprint (a deploy may change the format, or the
+    site's address the XLSX names): what the ETag of reports.opendata is made of. The version is
     read before the rows, as for the pages: a change committed meanwhile leaves newer data under the
     older version, which the next version replaces, never older data under a newer one. A failed
     write leaves no file, so the reader gets an error status, never half a file.
     """
-    base = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:8]
-    key = f"{pagecache.ensure_version()}-{code_fingerprint()}-{base}"
+    key = f"{pagecache.ensure_version()}-{code_fingerprint()}"
     directory = Path(settings.DOWNLOAD_CACHE_DIR)
     path = directory / f"{name}.{key}"
     try:

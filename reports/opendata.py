@@ -47,6 +47,7 @@ FINGERPRINTED_SETTINGS = [
     "DATA_PUBLISHER_NAME",
     "DATA_PUBLISHER_URL",
     "DATA_CONTACT_EMAIL",
+    "SITE_URL",  # the absolute links the answers carry (reporting.addresses)
 ]
 
 CORS_HEADERS = {
@@ -128,10 +129,10 @@ class OpenDataMiddleware:
     def _cached_api(self, request, etag):
         """The API's answer, rendered once per page version like the pages (reports.pagecache).
 
-        Keyed by the ETag (page version and code fingerprint) and the absolute URL, since the
-        answers carry absolute links. Only a 200 is kept: unknown slugs cannot fill the cache."""
-        url = f"{request.scheme}://{request.get_host()}{request.path}"
-        key = "api:" + hashlib.sha256(f"{url}|{etag}".encode()).hexdigest()
+        Keyed by the ETag (page version and code fingerprint) and the path; the answers' absolute
+        links are the site's own address (reporting.addresses), not the request's Host, so a client
+        cannot multiply the copies. Only a 200 is kept: unknown slugs cannot fill the cache."""
+        key = api_cache_key(request.path, etag)
         stored = cache.get(key)
         if stored is not None:
             body, content_type = stored
@@ -143,6 +144,10 @@ class OpenDataMiddleware:
         if response.status_code == 200 and not response.streaming and not response.cookies:
             cache.set(key, (response.content, response["Content-Type"]), pagecache.TIMEOUT)
         return response
+
+
+def api_cache_key(path, etag):
+    return "api:" + hashlib.sha256(f"{path}|{etag}".encode()).hexdigest()
 
 
 def api_busy():

@@ -29,11 +29,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from reporting.addresses import absolute_url
 from reporting.roles import COORDINATOR, REPORTER, ensure_groups
 from reporting.scoping import may_coordinate, role_required
 from strategy.models import Membership, Organisation
 
-from . import mail
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +159,8 @@ def _send_invitation(user, organisation, request):
     context = {
         "user": user,
         "organisation": organisation,
-        "link": mail.absolute(path),
-        "login": mail.absolute(reverse("login")),
+        "link": absolute_url(path),
+        "login": absolute_url(reverse("login")),
         "coordinator": request.user,
     }
     subject = "".join(render_to_string("workspace/accounts_invite_subject.txt", context).splitlines())
