@@ -1,5 +1,7 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from config.health import healthz
 from django.contrib.auth import views as auth_views
@@ -26,6 +28,10 @@ urlpatterns = [
     # The report editor, in the coordinator's workspace (the reports app owns the editions).
     path("rapportering/lagesrapport/", include("reports.editor_urls")),
     path("rapportering/", include("workspace.urls")),
+    # The language switch: sets the language cookie and returns to the page in that language.
+    path("sprak/", set_language, name="set_language"),
+    # Downloads and the API keep their Swedish paths and field names in every language.
     path("", include("reports.data_urls")),  # /data/…, /api/v1/…
-    path("", include("reports.urls")),  # the public pages
 ]
+# The public pages: Swedish at today's addresses, English under /en/.
+urlpatterns += i18n_patterns(path("", include("reports.urls")), prefix_default_language=False)
