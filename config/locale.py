@@ -13,8 +13,6 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-# The pages outside i18n_patterns whose language is the user's choice.
-USER_LANGUAGE_PREFIXES = ("/rapportering/", "/admin/", "/konto/")
 
 
 def chosen_language(request):
@@ -27,7 +25,7 @@ def request_language(request):
     from_path = translation.get_language_from_path(request.path_info)
     if from_path:
         return from_path
-    if request.path_info.startswith(USER_LANGUAGE_PREFIXES):
+    if request.path_info.startswith(tuple(settings.USER_LANGUAGE_PATHS)):
         return chosen_language(request) or settings.LANGUAGE_CODE
     return settings.LANGUAGE_CODE
 
@@ -42,7 +40,7 @@ class LanguageMiddleware:
         translation.activate(request_language(request))
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        if request.path_info.startswith(USER_LANGUAGE_PREFIXES):
+        if request.path_info.startswith(tuple(settings.USER_LANGUAGE_PATHS)):
             # One address, two languages: a shared cache must tell them apart.
             patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)

@@ -216,6 +216,8 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-import-export"]
 # Content translation (django-modeltranslation): a field without English shows the Swedish.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "sv"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("sv",)
+# The pages with one address for both languages, which follow the user's choice (the switch's cookie).
+USER_LANGUAGE_PATHS = ["/rapportering/", "/admin/", "/konto/"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Stockholm"
