@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run worker migrate data test test-fast bench clean
+.PHONY: install run worker migrate data messages compile-messages test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,13 +22,26 @@ data: migrate
 	DEBUG=1 $(BIN)/python manage.py load_real_data
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
 
+# The interface's catalogues (locale/<language>/LC_MESSAGES/django.po, README: Languages).
+# `make messages` collects every marked string from the code and templates into them (a translator then
+# fills in the new entries) and compiles them; `compile-messages` only compiles. The compiled .mo files
+# are committed, so a machine without GNU gettext (msgfmt) runs the site and the tests with them.
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=tests --ignore=.cache
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	DEBUG=1 $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
+
+compile-messages: install
+	@if command -v msgfmt >/dev/null; then DEBUG=1 $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE); \
+	else echo "msgfmt (GNU gettext) saknas: de incheckade .mo-filerna används."; fi
+
 # The server and, beside it, the background worker (the round's mails, an edition's PDF); Ctrl-C stops both.
 # The worker does not reload on code changes (a reloading worker forks a child that `kill` would miss).
 # The mails link to the address this serves (SITE_URL follows PORT unless it is set).
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export SITE_URL
 
-run: data
+run: data compile-messages
 	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -38,7 +51,7 @@ worker: migrate
 	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --queue-name '*'
 
 # The whole suite. Browser tests run when Chromium is installed (CI installs it).
-test: install
+test: install compile-messages
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python manage.py check
 	$(BIN)/lint-imports

@@ -1,12 +1,13 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import get_format
 from simple_history.models import HistoricalRecords
 
 from strategy.models import Area, Goal, Organisation, ViolenceType
 from reporting.models import Reviewed, ReviewedQuerySet
 
-from .units import UNIT_SUFFIX, Unit, check_value
+from .units import UNIT_SUFFIX, UNIT_WORD, Unit, check_value
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -127,8 +128,10 @@ class Indicator(models.Model):
     def format_value(self, value):
         if value is None:
             return ""
-        text = f"{value:,.{self.decimals}f}".replace(",", "\u00a0").replace(".", ",")
-        return text + UNIT_SUFFIX[self.unit]
+        # Rounded as Python rounds, then written with the page's separators (1\u00a0234,5 / 1,234.5).
+        separators = str.maketrans({",": get_format("THOUSAND_SEPARATOR"), ".": get_format("DECIMAL_SEPARATOR")})
+        text = f"{value:,.{self.decimals}f}".translate(separators)
+        return text + (f" {UNIT_WORD[self.unit]}" if self.unit in UNIT_WORD else UNIT_SUFFIX[self.unit])
 
     @property
     def shown_goal(self):

@@ -266,7 +266,7 @@ def build_figure(indicator, panel, *, keep_hidden=False):
             "automargin": True,
         },
         "yaxis": {
-            "title": {"text": AXIS_TITLE[indicator.unit]},
+            "title": {"text": str(AXIS_TITLE[indicator.unit])},
             "rangemode": "tozero",
             "automargin": True,
             **({"ticksuffix": PERCENT_SUFFIX} if indicator.unit == Unit.PERCENT else {}),

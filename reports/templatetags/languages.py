@@ -77,3 +77,11 @@ def page_languages(context):
         for code, name in settings.LANGUAGES
     ]
     return {"alternates": [], "links": homes, "form": False}
+
+
+@register.filter(is_safe=True)
+def swedish(value):
+    """A text that exists only in Swedish (the source's words): wrapped in <span lang="sv"> on other pages."""
+    if (translation.get_language() or SOURCE_LANGUAGE) == SOURCE_LANGUAGE or value in ("", None):
+        return value
+    return format_html('<span lang="{}">{}</span>', SOURCE_LANGUAGE, value)
