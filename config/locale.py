@@ -9,10 +9,12 @@ with an English browser must not find the desk in English, and a cached public p
 depend on its address alone.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-
+from django.views.i18n import set_language
 
 
 def chosen_language(request):
@@ -45,3 +47,15 @@ class LanguageMiddleware:
             patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+def switch_language(request):
+    """Django's set_language, resolving `next` in its own language.
+
+    set_language finds the page in the new language by resolving `next` in the active language;
+    /sprak/ itself is Swedish, so an English address (/en/…) would not resolve and the reader
+    would stay on the English page."""
+    next_url = request.POST.get("next", request.GET.get("next")) or ""
+    language = translation.get_language_from_path(urlsplit(next_url).path) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return set_language(request)
