@@ -26,9 +26,10 @@ data: migrate
 # `make messages` collects every marked string from the code and templates into them (a translator then
 # fills in the new entries) and compiles them; `compile-messages` only compiles. The compiled .mo files
 # are committed, so a machine without GNU gettext (msgfmt) runs the site and the tests with them.
+MESSAGES_LANGUAGES := sv en
 MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=tests --ignore=.cache
 messages: install
-	DEBUG=1 $(BIN)/python manage.py makemessages -l sv -l en --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	DEBUG=1 $(BIN)/python manage.py makemessages $(addprefix -l ,$(MESSAGES_LANGUAGES)) --no-obsolete --add-location=file $(MESSAGES_IGNORE)
 	DEBUG=1 $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
 
 compile-messages: install

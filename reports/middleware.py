@@ -9,13 +9,16 @@ shared cache on every such request, so a bump in any worker retires every copy.
 
 import re
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
 from . import pagecache
 
-# Only these paths can be shared pages, in Swedish or under /en/; anything else skips the version lookup.
-SHARED_PATHS = re.compile(r"^/(en/)?($|mal/\d+/$|indikatorer/([\w-]+/)?$|lagesrapport/\d{4}/$|planer/)")
+# Only these paths can be shared pages, in Swedish or under a language's prefix (/en/); anything else
+# skips the version lookup.
+PREFIXES = "|".join(re.escape(code) for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
+SHARED_PATHS = re.compile(rf"^/(({PREFIXES})/)?($|mal/\d+/$|indikatorer/([\w-]+/)?$|lagesrapport/\d{{4}}/$|planer/)")
 MAX_PAGES = 500  # per worker; indicator pages multiply by the series a reader picks
 
 
