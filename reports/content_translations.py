@@ -1,4 +1,4 @@
-"""Load a language's texts for what readers see (fixtures/translations_<code>.yaml).
+"""Load a language's texts for what readers see (fixtures/translations/<language>.yaml).
 
 The Swedish is the source's words (fixtures/strategy.yaml and the others); a translation file
 holds the follow-up's own translation, by natural key, and the pages say so. Only the

@@ -148,7 +148,7 @@ def test_it_loads_english_beside_the_swedish_and_keeps_translations_the_file_lac
     assert (goal.title_sv, goal.title_en) == ("Myndigheter och aktörer arbetar våldsförebyggande", "Authorities and other actors work to prevent violence")
     assert Strategy.objects.get().vision_en.startswith("No one shall be subjected")
     Organisation.objects.filter(slug="lansstyrelsen").update(name_en="County Administrative Board of Stockholm")
-    data = yaml.safe_load((settings.BASE_DIR / "fixtures" / "translations_en.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((settings.BASE_DIR / "fixtures" / "translations" / "en.yaml").read_text(encoding="utf-8"))
     with CaptureQueriesContext(connection) as queries:
         content_translations.load(data)
     assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]  # twice changes nothing

@@ -85,3 +85,11 @@ def swedish(value):
     if (translation.get_language() or SOURCE_LANGUAGE) == SOURCE_LANGUAGE or value in ("", None):
         return value
     return format_html('<span lang="{}">{}</span>', SOURCE_LANGUAGE, value)
+
+
+@register.filter(is_safe=True)
+def swedish_unless(value, translation_text):
+    """`value` (already filtered) wrapped in <span lang="sv"> on another language's page without `translation_text`.
+
+    For a translatable field shown through other filters or a property: `{{ c.text|corrected|swedish_unless:c.text_en }}`."""
+    return value if translation_text else swedish(value)

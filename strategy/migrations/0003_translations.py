@@ -119,4 +119,13 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=100, null=True, verbose_name='namn'),
         ),
         migrations.RunPython(copy_to_swedish, copy_back),
+        # The names stay on one line in every language's column too (strategy.models.NAME_COLUMNS).
+        migrations.RemoveConstraint(
+            model_name='organisation',
+            name='organisation_name_single_line',
+        ),
+        migrations.AddConstraint(
+            model_name='organisation',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name__contains', '\n'), _negated=True), models.Q(('name__contains', '\r'), _negated=True), models.Q(('name_sv__contains', '\n'), _negated=True), models.Q(('name_sv__contains', '\r'), _negated=True), models.Q(('name_en__contains', '\n'), _negated=True), models.Q(('name_en__contains', '\r'), _negated=True), models.Q(('short_name__contains', '\n'), _negated=True), models.Q(('short_name__contains', '\r'), _negated=True), models.Q(('short_name_sv__contains', '\n'), _negated=True), models.Q(('short_name_sv__contains', '\r'), _negated=True), models.Q(('short_name_en__contains', '\n'), _negated=True), models.Q(('short_name_en__contains', '\r'), _negated=True)), name='organisation_name_single_line', violation_error_message='Namnet får inte innehålla radbrytningar.'),
+        ),
     ]

@@ -36,7 +36,9 @@ def load_all():
     counts["handlingsplaner"] = len(actions.seed.load(plans))
     reports_data = read("reports.yaml")
     counts["lägesrapporter"] = len(reports.seed.load(reports_data, indicator_files)) if reports_data else 0
-    for path in sorted(FIXTURES.glob("translations_*.yaml")):
+    # The follow-up's translations (fixtures/translations/<language>.yaml), kept apart from the
+    # source's words that the fidelity tests check.
+    for path in sorted((FIXTURES / "translations").glob("*.yaml")):
         reports.content_translations.load(yaml.safe_load(path.read_text(encoding="utf-8")))
     return counts
 
