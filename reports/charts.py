@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext
 
 from strategy.models import Area
 
@@ -196,7 +197,7 @@ def _row(indicator, key, label, by_year, years, selected):
             )
         )
     found = trend([(y, v["value"]) for y, v in by_year.items()], indicator.unit, indicator.direction, indicator.decimals)
-    trend_text = found.text(indicator.period_label) if found else "för få värden för en trend"
+    trend_text = found.text(indicator.period_label) if found else gettext("för få värden för en trend")
     points = [by_year[y]["value"] if y in by_year else None for y in years]
     return Row(key, label, cells, found, trend_text, selected=selected, points=points)
 
@@ -290,15 +291,20 @@ def summary(indicator, panel):
     """One line next to the chart: the first series' latest figure and its trend."""
     rows = panel.series_rows or panel.rows
     if not rows:
-        return "Det finns inga publicerade värden för indikatorn ännu."
+        return gettext("Det finns inga publicerade värden för indikatorn ännu.")
     row = rows[0]
     latest = next(
         ((label, cell) for label, cell in reversed(list(zip(panel.period_labels, row.cells))) if cell.text),
         None,
     )
     if latest is None:
-        return f"{row.label}: inga värden, bara uppgifter om varför värden saknas."
+        return gettext("%(series)s: inga värden, bara uppgifter om varför värden saknas.") % {"series": row.label}
     label, cell = latest
     if row.trend is None:
-        return f"{row.label} {label}: {cell.text}."
-    return f"{row.label} {label}: {cell.text}; {row.trend_text}."
+        return gettext("%(series)s %(period)s: %(value)s.") % {"series": row.label, "period": label, "value": cell.text}
+    return gettext("%(series)s %(period)s: %(value)s; %(trend)s.") % {
+        "series": row.label,
+        "period": label,
+        "value": cell.text,
+        "trend": row.trend_text,
+    }
