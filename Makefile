@@ -51,8 +51,12 @@ run: data compile-messages
 worker: migrate
 	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --queue-name '*'
 
-# The whole suite. Browser tests run when Chromium is installed (CI installs it).
+# The whole suite. Browser tests run when Chromium is installed (CI installs it). The fidelity
+# tests need the source documents in ../shared/seeds/: without them they are skipped, said loudly
+# here and in pytest's summary (REQUIRE_SEEDS=1, as in CI, makes that a failure).
+SEEDS_DIR := ../shared/seeds
 test: install compile-messages
+	@test -d $(SEEDS_DIR) || echo "!!! THE SOURCE DOCUMENTS ARE MISSING ($(SEEDS_DIR)): the fidelity tests will be skipped !!!" >&2
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python manage.py check
 	$(BIN)/lint-imports

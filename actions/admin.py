@@ -8,7 +8,6 @@ from reporting.admin_scoping import OrganisationScopedAdmin
 from reporting.scoping import organisation_for, sees_everything
 from reporting.admin_readonly import ReadOnlyAdminMixin
 
-from . import services
 from .models import ActionPlan, Commitment, PlanGoal, PreventionLevel, StatusReport, reported_by
 from .resources import StatusReportImportExportMixin
 
@@ -87,12 +86,3 @@ class StatusReportAdmin(StatusReportImportExportMixin, ReviewedAdmin, ReadableHi
     autocomplete_fields = ["commitment", "organisation"]
     list_select_related = ["commitment", "organisation"]
     organisation_lookups = ["organisation"]
-    transition_services = {
-        "submit": services.status_report_submit,
-        "return": services.status_report_return,
-        "approve": services.status_report_approve,
-        "reopen": services.status_report_reopen,
-    }
-    service_item_kwarg = "report"
-    bulk_transition_services = {"submit": services.status_reports_submit, "approve": services.status_reports_approve}
-    bulk_item_kwarg = "reports"

@@ -1,4 +1,5 @@
 import re
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -44,6 +45,29 @@ class ActionPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_local(self):
+        return self.kind == self.Kind.LOCAL
+
+    @property
+    def item_words(self):
+        """What the plan calls its items: ItemWords, lower case (a template capitalises with |capfirst)."""
+        return ITEM_WORDS[self.kind]
+
+
+class ItemWords(NamedTuple):
+    one: str
+    the_one: str
+    many: str
+    the_many: str
+
+
+# In one place: a local plan's items are measures (åtgärder), the regional plan's commitments (åtaganden).
+ITEM_WORDS = {
+    ActionPlan.Kind.LOCAL: ItemWords("åtgärd", "åtgärden", "åtgärder", "åtgärderna"),
+    ActionPlan.Kind.REGIONAL: ItemWords("åtagande", "åtagandet", "åtaganden", "åtagandena"),
+}
 
 
 class PlanGoal(models.Model):
@@ -129,12 +153,6 @@ def reporting_pairs():
 
 
 class CommitmentQuerySet(models.QuerySet):
-    def for_organisation(self, organisation):
-        """Commitments the organisation leads or shares responsibility for."""
-        return self.filter(
-            models.Q(lead_organisations=organisation) | models.Q(co_organisations=organisation)
-        ).distinct()
-
     def reported_by(self, organisation):
         return self.filter(pk__in=Commitment.objects.filter(reported_by(organisation)).values("pk"))
 
@@ -196,6 +214,11 @@ class Commitment(models.Model):
     def __str__(self):
         return f"{self.number} {self.text[:70]}"
 
+    @property
+    def label(self):
+        """"Åtgärd 1:1" in a local plan, "Åtagande 2.10" in the regional one (the plan names its items)."""
+        return f"{self.plan.item_words.one.capitalize()} {self.number}"
+
     def clean(self):
         if not NUMBER_RE.match(self.number or ""):
             raise ValidationError({"number": "Numret ska skrivas som mål och löpnummer, t.ex. 2.10."})
@@ -225,10 +248,6 @@ class StatusCategory(models.TextChoices):
     UNSPECIFIED = "unspecified", "Ej angiven"
 
 
-class StatusReportQuerySet(ReviewedQuerySet):
-    pass
-
-
 class StatusReport(Reviewed):
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="status_reports", verbose_name="åtagande"
@@ -243,7 +262,7 @@ class StatusReport(Reviewed):
     text = models.TextField("redovisning", blank=True)
 
     history = HistoricalRecords(excluded_fields=["version"])
-    objects = StatusReportQuerySet.as_manager()
+    objects = ReviewedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "statusrapport"

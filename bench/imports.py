@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from indicators.models import Value
+from reporting.models import LockedYear
 
 # Column types for the COPY target: the CSV's own columns, numbers as numbers.
 NUMERIC_COLUMNS = {"goal": "integer", "year": "integer", "value": "numeric", "respondents": "integer"}
@@ -29,7 +30,9 @@ def copy_seconds(data):
         with raw.cursor() as cur:
             cur.execute(f"CREATE TEMP TABLE bench_copy ({definition}) ON COMMIT DROP")
             start = time.perf_counter()
-            with cur.copy("COPY bench_copy FROM STDIN (FORMAT csv, HEADER true)") as copy:
+            # Every field of the download is quoted, so an empty number is "" and needs FORCE_NULL.
+            numbers = ", ".join(f'"{c}"' for c in columns if c in NUMERIC_COLUMNS)
+            with cur.copy(f"COPY bench_copy FROM STDIN (FORMAT csv, HEADER true, FORCE_NULL ({numbers}))") as copy:
                 copy.write(data)
             seconds = time.perf_counter() - start
             cur.execute("SELECT count(*) FROM bench_copy")
@@ -38,9 +41,9 @@ def copy_seconds(data):
 
 
 def find_importer():
-    """indicators.importers.import_values_csv, if the project has it yet; else None."""
+    """indicators.importing.import_values_csv, if the project has it yet; else None."""
     try:
-        module = importlib.import_module("indicators.importers")
+        module = importlib.import_module("indicators.importing")
     except ImportError:
         return None
     return getattr(module, "import_values_csv", None)
@@ -51,9 +54,15 @@ def import_seconds(importer, data):
     user, _ = get_user_model().objects.get_or_create(
         username="bench-samordnare", defaults={"is_staff": True, "is_superuser": True}
     )
+    # The published 2024 edition locks its year, and the policy would refuse the file's 2024 rows (as it
+    # should); the bench measures writing all of them, so the lock goes (the import is measured last).
+    LockedYear.objects.all().delete()
     with connection.cursor() as cur:
         # Plain SQL: a queryset delete would write 100 000 history rows first.
         cur.execute(f"DELETE FROM {Value._meta.db_table}")
+        # The deleted rows' index entries would otherwise make every insert of the same keys check them:
+        # a cost of emptying the table just before, which no real import pays.
+        cur.execute(f"VACUUM ANALYZE {Value._meta.db_table}")
     kwargs = {"user": user} if "user" in inspect.signature(importer).parameters else {}
     start = time.perf_counter()
     result = importer(io.BytesIO(data), **kwargs)
@@ -62,3 +71,25 @@ def import_seconds(importer, data):
     if hasattr(result, "has_validation_errors") and (result.has_validation_errors() or result.has_errors()):
         errors = len(getattr(result, "invalid_rows", [])) + len(getattr(result, "row_errors", lambda: [])())
     return seconds, Value.objects.count(), errors
+
+
+def status_report_queries():
+    """Queries of a confirmed status-report import of 1 row and of 100 (new reports, as a coordinator)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from actions.models import Commitment
+    from actions.resources import StatusReportResource
+    from reporting.uploads import TableCSV
+
+    user = get_user_model().objects.get(username="bench-samordnare")
+    numbers = list(Commitment.objects.filter(plan__kind="regional").values_list("number", flat=True))
+    rows = [f"{number},{year},lansstyrelsen,Pågående,Bänk {year}" for year in (2025, 2026, 2027) for number in numbers]
+
+    def queries(chosen):
+        data = ("commitment,year,organisation,category,text\n" + "\n".join(chosen) + "\n").encode()
+        with CaptureQueriesContext(connection) as captured:
+            StatusReportResource(user=user).import_data(TableCSV().create_dataset(data), dry_run=False)
+        return len(captured)
+
+    queries(rows[:1])  # the first import fills caches (content types, groups)
+    return queries(rows[1:2]), queries(rows[2:102])

@@ -170,6 +170,10 @@ CACHES = {
         **({"OPTIONS": {"MAX_ENTRIES": 5000}} if FILE_CACHE else {}),
     },
 }
+# The public CSV and XLSX downloads, each written once per page version (reports.downloads): files, not
+# cache entries, since the 100 000-value CSV is 30 MB and is sent from disk without being read into memory.
+# Each machine writes its own; only the newest of each download is kept.
+DOWNLOAD_CACHE_DIR = os.environ.get("DOWNLOAD_CACHE_DIR", str(BASE_DIR / ".cache" / "downloads"))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

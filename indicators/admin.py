@@ -7,13 +7,13 @@ from django.urls import path, reverse
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.admin_history import SWEDISH_NUMBER_OVERRIDES, ReadableHistoryAdmin, swedish_number
+from reporting.admin_history import SWEDISH_NUMBER_OVERRIDES, ReadableHistoryAdmin
+from reporting.numbers import swedish_number
 from reporting.admin_review import ReviewedAdmin
 from reporting.admin_scoping import OrganisationScopedAdmin
 from reporting.spreadsheet import EXPORT_FORMATS
 from strategy.models import Area
 
-from . import services
 
 from .grid import MISSING_CODES, ValuesGridForm, area_choices, values_grid_submit
 from .models import Category, Dimension, Indicator, Series, Value
@@ -159,15 +159,6 @@ class ValueAdmin(ValueImportAdminMixin, ReviewedAdmin, ReadableHistoryAdmin, Sim
     autocomplete_fields = ["series"]
     organisation_lookups = ["series__indicator__responsible"]
     export_formats = EXPORT_FORMATS  # every CSV through reporting.spreadsheet
-    transition_services = {
-        "submit": services.value_submit,
-        "return": services.value_return,
-        "approve": services.value_approve,
-        "reopen": services.value_reopen,
-    }
-    service_item_kwarg = "value"
-    bulk_transition_services = {"submit": services.values_submit, "approve": services.values_approve}
-    bulk_item_kwarg = "values"
 
     @admin.display(description="värde", ordering="value")
     def shown_value(self, obj):

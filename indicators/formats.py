@@ -1,7 +1,8 @@
-"""Import formats for values. Each one turns its file into the long dataset that
-`ValueResource` checks and writes, so every format gets the same preview and rules.
+"""Import formats for values. Each one reads its file into the long dataset (a frame of text cells,
+one value per row) that indicators/importing.py checks and writes, so every format gets the same
+preview and rules.
 
-- long CSV/XLSX: one value per row (also exactly what /data/values.csv gives);
+- long CSV/XLSX: one value per row (also exactly what /data/values.csv gives): the plain table readers;
 - wide CSV/XLSX: the report's tables, one row per series and one column per year;
 - Kolada JSON: the answer of Kolada's API (/v2/data/kpi/…), mapped through Indicator.kolada_kpi.
 """
@@ -10,12 +11,12 @@ import json
 import re
 
 import pandas as pd
-import tablib
 from django.conf import settings
 
 # Reading a file within the limits, in any of the encodings Excel writes: shared with the status
 # report import.
-from reporting.uploads import FileRefused, SafeFormat, check_cells, decode, read_csv_rows, read_xlsx_rows, to_dataset
+from reporting.uploads import (FileRefused, SafeFormat, TableCSV, TableXLSX, cell_text, check_cells, decode,
+                               frame_from_rows, named_frame, read_csv_frame, read_xlsx_rows)
 
 YEAR_COLUMN_RE = re.compile(r"^\d{4}(\.0+)?$|^\d{4}\s*/\s*\d{2,4}$")
 # Kolada's own codes for the whole country and for Stockholms län (a region code, not a municipality).
@@ -24,34 +25,14 @@ KOLADA_GENDER = {"T": "Totalt", "K": "kon=kvinnor", "M": "kon=man"}
 KOLADA_COLUMNS = ["kolada_kpi", "area", "year", "breakdown", "value", "missing_reason", "respondents", "source"]
 
 
-def wide_to_long(rows):
+def wide_to_long(frame):
     """Reshape the report's table layout (years as columns) to one value per row; empty cells are no value."""
-    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
-    if not rows:
-        return tablib.Dataset()
-    headers = [_header(h) for h in rows[0]]
-    width = len(headers)
-    if len(set(h for h in headers if h)) < len([h for h in headers if h]):
-        repeated = sorted({h for h in headers if h and headers.count(h) > 1})
-        raise FileRefused(f"Rubrikraden har samma kolumn flera gånger: {', '.join(repeated)}.")
-    # Rows read without their empty cells at the end are padded back to the header's width.
-    year_columns = [h for h in headers if YEAR_COLUMN_RE.match(h)]
-    check_cells(len(rows) - 1, len(year_columns))  # before reshaping multiplies them
-    body = [[*list(r)[:width], *[""] * (width - len(r))] for r in rows[1:]]
-    frame = pd.DataFrame(body, columns=headers, dtype=object)
-    id_columns = [h for h in headers if h and h not in year_columns]
+    year_columns = [c for c in frame.columns if YEAR_COLUMN_RE.match(c)]
+    check_cells(len(frame), len(year_columns))  # before reshaping multiplies them
+    id_columns = [c for c in frame.columns if c not in year_columns]
     long = frame.melt(id_vars=id_columns, value_vars=year_columns, var_name="year", value_name="value")
-    long = long[long["value"].map(lambda v: v is not None and str(v).strip() != "")]
-    dataset = tablib.Dataset(headers=[*id_columns, "year", "value"])
-    for record in long.itertuples(index=False):
-        dataset.append(list(record))
-    return dataset
-
-
-def _header(cell):
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    return "" if cell is None else str(cell).strip()
+    long = long[long["value"].astype(str).str.strip() != ""]
+    return named_frame(long.reset_index(drop=True))
 
 
 def kolada_to_long(data):
@@ -69,7 +50,7 @@ def kolada_to_long(data):
 
 
 def _kolada_rows(entries):
-    dataset = tablib.Dataset(headers=KOLADA_COLUMNS)
+    rows = []
     max_rows = settings.IMPORT_MAX_ROWS
     for entry in entries:
         municipality = str(entry.get("municipality", ""))
@@ -77,63 +58,51 @@ def _kolada_rows(entries):
             value, status = point.get("value"), point.get("status") or ""
             ok = value is not None and status == ""
             count = point.get("count")
-            dataset.append([
+            rows.append([cell_text(cell) for cell in (
                 entry.get("kpi", ""),
                 KOLADA_AREAS.get(municipality, municipality),
                 entry.get("period", ""),
                 KOLADA_GENDER.get(point.get("gender"), point.get("gender") or ""),
                 value if ok else "",
                 "" if ok else "not_available",
-                "" if count is None else count,
+                count,
                 f"Kolada {entry.get('kpi', '')}",
-            ])
-            if len(dataset) > max_rows:
+            )])
+            if len(rows) > max_rows:
                 raise FileRefused(f"Filen har fler än {max_rows} värden; en import får ha högst så många.")
-    return dataset
+    return named_frame(pd.DataFrame(rows, columns=KOLADA_COLUMNS, dtype=object))
 
 
-class ValueFormat(SafeFormat):
-    """A binary import-only format with a Swedish title; subclasses say how to read the file."""
-
-
-class LongCSV(ValueFormat):
+class LongCSV(TableCSV):
     title = "Långt format, CSV (en rad per värde)"
-    extension = "csv"
-
-    def create_dataset(self, in_stream, **kwargs):
-        return to_dataset(read_csv_rows(in_stream))
 
 
-class LongXLSX(ValueFormat):
+class LongXLSX(TableXLSX):
     title = "Långt format, Excel (en rad per värde)"
-    extension = "xlsx"
-
-    def create_dataset(self, in_stream, **kwargs):
-        return to_dataset(read_xlsx_rows(in_stream))
 
 
-class WideCSV(ValueFormat):
+class WideCSV(SafeFormat):
     title = "Brett format, CSV (år som kolumner)"
     extension = "csv"
 
-    def create_dataset(self, in_stream, **kwargs):
-        return wide_to_long(read_csv_rows(in_stream))
+    def read(self, data):
+        return wide_to_long(read_csv_frame(data))
 
 
-class WideXLSX(ValueFormat):
+class WideXLSX(SafeFormat):
     title = "Brett format, Excel (år som kolumner)"
     extension = "xlsx"
 
-    def create_dataset(self, in_stream, **kwargs):
-        return wide_to_long(read_xlsx_rows(in_stream))
+    def read(self, data):
+        return wide_to_long(frame_from_rows(read_xlsx_rows(data)))
 
 
-class KoladaJSON(ValueFormat):
+class KoladaJSON(SafeFormat):
     title = "Kolada, JSON"
     extension = "json"
 
-    def create_dataset(self, in_stream, **kwargs):
-        return kolada_to_long(in_stream)
+    def read(self, data):
+        return kolada_to_long(data)
 
 
 VALUE_IMPORT_FORMATS = [LongCSV, LongXLSX, WideCSV, WideXLSX, KoladaJSON]

@@ -1,11 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.formats import get_format
 from simple_history.models import HistoricalRecords
 
 from strategy.models import Area, Goal, Organisation, ViolenceType
 from reporting.models import Reviewed, ReviewedQuerySet
+from reporting.numbers import local_number
 
 from .units import UNIT_SUFFIX, UNIT_WORD, Unit, check_value
 
@@ -128,10 +128,8 @@ class Indicator(models.Model):
     def format_value(self, value):
         if value is None:
             return ""
-        # Rounded as Python rounds, then written with the page's separators (1\u00a0234,5 / 1,234.5).
-        separators = str.maketrans({",": get_format("THOUSAND_SEPARATOR"), ".": get_format("DECIMAL_SEPARATOR")})
-        text = f"{value:,.{self.decimals}f}".translate(separators)
-        return text + (f" {UNIT_WORD[self.unit]}" if self.unit in UNIT_WORD else UNIT_SUFFIX[self.unit])
+        # In the page's language (1\u00a0234,5 dagar / 1,234.5 days); the downloads keep their own notation.
+        return local_number(value, self.decimals) + (f" {UNIT_WORD[self.unit]}" if self.unit in UNIT_WORD else UNIT_SUFFIX[self.unit])
 
     @property
     def shown_goal(self):
@@ -187,6 +185,18 @@ class Series(models.Model):
     categories = models.ManyToManyField(Category, blank=True, related_name="series", verbose_name="kategorier")
     is_headline = models.BooleanField("huvudserie", default=False)
     order = models.PositiveSmallIntegerField("ordning", default=0)
+    # Where the source changes what a series measures (4.I5: 2023 counts referrals to social
+    # services, 2024 support in the municipality's own services), the years before and after
+    # are not one series: no trend is drawn across the break, and chart and table show it.
+    break_year = models.PositiveSmallIntegerField(
+        "tidsseriebrott före år",
+        null=True,
+        blank=True,
+        help_text="Första året med den nya definitionen. Ingen trend räknas över brottet.",
+    )
+    break_note = models.TextField(
+        "om tidsseriebrottet", blank=True, help_text="Varför serien bryts, med källans ord."
+    )
 
     class Meta:
         verbose_name = "serie"
@@ -205,6 +215,12 @@ class Series(models.Model):
     @property
     def display_label(self):
         return self.label or "Totalt"
+
+    def clean(self):
+        if self.break_year is not None and not self.break_note.strip():
+            raise ValidationError({"break_note": "Ange varför serien bryts."})
+        if self.break_year is not None and not FIRST_YEAR < self.break_year <= LAST_YEAR:
+            raise ValidationError({"break_year": f"Året måste ligga mellan {FIRST_YEAR + 1} och {LAST_YEAR}."})
 
     @staticmethod
     def breakdown_of(categories):

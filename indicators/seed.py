@@ -83,6 +83,9 @@ def load_indicator(strategy, item, areas, approved_at):
     for order, s in enumerate(series_list, start=1):
         headline = bool(s.get("headline")) if has_headline else order == 1
         series = get_series(indicator, s.get("breakdown"), order, headline, s.get("label"))
+        series_break = {"break_year": s.get("break_year"), "break_note": (s.get("break_note") or "").strip()}
+        if {k: getattr(series, k) for k in series_break} != series_break:
+            Series.objects.filter(pk=series.pk).update(**series_break)
         for v in s.get("values") or []:
             value = v.get("value")
             upsert(

@@ -20,6 +20,9 @@ LONG_COLUMNS = [
     "note",
     "source",
     "data_source",
+    # Last, so that the columns before keep their places for readers of older files.
+    "series_break",
+    "series_break_note",
 ]
 
 KIND_LABELS = {"indicator": "Indikator", "development": "Utvecklingsindikator"}
@@ -60,6 +63,8 @@ def published_value_rows(indicator=None):
         "footnote",
         "source_ref",
         "series__indicator__source",
+        "series__break_year",
+        "series__break_note",
     ]
     ordering = [
         "series__indicator__goal__number",
@@ -73,7 +78,7 @@ def published_value_rows(indicator=None):
     ]
     for row in values.order_by(*ordering).values_list(*fields):
         (goal, code, title, kind, year, period_kind, area, area_code, label, value, unit, missing, respondents,
-         footnote, source_ref, data_source) = row
+         footnote, source_ref, data_source, break_year, break_note) = row
         yield {
             "goal": goal,
             "indicator_code": code,
@@ -91,6 +96,8 @@ def published_value_rows(indicator=None):
             "note": footnote,
             "source": source_ref,
             "data_source": data_source,
+            "series_break": "" if break_year is None else period_label(break_year, period_kind or PeriodKind.CALENDAR),
+            "series_break_note": break_note,
         }
 
 

@@ -1,8 +1,9 @@
-"""Writes on indicator values: review transitions, and how a value looks to the write policy."""
+"""What is particular to indicator values: how a value looks to the write policy, and its history line.
 
-from django.db import transaction
+The review transitions (submit, return, approve, reopen) are the same for every
+reviewed item and live in reporting.workflow.
+"""
 
-from reporting import workflow
 from reporting.policy import Item
 
 from .models import Value
@@ -31,37 +32,3 @@ def record_change_reason(*, user, source):
     # The history's reason column holds 100 characters; the full source stays in the value's own field.
     return reason if len(reason) <= 100 else reason[:99] + "…"
 
-
-@transaction.atomic
-def value_submit(*, value: Value, user, expected_version: int | None = None) -> Value:
-    return workflow.submit(item=value, user=user, expected_version=expected_version)
-
-
-@transaction.atomic
-def value_return(*, value: Value, user, comment: str, expected_version: int | None = None) -> Value:
-    return workflow.return_(item=value, user=user, comment=comment, expected_version=expected_version)
-
-
-@transaction.atomic
-def value_approve(*, value: Value, user, expected_version: int | None = None) -> Value:
-    return workflow.approve(item=value, user=user, expected_version=expected_version)
-
-
-@transaction.atomic
-def value_reopen(*, value: Value, user, reason: str, expected_version: int | None = None) -> Value:
-    return workflow.reopen(item=value, user=user, reason=reason, expected_version=expected_version)
-
-
-@transaction.atomic
-def values_submit(*, values, user):
-    return workflow.bulk(workflow.submit, items=values, user=user)
-
-
-@transaction.atomic
-def values_return(*, values, user, comment: str):
-    return workflow.bulk(workflow.return_, items=values, user=user, comment=comment)
-
-
-@transaction.atomic
-def values_approve(*, values, user):
-    return workflow.bulk(workflow.approve, items=values, user=user)

@@ -17,12 +17,15 @@ The rule, the same on every page:
   holds: it moves over at least two years (two steps of the series that each change),
   or its one step is clearly beyond the tolerance (CLEAR_STEPS reported steps); a
   single year's small rise after a long fall is noise, not a turn. `Trend.status` is what the goal summaries count: "desired"
-  only when the whole period and the latest change agree.
+  only when the whole period and the latest change agree;
+- no trend crosses a break in the series (Series.break_year, where the source changes what
+  is measured): only the years from the break on count, and with fewer than two of them
+  there is no trend.
 
 Pure functions on plain values, so the pages, the report and the tests share them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext
@@ -72,6 +75,7 @@ class Trend:
     recent_movement: str | None = None
     recent_year: int | None = None  # the year the latest change starts from
     recent_desired: bool | None = None
+    break_year: int | None = None  # set when earlier years were left out at a break in the series
 
     @property
     def word(self):
@@ -106,6 +110,8 @@ class Trend:
             "first": period_label(self.first_year),
             "last": period_label(self.last_year),
         }
+        if self.break_year:
+            text += gettext(" (jämförbart från tidsseriebrottet %(year)s)") % {"year": period_label(self.break_year)}
         if self.reversed:
             text += gettext(", men %(movement)s sedan %(year)s") % {
                 "movement": WORDS[self.recent_movement],
@@ -157,15 +163,31 @@ def holds(run, step):
     return changes >= 2 or abs(run[-1][1] - run[0][1]) >= CLEAR_STEPS * step
 
 
-def trend(points, unit, direction, decimals=None):
+def trend(points, unit, direction, decimals=None, break_year=None):
     """Trend of a series from its (year, value) points; value None means missing.
 
     `decimals` is the indicator's number of reported decimals (the smallest step);
-    without it the unit's usual precision. Returns None when fewer than two years have a number.
+    without it the unit's usual precision. `break_year` is the first year after a break in
+    the series: earlier years are not compared with it. Returns None when fewer than two
+    years (after the break) have a number.
     """
     numbers = sorted((year, Decimal(value)) for year, value in points if value is not None)
+    cut = bool(break_year is not None and numbers and numbers[0][0] < break_year)
+    if cut:
+        numbers = [(year, value) for year, value in numbers if year >= break_year]
     if len(numbers) < 2 or numbers[0][0] == numbers[-1][0]:
         return None
+    trend_for = _trend(numbers, unit, direction, decimals)
+    return replace(trend_for, break_year=break_year) if cut else trend_for
+
+
+def crosses_break(points, break_year):
+    """Whether a series has numbers on both sides of its break (and so no trend across them)."""
+    years = [year for year, value in points if value is not None]
+    return break_year is not None and any(y < break_year for y in years) and any(y >= break_year for y in years)
+
+
+def _trend(numbers, unit, direction, decimals):
     step = smallest_step(unit, decimals)
     (first_year, first), (last_year, last) = numbers[0], numbers[-1]
     moved = movement(first, last, step)

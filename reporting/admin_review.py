@@ -1,7 +1,7 @@
 """Admin for reviewed items (values, status reports): review buttons, actions and optimistic locking.
 
-Workflow fields are read-only in forms; they change only through the app's
-services, which check permission, state and lock.
+Workflow fields are read-only in forms; they change only through the review
+services (reporting.workflow), which check permission, state and lock.
 """
 
 from django import forms
@@ -101,19 +101,17 @@ class VersionedForm(forms.ModelForm):
 
 
 class ReviewedAdmin(OrganisationScopedAdmin):
-    """Scoped admin for a Reviewed model. Subclasses name their services.
-
-    transition_services: {"submit": f, "return": f, "approve": f, "reopen": f} taking
-    `service_item_kwarg=<obj>, user=…` (and comment/reason).
-    bulk_transition_services: the same for querysets, taking `bulk_item_kwarg=<list>`.
-    """
+    """Scoped admin for a Reviewed model: its review buttons and bulk actions call reporting.workflow."""
 
     form = VersionedForm
     change_form_template = "admin/review_change_form.html"
-    transition_services = {}
-    service_item_kwarg = ""
-    bulk_transition_services = {}
-    bulk_item_kwarg = ""
+    transition_services = {
+        "submit": workflow.submit,
+        "return": workflow.return_,
+        "approve": workflow.approve,
+        "reopen": workflow.reopen,
+    }
+    bulk_transition_services = {"submit": workflow.submit_all, "approve": workflow.approve_all}
     actions = ["submit_selected", "approve_selected"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -166,12 +164,8 @@ class ReviewedAdmin(OrganisationScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         # "Skicka in" submits what is in the form, saved in the same transaction; never the stale row.
-        submit = self.submit_function() if SUBMIT_BUTTON in request.POST else None
-        workflow.save_content(obj, user=request.user, state=form.resulting_state, submit=submit)
-
-    def submit_function(self):
-        service, kwarg = self.transition_services["submit"], self.service_item_kwarg
-        return lambda item, user: service(**{kwarg: item, "user": user})
+        workflow.save_content(obj, user=request.user, state=form.resulting_state,
+                              and_submit=SUBMIT_BUTTON in request.POST)
 
     # Review buttons on the change page
 
@@ -216,7 +210,7 @@ class ReviewedAdmin(OrganisationScopedAdmin):
         name = request.POST.get("transition", "")
         if name not in self.transition_services:
             raise PermissionDenied
-        kwargs = {self.service_item_kwarg: obj, "user": request.user,
+        kwargs = {"item": obj, "user": request.user,
                   "expected_version": workflow.posted_version(request.POST)}
         if name in TRANSITION_TEXT:
             kwargs[TRANSITION_TEXT[name]] = request.POST.get("text", "")
@@ -233,7 +227,7 @@ class ReviewedAdmin(OrganisationScopedAdmin):
 
     def _run_bulk(self, request, queryset, name):
         try:
-            done = self.bulk_transition_services[name](**{self.bulk_item_kwarg: list(queryset), "user": request.user})
+            done = self.bulk_transition_services[name](items=list(queryset), user=request.user)
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, f"Inget ändrades. {workflow.refusal_message(exc)}", messages.ERROR)
         else:

@@ -5,11 +5,15 @@ published year → reopened (returned) → submitted → approved. Whether a use
 make a transition, and the state it leaves, is the write policy's decision
 (reporting.policy); here the transition is carried out and recorded.
 
-Each app's services wrap these so that the callers (admin, workspace, imports,
-tests) have one keyword-only entry point per model.
+These are the services for every reviewed model (a Value, a StatusReport): the
+admin, the workspace, the review desk and the tests call them with `item=`.
+Each transition locks the item's row and refuses (ValidationError, in Swedish)
+if it is not the version the user was shown (`expected_version`, from the form)
+or the one in hand.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from .models import State
@@ -47,7 +51,7 @@ def _lock(item, expected_version):
 
 def _decide(action, item, user, policy, expected_version=None):
     _lock(item, expected_version)
-    return (policy or Policy(user)).check(Write(action, before=item_of(item)))
+    return policy.check(Write(action, before=item_of(item)))
 
 
 def _save(item, user, reason, transition):
@@ -64,20 +68,15 @@ def _required_text(text, message):
     return text.strip()
 
 
-def submit(*, item, user, policy=None, expected_version=None):
+# Submitting and approving, in the caller's transaction (one savepoint each would double a bulk action's queries).
+
+def _submit(item, user, policy, expected_version=None):
     item.state = _decide(Action.SUBMIT, item, user, policy, expected_version)
     item.submitted_at = timezone.now()
     return _save(item, user, "Inskickad för granskning", "submit")
 
 
-def return_(*, item, user, comment, policy=None, expected_version=None):
-    state = _decide(Action.RETURN, item, user, policy, expected_version)
-    comment = _required_text(comment, "Skriv en kommentar som talar om vad som behöver ändras.")
-    item.state, item.reviewer_comment = state, comment
-    return _save(item, user, "Återskickad med kommentar", "return")
-
-
-def approve(*, item, user, policy=None, expected_version=None):
+def _approve(item, user, policy, expected_version=None):
     item.state = _decide(Action.APPROVE, item, user, policy, expected_version)
     item.approved_at, item.approved_by = timezone.now(), user
     # Approving a reopened item locks it again with the rest of the published year.
@@ -85,15 +84,31 @@ def approve(*, item, user, policy=None, expected_version=None):
     return _save(item, user, "Godkänd", "approve")
 
 
-def reopen(*, item, user, reason, policy=None, expected_version=None):
-    state = _decide(Action.REOPEN, item, user, policy, expected_version)
+@transaction.atomic
+def submit(*, item, user, expected_version=None):
+    return _submit(item, user, Policy(user), expected_version)
+
+
+@transaction.atomic
+def return_(*, item, user, comment, expected_version=None):
+    state = _decide(Action.RETURN, item, user, Policy(user), expected_version)
+    comment = _required_text(comment, "Skriv en kommentar som talar om vad som behöver ändras.")
+    item.state, item.reviewer_comment = state, comment
+    return _save(item, user, "Återskickad med kommentar", "return")
+
+
+@transaction.atomic
+def approve(*, item, user, expected_version=None):
+    return _approve(item, user, Policy(user), expected_version)
+
+
+@transaction.atomic
+def reopen(*, item, user, reason, expected_version=None):
+    state = _decide(Action.REOPEN, item, user, Policy(user), expected_version)
     reason = _required_text(reason, "Ange ett skäl till att posten låses upp.")
     item.reopened_at, item.reopened_by, item.reopened_reason = timezone.now(), user, reason
     item.state, item.reviewer_comment = state, reason
     return _save(item, user, f"Upplåst: {reason}", "reopen")
-
-
-TRANSITIONS = {"submit": submit, "return": return_, "approve": approve, "reopen": reopen}
 
 
 def apply_content_state(item, state):
@@ -104,20 +119,20 @@ def apply_content_state(item, state):
         item.submitted_at = None
 
 
-def save_content(item, *, user, state, submit=None):
+def save_content(item, *, user, state, and_submit=False):
     """Save a reviewed item's content as a form left it, in the state the policy decided (`state`).
 
     `state` is None when the form changed nothing the policy judges. With
-    `submit` (the model's submit service, called as submit(item, user)) the item
-    is then submitted in the same transaction: what is submitted is what was
-    just saved, never an older row. Used by the review admin and the workspace.
+    `and_submit` the item is then submitted in the same transaction: what is
+    submitted is what was just saved, never an older row. Used by the review
+    admin and the workspace.
     """
     item._history_user = user
     if state is not None:
         apply_content_state(item, state)
     item.save()
-    if submit is not None:
-        submit(item, user)
+    if and_submit:
+        submit(item=item, user=user)
     return item
 
 
@@ -128,13 +143,23 @@ def refusal_message(exc):
     return str(exc) or "Åtgärden är inte tillåten."
 
 
-def bulk(transition, *, items, user, **kwargs):
-    """Apply one transition to many items, all or nothing: the caller's transaction rolls back on the first refusal."""
+@transaction.atomic
+def submit_all(*, items, user):
+    return _all(_submit, items=items, user=user)
+
+
+@transaction.atomic
+def approve_all(*, items, user):
+    return _all(_approve, items=items, user=user)
+
+
+def _all(transition, *, items, user):
+    """Apply one transition to many items, all or nothing: the transaction rolls back on the first refusal."""
     policy = Policy(user)
     done = []
     for item in items:
         try:
-            done.append(transition(item=item, user=user, policy=policy, **kwargs))
+            done.append(transition(item, user, policy))
         except (ValidationError, PermissionDenied) as exc:
             message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
             raise ValidationError(f"{item}: {message}") from exc

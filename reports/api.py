@@ -99,6 +99,10 @@ class SeriesOut(Schema):
     key: str = Field(description="Uppdelningens kod, t.ex. arskurs=ak8|kon=flickor; tom för totalen.")
     breakdown: str = Field(description="Uppdelningen i ord, t.ex. Flickor, Åk 8 i grundskolan; Totalt för totalen.")
     is_headline: bool = Field(description="Om serien är indikatorns huvudserie.")
+    break_year: Optional[int] = Field(
+        None, description="Tidsseriebrott: första året med en ny definition; värden före och efter jämförs inte."
+    )
+    break_note: str = Field("", description="Varför serien bryts, med källans ord.")
 
 
 class IndicatorDetail(IndicatorOut):
@@ -206,7 +210,11 @@ def indicator(request, slug: str = Path(..., description="Indikatorns kortnamn (
     ind = get_object_or_404(indicator_queryset(), slug=slug)
     data = indicator_data(ind, request)
     data["series"] = [
-        {"key": s.key, "breakdown": s.display_label, "is_headline": s.is_headline} for s in ind.series.all()
+        {
+            "key": s.key, "breakdown": s.display_label, "is_headline": s.is_headline,
+            "break_year": s.break_year, "break_note": s.break_note,
+        }
+        for s in ind.series.all()
     ]
     data["values_url"] = request.build_absolute_uri(reverse("api_indicator_values", args=[ind.slug]))
     return data

@@ -17,8 +17,9 @@ from django.utils.translation import gettext
 from strategy.models import Area
 
 from indicators.models import MissingReason
-from indicators.trends import trend
+from indicators.trends import crosses_break, trend
 from indicators.units import AXIS_TITLE, Unit
+from reporting.numbers import separators
 
 from .svgchart import chart_svg, legend_html
 
@@ -38,6 +39,10 @@ NATIONAL_STYLE = {"colour": "#4A4A4A", "dash": "dash", "symbols": ["diamond-open
 # A percentage's ticks end in a no-break space and a per cent sign, in both charts.
 PERCENT_SUFFIX = "\u00a0%"
 
+# The vertical marker at a break in a series (Series.break_year), and its label.
+BREAK_COLOUR = "#4A4A4A"
+BREAK_LABEL = "Tidsseriebrott"
+
 MISSING_LABELS = dict(MissingReason.choices)
 
 
@@ -46,6 +51,7 @@ class Cell:
     text: str = ""
     missing: str = ""
     footnote: str = ""
+    after_break: bool = False  # the first year after a break in the series (Row.break_year)
 
 
 @dataclass
@@ -58,6 +64,14 @@ class Row:
     national: bool = False
     selected: bool = True
     points: list = field(default_factory=list)  # numbers per year for the chart, None for a gap
+    break_year: int | None = None  # the first year after a break in the series, when the panel has years on both sides
+    break_note: str = ""  # why the series breaks (Series.break_note)
+
+    def break_index(self, years):
+        """The index in `years` of the first year from the break on, or None without a break."""
+        if self.break_year is None:
+            return None
+        return next(i for i, y in enumerate(years) if y >= self.break_year)
 
 
 @dataclass
@@ -131,6 +145,16 @@ class Panel:
         return legend_html(self.figure_json)
 
     @property
+    def breaks(self):
+        """(period, row labels, note) for every break within the panel's years: once per break, naming
+        every row it cuts (a series and its national comparison share one)."""
+        found = {}
+        for row in self.rows:
+            if row.break_year:
+                found.setdefault((row.break_year, row.break_note), []).append(row.label)
+        return [(self.indicator.period_label(year), "; ".join(labels), note) for (year, note), labels in found.items()]
+
+    @property
     def footnotes(self):
         """(period, row label, text) for every cell that has a footnote."""
         notes = []
@@ -164,9 +188,12 @@ def build_panel(indicator, series_list, values, *, selected=None, keep_hidden=Fa
     panel = Panel(indicator, years, [indicator.period_label(y) for y in years], keep_hidden=keep_hidden)
 
     labels = {s.id: s.display_label for s in series_list}
+    breaks = {s.id: (s.break_year, s.break_note) for s in series_list}
     for s in series_list:
         if s.id in own:
-            panel.rows.append(_row(indicator, f"s{s.id}", s.display_label, own[s.id], years, s.id in selected))
+            panel.rows.append(
+                _row(indicator, f"s{s.id}", s.display_label, own[s.id], years, s.id in selected, breaks[s.id])
+            )
     order = {series_id: i for i, series_id in enumerate(labels)}
     # A national value of a series the panel does not show (the start page shows
     # headlines only) has no row to be compared with.
@@ -174,7 +201,8 @@ def build_panel(indicator, series_list, values, *, selected=None, keep_hidden=Fa
     for (series_id, _area_id), by_year in sorted(shown_national, key=lambda item: order[item[0][0]]):
         area_name = next(iter(by_year.values()))["area__name"]
         label = area_name if len(series_list) == 1 or series_id == series_list[0].id else f"{area_name}, {labels[series_id]}"
-        row = _row(indicator, f"n{series_id}-{_area_id}", label, by_year, years, series_id in selected)
+        # The comparison is of the same measure, so it breaks where the series does.
+        row = _row(indicator, f"n{series_id}-{_area_id}", label, by_year, years, series_id in selected, breaks[series_id])
         row.national = True
         panel.rows.append(row)
 
@@ -182,7 +210,7 @@ def build_panel(indicator, series_list, values, *, selected=None, keep_hidden=Fa
     return panel
 
 
-def _row(indicator, key, label, by_year, years, selected):
+def _row(indicator, key, label, by_year, years, selected, series_break=(None, "")):
     cells = []
     for year in years:
         v = by_year.get(year)
@@ -196,10 +224,24 @@ def _row(indicator, key, label, by_year, years, selected):
                 footnote=v.get("footnote", ""),
             )
         )
-    found = trend([(y, v["value"]) for y, v in by_year.items()], indicator.unit, indicator.direction, indicator.decimals)
-    trend_text = found.text(indicator.period_label) if found else gettext("för få värden för en trend")
+    break_year, break_note = series_break
+    numbers = [(y, v["value"]) for y, v in by_year.items()]
+    found = trend(numbers, indicator.unit, indicator.direction, indicator.decimals, break_year=break_year)
+    broken = crosses_break(numbers, break_year)
+    if found:
+        trend_text = found.text(indicator.period_label)
+    elif broken:
+        trend_text = gettext("ingen trend: tidsseriebrott före %(year)s") % {"year": indicator.period_label(break_year)}
+    else:
+        trend_text = gettext("för få värden för en trend")
     points = [by_year[y]["value"] if y in by_year else None for y in years]
-    return Row(key, label, cells, found, trend_text, selected=selected, points=points)
+    row = Row(key, label, cells, found, trend_text, selected=selected, points=points)
+    if broken:
+        row.break_year, row.break_note = break_year, break_note
+        # The first of the panel's years from the break on: the table draws the break before it.
+        first_after = next(y for y in years if y >= break_year)
+        row.cells[years.index(first_after)].after_break = True
+    return row
 
 
 def _wrap(text, width=34):
@@ -224,6 +266,7 @@ def build_figure(indicator, panel, *, keep_hidden=False):
     validates the figure of every real panel with plotly's full validation.
     """
     traces = []
+    break_at = set()  # category indexes with a break in a drawn series
     regional = national = 0
     for row in panel.rows:
         if not row.selected and not keep_hidden:
@@ -240,19 +283,30 @@ def build_figure(indicator, panel, *, keep_hidden=False):
                 "marker": {"symbol": SYMBOLS[regional % len(SYMBOLS)], "size": 9},
             }
             regional += 1
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "uid": row.key,
-                "name": _wrap(row.label),
-                "x": panel.period_labels,
-                "y": [None if p is None else float(p) for p in row.points],
-                "connectgaps": False,
-                "visible": True if row.selected else False,
-                **style,
-            }
-        )
+        y = [None if p is None else float(p) for p in row.points]
+        trace = {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "uid": row.key,
+            "name": _wrap(row.label),
+            "x": panel.period_labels,
+            "y": y,
+            "connectgaps": False,
+            "visible": True if row.selected else False,
+            **style,
+        }
+        cut = row.break_index(panel.years)
+        if cut is None:
+            traces.append(trace)
+            continue
+        # No line across a break: the years after it are a trace of their own, in the same
+        # style and legend group, so the line stops at the marker and the legend names it once.
+        before = [v if i < cut else None for i, v in enumerate(y)]
+        after = [v if i >= cut else None for i, v in enumerate(y)]
+        traces.append({**trace, "y": before, "legendgroup": row.key})
+        traces.append({**trace, "uid": f"{row.key}-{row.break_year}", "y": after, "legendgroup": row.key, "showlegend": False})
+        if trace["visible"]:
+            break_at.add(cut)
     layout = {
         # No template: plotly.js's own look, and no 9 KB of plotly.py's default template per chart.
         "template": {},
@@ -276,9 +330,25 @@ def build_figure(indicator, panel, *, keep_hidden=False):
         # Above the plot, where it takes the lines it needs without covering the axis title.
         "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
         "margin": {"t": 20, "r": 10, "b": 40, "l": 50},
-        "separators": ", ",  # Swedish: decimal comma, space between thousands
+        "separators": separators(),  # Swedish, as swedish_number writes the tables
         "height": CHART_HEIGHT,
     }
+    if break_at:
+        # A dotted vertical line between the last year before a break and the first after it, labelled.
+        layout["shapes"] = [
+            {
+                "type": "line", "xref": "x", "yref": "paper", "x0": i - 0.5, "x1": i - 0.5, "y0": 0, "y1": 1,
+                "line": {"color": BREAK_COLOUR, "dash": "dot", "width": 2},
+            }
+            for i in sorted(break_at)
+        ]
+        layout["annotations"] = [
+            {
+                "xref": "x", "yref": "paper", "x": i - 0.5, "y": 1, "xanchor": "left", "yanchor": "top",
+                "text": BREAK_LABEL, "showarrow": False,
+            }
+            for i in sorted(break_at)
+        ]
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 

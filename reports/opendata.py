@@ -37,6 +37,7 @@ FINGERPRINTED_FILES = [
     "reports/catalog.py",
     "reports/downloads.py",
     "reports/opendata.py",
+    "reports/workbook.py",
     "indicators/selectors.py",
 ]
 FINGERPRINTED_SETTINGS = [

@@ -371,12 +371,34 @@ def changed_since_publication(edition):
     return changed
 
 
+SUMMARY_GOAL_ANCHOR = re.compile(r'id="sammanfattning-mal-(\d+)"')
+
+
+def report_opening(body):
+    """The report's main content split after its title page, for the page to open it with a way to
+    its summary, followed by its contents list (the body's own, right after the title page).
+
+    The body is a frozen edition's HTML (or a draft's, rendered now) and is not changed: the page prints
+    it verbatim in two pieces. Its summary stays where the printed report has it, last; the opening
+    links to it, to each goal's part of it where the body has anchors for them (pages frozen before
+    those anchors link the summary as a whole).
+    """
+    title_page, end, rest = body.partition("</header>")
+    if not end:
+        title_page, rest = "", body
+    return {
+        "title_page": title_page + end,
+        "after_title_page": rest,
+        "summary_goals": [int(number) for number in SUMMARY_GOAL_ANCHOR.findall(rest)],
+    }
+
+
 def published_report_page(edition):
     """A published edition's page: its frozen content, its rättelser and what has changed since."""
     newer = ReportEdition.objects.published().filter(year__gt=edition.year).order_by("-year").first()
     return {
         "edition": edition,
-        "body": edition.frozen_html,
+        **report_opening(edition.frozen_html),
         "corrections": list(edition.corrections.order_by("corrected_on", "id")),
         "changed_values": changed_since_publication(edition),
         "newer_edition": newer,

@@ -128,7 +128,7 @@ def indicator_trend(indicator, values):
     points = [
         (v["year"], v["value"]) for v in values if v["series_id"] == series.id and v["area_id"] == indicator.area_id
     ]
-    return trend(points, indicator.unit, indicator.direction, indicator.decimals)
+    return trend(points, indicator.unit, indicator.direction, indicator.decimals, break_year=series.break_year)
 
 
 def trend_status(found):

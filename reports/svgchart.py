@@ -4,8 +4,9 @@ The page then needs no script to show a chart: it is drawn with the first paint,
 prints as it is and works without JavaScript (and the PDF embeds the same drawing).
 plotly.js is loaded only when a reader asks for the interactive chart. The input is
 the plotly figure that reports.charts builds, or its JSON data: the SVG draws that
-figure's traces (x, y, names, colours, dashes, marker symbols, gaps, visibility) and
-its axis titles and tick suffix, and nothing else, so the two never disagree.
+figure's traces (x, y, names, colours, dashes, marker symbols, gaps, visibility), its
+axis titles and tick suffix, and its vertical line shapes with their annotations (a
+break in a series), and nothing else, so the two never disagree.
 No browser renders anything on the server: plotly's own image export needs one.
 The data table next to it stays the accessible source of the figures; the SVG is
 one image labelled by the panel's title and summary.
@@ -16,6 +17,8 @@ import math
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from reporting.numbers import swedish_number
+
 # The drawing's own coordinate system; the SVG is as wide as its box and keeps this ratio.
 WIDTH, HEIGHT = 480, 300
 # Layout is computed for the largest text size the stylesheet gives (on a phone, where
@@ -24,11 +27,6 @@ FONT = 18
 CHAR = 0.6 * FONT  # the width of a digit, roughly
 TOP, RIGHT = 14, 16
 DASHARRAYS = {"solid": None, "dot": "2 4", "dash": "8 5", "dashdot": "8 4 2 4", "longdashdot": "14 4 2 4"}
-
-
-def _number(value, decimals):
-    """Swedish: decimal comma, a no-break space between thousands."""
-    return f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
 
 
 def ticks(top):
@@ -50,7 +48,7 @@ def _n(value):
 
 
 def tick_label(value, decimals, suffix=""):
-    return _number(value, decimals) + suffix
+    return swedish_number(value, decimals) + suffix
 
 
 def figure_data(figure):
@@ -182,6 +180,7 @@ def chart_svg(figure, labelled_by):
         _n(-(TOP + plot_h / 2)), FONT, layout["yaxis"]["title"]["text"],
     ))
     parts.append(format_html('<path d="M{},{}H{}" fill="none" stroke="#767676"/>', _n(left), _n(TOP + plot_h), WIDTH - RIGHT))
+    parts += _vertical_lines(layout, x_at, TOP, TOP + plot_h)
     for trace in traces:
         # Each value at its own category, in the category order; a missing value breaks the line.
         by_position = {position[x]: y for x, y in zip(trace["x"], trace["y"])}
@@ -194,6 +193,27 @@ def chart_svg(figure, labelled_by):
         ' font-size="{}" fill="#1a1a1a" xmlns="http://www.w3.org/2000/svg">{}</svg>',
         WIDTH, HEIGHT, labelled_by, FONT, mark_safe("".join(parts)),
     )
+
+
+def _vertical_lines(layout, x_at, top, bottom):
+    """The layout's vertical lines across the plot (a break in a series) and their labels, at category positions."""
+    parts = []
+    for shape in layout.get("shapes") or []:
+        if shape.get("type") == "line" and shape.get("x0") == shape.get("x1") and shape.get("yref") == "paper":
+            line = shape.get("line", {})
+            dash = DASHARRAYS.get(line.get("dash", "solid"))
+            parts.append(format_html(
+                '<path class="vertical-line" d="M{},{}V{}" fill="none" stroke="{}" stroke-width="2"{}/>',
+                _n(x_at(shape["x0"])), _n(top), _n(bottom), line.get("color", "#4a4a4a"),
+                format_html(' stroke-dasharray="{}"', dash) if dash else "",
+            ))
+    for note in layout.get("annotations") or []:
+        if note.get("yref") == "paper" and note.get("xref") == "x":
+            parts.append(format_html(
+                '<text class="annotation" x="{}" y="{}" font-size="{}">{}</text>',
+                _n(x_at(note["x"]) + 4), _n(top + FONT * 0.8), round(FONT * 0.75), note["text"],
+            ))
+    return parts
 
 
 def swatch(trace):
@@ -210,7 +230,8 @@ def swatch(trace):
 
 def legend_html(figure):
     """The figure's legend as an HTML list, one item per drawn trace: it wraps on a narrow screen."""
-    traces = drawn_traces(figure_data(figure))
+    # A series' second piece after a break (showlegend false) is named by its first.
+    traces = [t for t in drawn_traces(figure_data(figure)) if t.get("showlegend", True)]
     return format_html(
         '<ul class="chart-legend" aria-label="Diagrammets serier">{}</ul>',
         format_html_join(

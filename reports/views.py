@@ -23,6 +23,7 @@ from .selectors import (
     indicator_page,
     published_editions,
     published_report_page,
+    report_opening,
 )
 from .services import render_edition_body, report_edition_freeze_missing
 
@@ -106,7 +107,7 @@ def report(request, year):
         # A draft is a coordinator's preview: never public, never cached.
         if not sees_everything(request.user):
             raise Http404("Ingen publicerad lägesrapport för året.")
-        context = {"edition": edition, "body": render_edition_body(edition), "preview": True}
+        context = {"edition": edition, **report_opening(render_edition_body(edition)), "preview": True}
         return render(request, "public/report.html", context)
     if not edition.frozen_html:
         edition = report_edition_freeze_missing(edition=edition)

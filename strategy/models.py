@@ -245,10 +245,6 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_national(self):
-        return self.kind in self.NATIONAL_KINDS
-
 
 class Membership(models.Model):
     """Which organisation a user reports for; staff without one see everything only if coordinators."""

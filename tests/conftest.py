@@ -5,6 +5,7 @@ from django_tasks_db.models import DBTaskResult
 from reports.management.commands.load_real_data import load_all
 from strategy.models import Membership, Organisation
 from reporting.roles import ensure_groups
+from tests.seeds import SEEDS, seeds_present
 
 # Browser fixtures are registered here, once: a session-scoped browser imported
 # into two test modules would start Playwright twice.
@@ -36,6 +37,12 @@ def empty_page_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def empty_download_store(settings, tmp_path):
+    """Every test starts with no stored downloads (reports.downloads), in a directory of its own."""
+    settings.DOWNLOAD_CACHE_DIR = str(tmp_path / "downloads")
 
 
 def runs_on_committed_data(item):
@@ -71,3 +78,20 @@ def coordinator(make_user):
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
+
+
+SEEDS_MISSING = (
+    f"THE SOURCE DOCUMENTS ARE MISSING ({SEEDS}): the fidelity tests (tests/test_strict_fidelity.py) "
+    "were skipped, so nothing checked the fixtures against the sources. Set REQUIRE_SEEDS=1 to make this fail (CI does)."
+)
+
+
+def pytest_report_header(config):
+    return None if seeds_present() else SEEDS_MISSING
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Said last, where a green run's summary is read: a skip alone is easy to miss.
+    if not seeds_present():
+        terminalreporter.write_sep("!", "SOURCE DOCUMENTS MISSING", red=True, bold=True)
+        terminalreporter.write_line(SEEDS_MISSING, red=True, bold=True)

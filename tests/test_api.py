@@ -30,7 +30,7 @@ def test_it_lists_goals_and_indicators_with_metadata(client):
 def test_it_shows_an_indicator_with_its_series(client):
     ind = Indicator.objects.get(code="1.I2")
     data = client.get(reverse("api_indicator", args=[ind.slug])).json()
-    assert {"key": "arskurs=ak8|kon=flickor", "breakdown": "Flickor, Åk 8 i grundskolan", "is_headline": False} in data["series"]
+    assert {"key": "arskurs=ak8|kon=flickor", "breakdown": "Flickor, Åk 8 i grundskolan", "is_headline": False, "break_year": None, "break_note": ""} in data["series"]
     assert data["values_url"].endswith(f"/api/v1/indicators/{ind.slug}/values/")
     assert client.get(reverse("api_indicator", args=["finns-inte"])).status_code == 404
 

@@ -2,12 +2,10 @@
 
 import pytest
 from django.urls import reverse
-
-from actions import services as action_services
-from indicators import services as indicator_services
 from reporting.models import State
 
 from . import reporting
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +18,8 @@ def reporter(make_user):
 
 def test_it_records_who_moved_an_item_through_review(reporter, coordinator):
     report = reporting.status_report()
-    action_services.status_report_submit(report=report, user=reporter)
-    action_services.status_report_return(report=report, user=coordinator, comment="Komplettera.")
+    workflow.submit(item=report, user=reporter)
+    workflow.return_(item=report, user=coordinator, comment="Komplettera.")
     records = list(report.history.order_by("history_date"))
     assert [r.state for r in records] == [State.DRAFT, State.SUBMITTED, State.RETURNED]
     assert [r.history_user for r in records[1:]] == [reporter, coordinator]
@@ -34,8 +32,8 @@ def test_it_records_who_moved_an_item_through_review(reporter, coordinator):
 
 def test_it_records_value_changes_with_before_and_after(reporter, coordinator):
     value = reporting.value(number="10")
-    indicator_services.value_submit(value=value, user=reporter)
-    indicator_services.value_approve(value=value, user=coordinator)
+    workflow.submit(item=value, user=reporter)
+    workflow.approve(item=value, user=coordinator)
     latest, previous = value.history.order_by("-history_date")[:2]
     assert latest.history_user == coordinator
     changed = {c.field: (c.old, c.new) for c in latest.diff_against(previous).changes}
@@ -60,8 +58,8 @@ def test_it_records_admin_edits_by_the_user_who_made_them(client, reporter):
 
 def test_it_shows_the_changed_fields_on_the_history_page(client, reporter, coordinator):
     report = reporting.status_report(text="Före.")
-    action_services.status_report_submit(report=report, user=reporter)
-    action_services.status_report_return(report=report, user=coordinator, comment="Saknar utfall.")
+    workflow.submit(item=report, user=reporter)
+    workflow.return_(item=report, user=coordinator, comment="Saknar utfall.")
     client.force_login(reporter)
     html = client.get(reverse("admin:actions_statusreport_history", args=[report.pk])).content.decode()
     assert "Saknar utfall." in html

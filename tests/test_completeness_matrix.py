@@ -43,7 +43,7 @@ def expected_total():
     for organisation, commitment_id in reporting_pairs():
         organisation = Organisation.objects.get(pk=organisation)
         commitment = Commitment.objects.select_related("plan").get(pk=commitment_id)
-        if commitment.plan.kind == "local":
+        if commitment.plan.is_local:
             pairs.add((organisation.parent_id or organisation.pk, commitment_id))
         else:
             pairs.add((organisation.pk, commitment_id))

@@ -5,16 +5,14 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-
-from actions import services as action_services
-from indicators import services as indicator_services
 from indicators.grid import ValuesGridForm
-from indicators.importers import import_values_csv
+from indicators.importing import import_values_csv
 from indicators.models import Value
 from reporting.models import State
 from reports.models import ReportEdition
 
 from . import factories, reporting
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 YEAR = reporting.YEAR
@@ -58,8 +56,8 @@ def test_it_keeps_the_published_page_byte_identical_whatever_happens_to_the_live
     assert b"Text vid publiceringen." in before and b"Fotnot vid publiceringen." in before
 
     # A coordinator reopens one value and one status report of the locked year...
-    indicator_services.value_reopen(value=value, user=coordinator, reason="Fel fotnot.")
-    action_services.status_report_reopen(report=report, user=coordinator, reason="Komplettera texten.")
+    workflow.reopen(item=value, user=coordinator, reason="Fel fotnot.")
+    workflow.reopen(item=report, user=coordinator, reason="Komplettera texten.")
     value.refresh_from_db()
     report.refresh_from_db()
     # ...imports another figure for the value...
@@ -96,11 +94,11 @@ def test_it_keeps_the_published_page_byte_identical_whatever_happens_to_the_live
 
 def test_it_notes_a_later_approved_correction_without_changing_the_frozen_figure(client, coordinator, published):
     edition, indicator, value, report = published
-    indicator_services.value_reopen(value=value, user=coordinator, reason="Rättad siffra.")
+    workflow.reopen(item=value, user=coordinator, reason="Rättad siffra.")
     value.refresh_from_db()
     value.value = Decimal(45)
     value.save()
-    indicator_services.value_submit(value=value, user=coordinator)
-    indicator_services.value_approve(value=value, user=coordinator)
+    workflow.submit(item=value, user=coordinator)
+    workflow.approve(item=value, user=coordinator)
     html = render(client).decode()
     assert "korrigerats till 45" in html

@@ -127,6 +127,32 @@ VALUE_CASES = [
 ]
 
 
+def good_value_file(fmt):
+    """A file in `fmt` whose preview can be confirmed."""
+    if fmt is KoladaJSON:
+        from tests import factories
+
+        factories.headline(factories.indicator("9.I91", unit="rate_100k", kolada_kpi="N07403"))
+        return json.dumps({"values": [{"kpi": "N07403", "municipality": "0180", "period": 2023,
+                                       "values": [{"gender": "T", "value": 12.5}]}]}).encode()
+    wide = lines("indicator_code,area,breakdown,2021", "1.I2,0180,År 2 på gymnasiet,7.0")
+    return {LongCSV: lines(VALUE_HEADER, GOOD_VALUE), LongXLSX: csv_rows_as_xlsx(lines(VALUE_HEADER, GOOD_VALUE)),
+            WideCSV: wide, WideXLSX: csv_rows_as_xlsx(wide)}[fmt]
+
+
+def confirm_instead(client, model, formats, fmt, good, hostile):
+    """A real confirm of `hostile`: a good file is previewed, and the file kept for its confirm is replaced
+    by the hostile one before the confirm runs (as if the file had changed between the two)."""
+    from reporting.uploads import StoredUpload
+
+    name = f"fil.{fmt().get_extension()}"
+    response = preview(client, f"admin:{model}_import", formats, fmt, good, name)
+    assert response.context["confirm_form"] is not None, page_text(response)
+    data = confirm_data(response)
+    StoredUpload(data["import_file_name"]).path.write_bytes(hostile)
+    return client.post(reverse(f"admin:{model}_process_import"), data, follow=True)
+
+
 @pytest.mark.parametrize("case,fmt,data,message", VALUE_CASES, ids=[c[0] for c in VALUE_CASES])
 def test_it_refuses_a_hostile_value_file_in_swedish_and_writes_nothing(coordinator_client, case, fmt, data, message):
     before = value_counts()
@@ -135,6 +161,12 @@ def test_it_refuses_a_hostile_value_file_in_swedish_and_writes_nothing(coordinat
     assert response.status_code == 200
     assert message in page_text(response)
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert value_counts() == before
+    # The confirm runs the import for real (not a dry run): it too writes nothing, and says so.
+    confirmed = confirm_instead(coordinator_client, "indicators_value", VALUE_IMPORT_FORMATS, fmt,
+                                good_value_file(fmt), data)
+    assert confirmed.status_code == 200
+    assert "Inget importerades" in page_text(confirmed) or message in page_text(confirmed)
     assert value_counts() == before
 
 
@@ -165,6 +197,12 @@ def test_it_refuses_a_hostile_status_file_in_swedish_and_writes_nothing(coordina
     response = preview(coordinator_client, "admin:actions_statusreport_import", STATUS_FORMATS, fmt, data, name)
     assert response.status_code == 200
     assert message in page_text(response)
+    assert status_counts() == before
+    good = lines(STATUS_HEADER, GOOD_STATUS)
+    confirmed = confirm_instead(coordinator_client, "actions_statusreport", STATUS_FORMATS, fmt,
+                                good if fmt is TableCSV else csv_rows_as_xlsx(good), data)
+    assert confirmed.status_code == 200
+    assert "Inget importerades" in page_text(confirmed) or message in page_text(confirmed)
     assert status_counts() == before
 
 
@@ -278,19 +316,19 @@ def confirm_data(response):
 def test_it_tells_the_second_of_two_confirms_of_the_same_new_values_what_happened(coordinator_client, monkeypatch):
     """The other confirm commits between this one's check and its insert: the insert hits the unique
     constraint, nothing of this import is written, and the page says so in Swedish."""
-    from indicators.resources import ValueResource
+    from reporting import importing
 
     response = preview(coordinator_client, "admin:indicators_value_import", VALUE_IMPORT_FORMATS, LongCSV,
                        lines(VALUE_HEADER, GOOD_VALUE), "c.csv")
     assert response.context["result"].totals["new"] == 1
-    original_write = ValueResource.write
+    original_write = importing.write
 
-    def write_after_the_other_import(self, plan):
-        for series_id, area_id, year, *_ in plan.new:
+    def write_after_the_other_import(kind, plan, **kwargs):
+        for series_id, area_id, year in plan[["series_id", "area_id", "year"]].itertuples(index=False):
             Value.objects.create(series_id=series_id, area_id=area_id, year=year, value=1, state="draft")
-        return original_write(self, plan)
+        return original_write(kind, plan, **kwargs)
 
-    monkeypatch.setattr(ValueResource, "write", write_after_the_other_import)
+    monkeypatch.setattr(importing, "write", write_after_the_other_import)
     before = value_counts()
     confirmed = coordinator_client.post(reverse("admin:indicators_value_process_import"), confirm_data(response),
                                         follow=True)
@@ -300,19 +338,21 @@ def test_it_tells_the_second_of_two_confirms_of_the_same_new_values_what_happene
 
 
 def test_it_tells_the_second_of_two_status_confirms_what_happened(coordinator_client, monkeypatch):
-    from actions.resources import StatusReportResource
+    from reporting import importing
 
     response = preview(coordinator_client, "admin:actions_statusreport_import", STATUS_FORMATS, TableCSV,
                        lines(STATUS_HEADER, GOOD_STATUS), "c.csv")
     assert response.context["result"].totals["new"] == 1
-    original = StatusReportResource.before_save_instance
+    original_write = importing.write
 
-    def save_after_the_other_import(self, instance, row, **kwargs):
-        StatusReport.objects.create(commitment=instance.commitment, year=instance.year,
-                                    organisation=instance.organisation, state="draft")
-        return original(self, instance, row, **kwargs)
+    def write_after_the_other_import(kind, plan, **kwargs):
+        for commitment_id, year, organisation_id in plan[["commitment_id", "year", "organisation_id"]].itertuples(
+                index=False):
+            StatusReport.objects.create(commitment_id=commitment_id, year=year, organisation_id=organisation_id,
+                                        state="draft")
+        return original_write(kind, plan, **kwargs)
 
-    monkeypatch.setattr(StatusReportResource, "before_save_instance", save_after_the_other_import)
+    monkeypatch.setattr(importing, "write", write_after_the_other_import)
     before = status_counts()
     confirmed = coordinator_client.post(reverse("admin:actions_statusreport_process_import"), confirm_data(response),
                                         follow=True)
@@ -321,7 +361,7 @@ def test_it_tells_the_second_of_two_status_confirms_what_happened(coordinator_cl
 
 
 def test_it_refuses_hostile_files_outside_the_admin_too(coordinator):
-    from indicators.importers import import_values_csv
+    from indicators.importing import import_values_csv
     from reporting.uploads import FileRefused
 
     before = value_counts()
@@ -334,4 +374,4 @@ def test_it_refuses_hostile_files_outside_the_admin_too(coordinator):
 
 def test_it_reads_kolada_json_with_a_bom(coordinator):
     data = "\ufeff" + json.dumps({"values": []})
-    assert KoladaJSON().create_dataset(data.encode("utf-8")).headers
+    assert list(KoladaJSON().create_dataset(data.encode("utf-8")).frame.columns)

@@ -7,9 +7,9 @@ import io
 import pytest
 from django.db import connection
 
-from indicators.importers import import_values_csv
+from indicators.importing import import_values_csv
 from indicators.models import Series, Value
-from indicators.resources import PREVIEW_ROWS
+from reporting.importing import PREVIEW_ROWS
 from strategy.models import Area
 from tests.test_import_long import admin_preview
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.formats import VALUE_IMPORT_FORMATS, LongCSV
-from indicators.importers import import_values_csv
+from indicators.importing import import_values_csv
 from indicators.models import Value
 from strategy.models import Area, Organisation
 from reporting.models import State

@@ -2,13 +2,12 @@
 
 import pytest
 from django.urls import reverse
-
-from actions import services
 from actions.models import Commitment, StatusReport
 from strategy.models import Organisation
 from reporting.models import State
 
 from . import reporting
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +86,8 @@ def test_it_runs_a_local_measure_through_the_same_review(committee_client, coord
     add_report(committee_client, measure("1:1"), CULTURE)
     report = StatusReport.objects.get(commitment=measure("1:1"), year=reporting.YEAR)
     reporter = Organisation.objects.get(slug=CULTURE).members.get().user
-    services.status_report_submit(report=report, user=reporter)
-    services.status_report_approve(report=report, user=coordinator)
+    workflow.submit(item=report, user=reporter)
+    workflow.approve(item=report, user=coordinator)
     html = committee_client.get(reverse("plan", args=[PLAN]), {"ansvarig": CULTURE}).content.decode()
     assert "Kampanjveckan genomfördes." in html
 

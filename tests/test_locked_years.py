@@ -5,11 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-
-from indicators import services as indicator_services
 from indicators.models import Indicator, Value
 from reporting.models import LockedYear, ReportingRound, State
 from reporting.services import reporting_round_open
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 REFUSAL = "Lägesrapporten för 2024 är publicerad och posten är låst. En samordnare kan låsa upp den."
@@ -40,7 +39,7 @@ def test_it_refuses_the_coordinator_changing_an_approved_2024_value_with_the_pol
 
 def test_it_changes_a_locked_value_only_after_a_reopening_with_a_reason(coordinator):
     value = approved_2024_value()
-    indicator_services.value_reopen(value=value, user=coordinator, reason="Källan har reviderat siffran.")
+    workflow.reopen(item=value, user=coordinator, reason="Källan har reviderat siffran.")
     value.refresh_from_db()
     assert value.reopened_at is not None and value.state == State.RETURNED
 

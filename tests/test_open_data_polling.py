@@ -8,11 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
-
-from indicators import services
 from indicators.models import Value
 
 from . import reporting
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +62,7 @@ def test_it_gives_a_fresh_body_after_a_value_is_approved(client, coordinator, dj
     value.state = "submitted"
     value.save()
     with django_capture_on_commit_callbacks(execute=True):
-        services.value_approve(value=Value.objects.get(pk=value.pk), user=coordinator)
+        workflow.approve(item=Value.objects.get(pk=value.pk), user=coordinator)
     again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200 and again["ETag"] != first["ETag"]
     rows = list(csv.DictReader(io.StringIO(body(again).decode())))

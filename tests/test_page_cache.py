@@ -1,14 +1,19 @@
 """Public pages are rendered once and served again from memory until what they show changes."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
 
+from actions.models import ActionPlan, Commitment
+from reports import pagecache
 from reports.models import Correction, ReportEdition
 from reports.services import report_edition_correct
+from strategy.models import Organisation
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +40,6 @@ def test_it_serves_a_repeat_request_without_touching_the_database(client, url):
 
 
 def test_it_shows_a_newly_approved_status_at_once(client, coordinator, django_capture_on_commit_callbacks):
-    from actions import services
     from actions.models import StatusReport
 
     from . import reporting
@@ -47,7 +51,7 @@ def test_it_shows_a_newly_approved_status_at_once(client, coordinator, django_ca
     report.state = "submitted"
     report.save()
     with django_capture_on_commit_callbacks(execute=True):
-        services.status_report_approve(report=StatusReport.objects.get(pk=report.pk), user=coordinator)
+        workflow.approve(item=StatusReport.objects.get(pk=report.pk), user=coordinator)
     assert "Fler program har startat under 2025." in client.get("/mal/2/").content.decode()
 
 
@@ -99,3 +103,32 @@ def test_it_keeps_the_indicator_index_filters_in_the_page_key(client):
     goal_two = client.get("/indikatorer/?mal=2").content.decode()
     searched = client.get("/indikatorer/?q=kontaktförbud").content.decode()
     assert len({everything, goal_two, searched}) == 3, "each filter is its own page, never the cached whole list"
+
+
+def test_it_shows_a_changed_lead_organisation_at_once(client, django_capture_on_commit_callbacks):
+    newcomer = Organisation.objects.create(slug="nykomlingen", name="Nykomlingens förvaltning", kind=Organisation.COMMITTEE)
+    client.get("/mal/2/")
+    client.get("/mal/2/")  # kept in memory now
+    assert "Nykomlingens förvaltning" not in client.get("/mal/2/").content.decode()
+    commitment = Commitment.objects.filter(goal__number=2, plan__kind=ActionPlan.Kind.REGIONAL).first()
+    # Only the link table changes (m2m_changed): no save of the commitment or the organisation.
+    with django_capture_on_commit_callbacks(execute=True):
+        commitment.lead_organisations.add(newcomer)
+    assert "Nykomlingens förvaltning" in client.get("/mal/2/").content.decode()
+
+
+def test_it_never_keeps_a_response_that_sets_a_cookie(client):
+    client.get("/mal/2/")  # the page version exists now, so a page can be kept
+    # A reader with a malformed session cookie: Django answers "/" by deleting it (a Set-Cookie).
+    client.cookies["sessionid"] = "gammal"
+    answered = client.get("/")
+    assert answered.cookies["sessionid"].value == ""
+    # The next reader, through the same worker (a Client's handler is one worker's memory).
+    client.cookies.clear()
+    with mock.patch("reports.pagecache.shared_page", wraps=pagecache.shared_page) as rendered:
+        client.get("/")
+    assert rendered.called, "the next reader got the page kept from a response that set a cookie"
+    # That reader's own answer set no cookie, so it is kept: the guard, not a cold cache, made the difference.
+    with mock.patch("reports.pagecache.shared_page", wraps=pagecache.shared_page) as rendered:
+        client.get("/")
+    assert not rendered.called

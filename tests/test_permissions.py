@@ -6,14 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 from django.urls import reverse
 from import_export.admin import ExportMixin
-
-from actions import services as action_services
 from actions.models import Commitment, StatusReport
-from indicators import services as indicator_services
 from indicators.models import Indicator, Value
 from reporting.models import State
 
 from . import reporting
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -96,16 +94,16 @@ def test_it_refuses_review_services_on_another_organisations_item(make_user, for
     user = make_user(f"rapportor-{org_slug}", org_slug, "rapportor")
     report, value = foreign["statusreport"], foreign["value"]
     with pytest.raises(PermissionDenied):
-        action_services.status_report_approve(report=report, user=user)
+        workflow.approve(item=report, user=user)
     with pytest.raises(PermissionDenied):
-        action_services.status_report_return(report=report, user=user, comment="nej")
+        workflow.return_(item=report, user=user, comment="nej")
     with pytest.raises(PermissionDenied):
-        indicator_services.value_approve(value=value, user=user)
+        workflow.approve(item=value, user=user)
     report.state = value.state = State.DRAFT
     with pytest.raises(PermissionDenied):
-        action_services.status_report_submit(report=report, user=user)
+        workflow.submit(item=report, user=user)
     with pytest.raises(PermissionDenied):
-        indicator_services.value_submit(value=value, user=user)
+        workflow.submit(item=value, user=user)
 
 
 def test_it_lets_a_reporter_view_change_and_submit_its_own_report(client, reporter_factory):
@@ -173,9 +171,9 @@ def test_it_never_lets_a_reporter_approve_its_own_item(client, reporter_factory)
     own = reporting.status_report(state=State.SUBMITTED)
     own_value = reporting.value(state=State.SUBMITTED)
     with pytest.raises(PermissionDenied):
-        action_services.status_report_approve(report=own, user=user)
+        workflow.approve(item=own, user=user)
     with pytest.raises(PermissionDenied):
-        indicator_services.value_approve(value=own_value, user=user)
+        workflow.approve(item=own_value, user=user)
     client.post(admin_url(own, "review"), {"transition": "approve"})
     own.refresh_from_db()
     assert own.state == State.SUBMITTED

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-
-from actions.services import status_report_submit
-from reporting.admin_history import SwedishDecimalField, swedish_number
+from reporting.admin_history import SwedishDecimalField
+from reporting.numbers import swedish_number
 from reporting.models import State
 
 from . import reporting
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_it_shows_history_in_swedish_with_local_time_and_names(coordinator_clien
     report.category, report.text = "ongoing", "Arbetet pågår."
     report._history_user = reporter
     report.save()
-    status_report_submit(report=report, user=reporter)
+    workflow.submit(item=report, user=reporter)
     html = coordinator_client.get(reverse("admin:actions_statusreport_history", args=[report.pk])).content.decode()
     assert "Karin Vall" in html
     assert "Status:</strong> Ej angiven → Pågående" in html  # labels, not codes

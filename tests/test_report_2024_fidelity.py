@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from indicators.models import Indicator
-from tests.test_text_fidelity import FIXTURES
+from tests.seeds import FIXTURES
 
 pytestmark = pytest.mark.django_db
 

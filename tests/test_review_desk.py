@@ -12,6 +12,7 @@ from workspace.desk import implausible_jump
 
 from . import reporting
 from .worker import run_worker
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,6 @@ def test_it_mails_the_coordinators_when_an_organisation_has_submitted_everything
     coordinator.email = "samordnare@example.org"
     coordinator.save()
     from actions.models import Commitment
-    from actions.services import status_report_submit
     from strategy.models import Organisation
 
     reporter = make_user("rapportor-polisen", "polisen", "rapportor")
@@ -148,11 +148,11 @@ def test_it_mails_the_coordinators_when_an_organisation_has_submitted_everything
     reports = [reporting.status_report(number=c.number, org_slug="polisen") for c in commitments]
     with django_capture_on_commit_callbacks(execute=True):
         for report in reports[:-1]:
-            status_report_submit(report=report, user=reporter)
+            workflow.submit(item=report, user=reporter)
     run_worker()
     assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        status_report_submit(report=reports[-1], user=reporter)
+        workflow.submit(item=reports[-1], user=reporter)
     run_worker()
     [message] = mail.outbox
     assert message.to == ["samordnare@example.org"] and "Polisen har skickat in allt" in message.subject

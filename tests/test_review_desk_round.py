@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from actions.models import StatusReport
 from indicators.models import Indicator, Series, Value
-from indicators.services import values_submit
 from reporting.models import State
 from strategy.models import Organisation
 
 from . import reporting
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 SERIAL = itertools.count()
@@ -196,7 +196,7 @@ def test_it_submits_100_values_within_a_fixed_query_budget(make_user, round_2025
     values = list(Value.objects.filter(pk__in=[v.pk for v in values]).select_related("series__indicator"))
     with CaptureQueriesContext(connection) as queries:
         with django_capture_on_commit_callbacks(execute=True):
-            values_submit(values=values, user=reporter)
+            workflow.submit_all(items=values, user=reporter)
     per_value = 3  # at most: the row lock of a version-checked transition, the UPDATE and the history INSERT
     fixed = 20
     assert len(queries) <= fixed + per_value * n

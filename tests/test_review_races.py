@@ -17,11 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-
-from actions import services as action_services
 from actions.models import StatusReport
 from config import settings as project_settings
-from indicators import services as indicator_services
 from indicators.formats import VALUE_IMPORT_FORMATS, LongCSV
 from indicators.models import Value
 from reporting.models import Notification, ReportingRound, State
@@ -29,6 +26,7 @@ from reporting.uploads import TableCSV
 from reporting.workflow import STALE_TRANSITION
 
 from . import reporting
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +73,7 @@ def test_it_refuses_an_approve_of_a_report_edited_since_it_was_read(round_2025, 
     seen = StatusReport.objects.get(pk=report.pk)  # the approver's copy
     edit(report, "Ny text som inte får försvinna.", coordinator)
     with pytest.raises(ValidationError, match="Någon annan har ändrat posten"):
-        action_services.status_report_approve(report=seen, user=coordinator)
+        workflow.approve(item=seen, user=coordinator)
     report.refresh_from_db()
     assert report.text == "Ny text som inte får försvinna." and report.state == State.DRAFT
 
@@ -83,11 +81,11 @@ def test_it_refuses_an_approve_of_a_report_edited_since_it_was_read(round_2025, 
 def test_it_refuses_an_approve_after_a_return_and_sends_only_the_return_mail(round_2025, coordinator, kv_reporter):
     report = reporting.status_report(state=State.SUBMITTED)
     approvers_copy = StatusReport.objects.get(pk=report.pk)
-    action_services.status_report_return(report=StatusReport.objects.get(pk=report.pk), user=coordinator,
+    workflow.return_(item=StatusReport.objects.get(pk=report.pk), user=coordinator,
                                          comment="Komplettera.")
     assert returned_mails() == 1
     with pytest.raises(ValidationError, match="Någon annan har ändrat posten"):
-        action_services.status_report_approve(report=approvers_copy, user=coordinator)
+        workflow.approve(item=approvers_copy, user=coordinator)
     report.refresh_from_db()
     assert report.state == State.RETURNED
     assert returned_mails() == 1
@@ -96,9 +94,9 @@ def test_it_refuses_an_approve_after_a_return_and_sends_only_the_return_mail(rou
 def test_it_refuses_a_return_after_an_approve_and_sends_no_mail(round_2025, coordinator, kv_reporter):
     report = reporting.status_report(state=State.SUBMITTED)
     returners_copy = StatusReport.objects.get(pk=report.pk)
-    action_services.status_report_approve(report=StatusReport.objects.get(pk=report.pk), user=coordinator)
+    workflow.approve(item=StatusReport.objects.get(pk=report.pk), user=coordinator)
     with pytest.raises(ValidationError, match="Någon annan har ändrat posten"):
-        action_services.status_report_return(report=returners_copy, user=coordinator, comment="För sent.")
+        workflow.return_(item=returners_copy, user=coordinator, comment="För sent.")
     report.refresh_from_db()
     assert report.state == State.APPROVED
     assert returned_mails() == 0
@@ -110,10 +108,10 @@ def test_it_checks_the_version_the_page_showed(round_2025, coordinator):
     value.footnote = "Fotnot tillagd efter att sidan visades."
     value.save()
     with pytest.raises(ValidationError, match="Någon annan har ändrat posten"):
-        indicator_services.value_approve(value=Value.objects.get(pk=value.pk), user=coordinator,
+        workflow.approve(item=Value.objects.get(pk=value.pk), user=coordinator,
                                          expected_version=shown)
     assert Value.objects.get(pk=value.pk).state == State.SUBMITTED
-    approved = indicator_services.value_approve(value=Value.objects.get(pk=value.pk), user=coordinator,
+    approved = workflow.approve(item=Value.objects.get(pk=value.pk), user=coordinator,
                                                 expected_version=value.version)
     assert approved.state == State.APPROVED
 
@@ -277,7 +275,7 @@ def test_it_never_loses_an_edit_to_a_simultaneous_approve():
             def approve():
                 barrier.wait()
                 try:
-                    action_services.status_report_approve(report=StatusReport.objects.get(pk=pk), user=users[0],
+                    workflow.approve(item=StatusReport.objects.get(pk=pk), user=users[0],
                                                           expected_version=report.version)
                     results["approve"] = True
                 except ValidationError:

@@ -3,12 +3,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-
-from actions import services as action_services
-from indicators import services as indicator_services
 from reporting.models import State
 
 from . import reporting
+from reporting import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +19,12 @@ def reporter(make_user):
 
 def test_it_walks_a_status_report_through_review(reporter, coordinator):
     report = reporting.status_report()
-    action_services.status_report_submit(report=report, user=reporter)
+    workflow.submit(item=report, user=reporter)
     assert report.state == State.SUBMITTED and report.submitted_at is not None
-    action_services.status_report_return(report=report, user=coordinator, comment="Beskriv utfallet.")
+    workflow.return_(item=report, user=coordinator, comment="Beskriv utfallet.")
     assert (report.state, report.reviewer_comment) == (State.RETURNED, "Beskriv utfallet.")
-    action_services.status_report_submit(report=report, user=reporter)
-    action_services.status_report_approve(report=report, user=coordinator)
+    workflow.submit(item=report, user=reporter)
+    workflow.approve(item=report, user=coordinator)
     report.refresh_from_db()
     assert report.state == State.APPROVED
     assert report.approved_by == coordinator and report.approved_at is not None
@@ -35,10 +33,10 @@ def test_it_walks_a_status_report_through_review(reporter, coordinator):
 
 def test_it_walks_a_value_through_review(reporter, coordinator):
     value = reporting.value()
-    indicator_services.value_submit(value=value, user=reporter)
-    indicator_services.value_return(value=value, user=coordinator, comment="Fel källa.")
-    indicator_services.value_submit(value=value, user=reporter)
-    indicator_services.value_approve(value=value, user=coordinator)
+    workflow.submit(item=value, user=reporter)
+    workflow.return_(item=value, user=coordinator, comment="Fel källa.")
+    workflow.submit(item=value, user=reporter)
+    workflow.approve(item=value, user=coordinator)
     value.refresh_from_db()
     assert (value.state, value.approved_by) == (State.APPROVED, coordinator)
 
@@ -57,9 +55,9 @@ def test_it_walks_a_value_through_review(reporter, coordinator):
 def test_it_refuses_illegal_transitions_in_swedish(reporter, coordinator, state, transition):
     report = reporting.status_report(state=state)
     calls = {
-        "submit": lambda: action_services.status_report_submit(report=report, user=reporter),
-        "return": lambda: action_services.status_report_return(report=report, user=coordinator, comment="x"),
-        "approve": lambda: action_services.status_report_approve(report=report, user=coordinator),
+        "submit": lambda: workflow.submit(item=report, user=reporter),
+        "return": lambda: workflow.return_(item=report, user=coordinator, comment="x"),
+        "approve": lambda: workflow.approve(item=report, user=coordinator),
     }
     with pytest.raises(ValidationError, match="Bara"):
         calls[transition]()
@@ -70,14 +68,14 @@ def test_it_refuses_illegal_transitions_in_swedish(reporter, coordinator, state,
 def test_it_needs_a_comment_to_return(reporter, coordinator):
     report = reporting.status_report(state=State.SUBMITTED)
     with pytest.raises(ValidationError, match="kommentar"):
-        action_services.status_report_return(report=report, user=coordinator, comment="  ")
+        workflow.return_(item=report, user=coordinator, comment="  ")
 
 
 def test_it_refuses_bulk_approval_entirely_if_one_item_is_not_submitted(reporter, coordinator):
     ready = reporting.status_report(state=State.SUBMITTED)
     draft = reporting.status_report(number="5.3")
     with pytest.raises(ValidationError):
-        action_services.status_reports_approve(reports=[ready, draft], user=coordinator)
+        workflow.approve_all(items=[ready, draft], user=coordinator)
     ready.refresh_from_db()
     assert ready.state == State.SUBMITTED
 
@@ -86,7 +84,7 @@ def test_it_refuses_a_reporter_outside_an_open_round(make_user):
     reporter = make_user("rapportor-kv", "kriminalvarden", "rapportor")
     report = reporting.status_report()
     with pytest.raises(ValidationError, match="inte öppen"):
-        action_services.status_report_submit(report=report, user=reporter)
+        workflow.submit(item=report, user=reporter)
 
 
 def test_it_keeps_a_returned_report_returned_when_the_reporter_edits_it(client, reporter):
@@ -127,9 +125,9 @@ def test_it_locks_the_rounds_items_once_the_edition_is_published(client, reporte
     submitted = reporting.status_report(number="5.3", state=State.SUBMITTED)
     reporting.publish_edition()
     with pytest.raises(ValidationError, match="låst"):
-        action_services.status_report_approve(report=submitted, user=coordinator)
+        workflow.approve(item=submitted, user=coordinator)
     with pytest.raises(ValidationError, match="låst"):
-        action_services.status_report_return(report=submitted, user=coordinator, comment="x")
+        workflow.return_(item=submitted, user=coordinator, comment="x")
     client.force_login(coordinator)
     url = reverse("admin:actions_statusreport_change", args=[approved.pk])
     assert client.post(url, {"text": "ändrat", "expected_version": approved.version}).status_code == 403
@@ -141,18 +139,18 @@ def test_it_reopens_one_item_without_unlocking_the_rest(reporter, coordinator):
     other = reporting.status_report(number="5.3", state=State.APPROVED)
     reporting.publish_edition()
     with pytest.raises(ValidationError, match="skäl"):
-        action_services.status_report_reopen(report=reopened, user=coordinator, reason="")
-    action_services.status_report_reopen(report=reopened, user=coordinator, reason="Felaktig siffra i texten.")
+        workflow.reopen(item=reopened, user=coordinator, reason="")
+    workflow.reopen(item=reopened, user=coordinator, reason="Felaktig siffra i texten.")
     reopened.refresh_from_db()
     other.refresh_from_db()
     assert not reopened.is_locked and other.is_locked
     assert (reopened.state, reopened.reopened_by) == (State.RETURNED, coordinator)
     assert reopened.reopened_reason == "Felaktig siffra i texten."
     # The reporter can fix and resubmit it even though the round has ended.
-    action_services.status_report_submit(report=reopened, user=reporter)
+    workflow.submit(item=reopened, user=reporter)
     with pytest.raises(ValidationError, match="låst"):
-        action_services.status_report_submit(report=other, user=reporter)
-    action_services.status_report_approve(report=reopened, user=coordinator)
+        workflow.submit(item=other, user=reporter)
+    workflow.approve(item=reopened, user=coordinator)
     reopened.refresh_from_db()
     assert reopened.is_locked and reopened.reopened_reason == "Felaktig siffra i texten."
 
@@ -160,15 +158,15 @@ def test_it_reopens_one_item_without_unlocking_the_rest(reporter, coordinator):
 def test_it_refuses_to_reopen_an_unlocked_item(reporter, coordinator):
     report = reporting.status_report(state=State.APPROVED)
     with pytest.raises(ValidationError, match="inte låst"):
-        action_services.status_report_reopen(report=report, user=coordinator, reason="Varför inte")
+        workflow.reopen(item=report, user=coordinator, reason="Varför inte")
 
 
 def test_it_publishes_only_approved_values_in_the_download(client, reporter, coordinator):
     draft = reporting.value(number="11")
     approved = reporting.value(code="2.I7", number="222")
-    indicator_services.value_submit(value=approved, user=coordinator)
-    indicator_services.value_approve(value=approved, user=coordinator)
-    indicator_services.value_submit(value=draft, user=reporter)
+    workflow.submit(item=approved, user=coordinator)
+    workflow.approve(item=approved, user=coordinator)
+    workflow.submit(item=draft, user=reporter)
     csv = b"".join(client.get("/data/values.csv").streaming_content).decode()
     rows_2025 = [line for line in csv.splitlines() if ',"2025",' in line]
     assert any("2.I7" in line and ',"222",' in line for line in rows_2025)
@@ -180,8 +178,8 @@ def test_it_shows_only_approved_status_reports_on_the_goal_page(
 ):
     report = reporting.status_report(text="Hemligt utkast om 2025.")
     assert "Hemligt utkast om 2025." not in client.get("/mal/2/").content.decode()
-    action_services.status_report_submit(report=report, user=reporter)
+    workflow.submit(item=report, user=reporter)
     assert "Hemligt utkast om 2025." not in client.get("/mal/2/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        action_services.status_report_approve(report=report, user=coordinator)
+        workflow.approve(item=report, user=coordinator)
     assert "Hemligt utkast om 2025." in client.get("/mal/2/").content.decode()

@@ -135,7 +135,7 @@ def test_it_answers_404_for_every_workspace_url_of_another_organisations_item(kv
 def test_it_gives_a_municipality_reporter_its_local_plans_measures(client, make_user, round_2025):
     client.force_login(make_user("rapportor-sodertalje", "sodertalje", "rapportor"))
     progress = client.get(reverse("workspace:home")).context["progress"]
-    measures = [t for t in progress.commitments if t.subject.plan.kind == "local"]
+    measures = [t for t in progress.commitments if t.subject.plan.is_local]
     assert len(measures) == 33
 
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from indicators.importers import import_values_csv
+from indicators.importing import import_values_csv
 from indicators.models import Indicator, Value
 from reporting.models import State
 

@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,13 +25,12 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from actions import services as action_services
 from actions.models import StatusReport
-from indicators import services as indicator_services
 from indicators.models import Value
 from indicators.units import Unit
-from reporting.admin_history import swedish_number
+from reporting.numbers import swedish_number
 from reporting.models import ReportingRound, State
+from reporting import workflow
 from reporting.workflow import posted_version, refusal_message
 from reporting.scoping import role_required, sees_everything
 from strategy.models import Organisation
@@ -273,24 +271,17 @@ def transition(request, kind, pk, transition):
     # The version the desk showed: a transition on a report changed since is refused, not applied to it.
     shown = posted_version(request.POST)
     services = {
-        ("statusrapport", "godkann"): lambda: action_services.status_report_approve(
-            report=obj, user=request.user, expected_version=shown
-        ),
-        ("statusrapport", "returnera"): lambda: action_services.status_report_return(
-            report=obj, user=request.user, comment=request.POST.get("comment", ""), expected_version=shown
-        ),
-        ("varde", "godkann"): lambda: indicator_services.value_approve(value=obj, user=request.user,
-                                                                       expected_version=shown),
-        ("varde", "returnera"): lambda: indicator_services.value_return(
-            value=obj, user=request.user, comment=request.POST.get("comment", ""), expected_version=shown
+        "godkann": lambda: workflow.approve(item=obj, user=request.user, expected_version=shown),
+        "returnera": lambda: workflow.return_(
+            item=obj, user=request.user, comment=request.POST.get("comment", ""), expected_version=shown
         ),
     }
-    if (kind, transition) not in services:
+    if transition not in services:
         raise Http404("Finns inte.")
     # Back to the same filters and the item's group, not to the top of a long page.
     back = Filters.of(request.POST).url(request.POST.get("ankare", ""))
     try:
-        services[(kind, transition)]()
+        services[transition]()
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, f"{obj}: {refusal_message(exc)}")
         return redirect(back)
@@ -359,9 +350,7 @@ def bulk_approve(request):
             },
         )
     try:
-        with transaction.atomic():
-            done = action_services.status_reports_approve(reports=reports, user=request.user)
-            done += indicator_services.values_approve(values=values, user=request.user)
+        done = workflow.approve_all(items=[*reports, *values], user=request.user)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, f"Inget godkändes. {refusal_message(exc)}")
     else:

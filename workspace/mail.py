@@ -154,8 +154,7 @@ def task_label(task):
     """"Åtagande 2.10 Titeln …" or "Indikator 6.U4 Titeln": a code and what it is about."""
     subject = task.subject
     if task.kind == "commitment":
-        prefix = "Åtgärd" if subject.plan.kind == "local" else "Åtagande"
-        return f"{prefix} {subject.number} {_short(subject.text)}"
+        return f"{subject.label} {_short(subject.text)}"
     return f"Indikator {subject.code} {_short(subject.title)}"
 
 

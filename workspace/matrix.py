@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponse
 from openpyxl import Workbook
 from django.shortcuts import get_object_or_404, render
 
-from actions.models import ActionPlan
 from reporting.models import ReportingRound, State
 from reporting.scoping import role_required, sees_everything
 from reporting.spreadsheet import BOM, ExcelSwedish, csv_writer, xlsx_row
@@ -90,7 +89,7 @@ def _measures_once(members):
     holders = {}
     for progress in members:
         for task in progress.commitments:
-            if task.subject.plan.kind == ActionPlan.Kind.LOCAL:
+            if task.subject.plan.is_local:
                 holders.setdefault(task.subject.pk, []).append((progress.organisation, task))
     keep = {}
     for commitment_id, held in holders.items():

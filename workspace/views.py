@@ -16,10 +16,8 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from actions.models import Commitment, StatusReport
-from actions.services import status_report_submit, status_reports_submit
 from indicators.grid import ValuesGridForm, area_choices, cell_text, values_grid_submit
 from indicators.models import Indicator, Value
-from indicators.services import values_submit
 from reporting import policy, workflow
 from reporting.admin_review import SUBMIT_BUTTON
 from reporting.models import EDITABLE_BY_REPORTER, ReportingRound, State
@@ -97,7 +95,7 @@ def commitment(request, year, pk):
     # A municipality's local plan: its committees may report on a measure too. Their reports of the
     # year are shown, and one can be the starting point of the municipality's own text.
     committee_reports = []
-    if subject.plan.kind == "local":
+    if subject.plan.is_local:
         committee_reports = list(
             StatusReport.objects.filter(commitment=subject, year=year, organisation__parent=organisation)
             .select_related("organisation")
@@ -116,14 +114,14 @@ def commitment(request, year, pk):
         with transaction.atomic():
             form = StatusReportForm(request.POST, instance=report, user=request.user)
             if form.is_valid():
-                submit = (lambda obj, user: status_report_submit(report=obj, user=user)) if submitting else None
                 try:
-                    workflow.save_content(form.instance, user=request.user, state=form.resulting_state, submit=submit)
+                    workflow.save_content(form.instance, user=request.user, state=form.resulting_state,
+                                          and_submit=submitting)
                 except (ValidationError, PermissionDenied) as exc:
                     transaction.set_rollback(True)
                     form.add_error(None, workflow.refusal_message(exc))
         if form.is_valid():  # an error from the save itself was added to the form above
-            label = _commitment_label(subject)
+            label = subject.label
             if submitting:
                 messages.success(request, f"{label} är inskickat för granskning.")
                 return redirect("workspace:home")
@@ -142,7 +140,7 @@ def commitment(request, year, pk):
             "organisation": organisation,
             "reporting_round": reporting_round,
             "commitment": subject,
-            "label": _commitment_label(subject),
+            "label": subject.label,
             "report": report if report.pk else None,
             "state_label": STATE_LABELS[report.state] if report.pk else STATE_LABELS["missing"],
             "previous": previous,
@@ -178,7 +176,7 @@ def indicator(request, year, pk):
                     ).select_related("series__indicator")
                 )
                 try:
-                    submitted = values_submit(values=to_submit, user=request.user)
+                    submitted = workflow.submit_all(items=to_submit, user=request.user)
                 except (ValidationError, PermissionDenied) as exc:
                     transaction.set_rollback(True)
                     result = None
@@ -234,10 +232,6 @@ def indicator(request, year, pk):
     )
 
 
-def _commitment_label(commitment):
-    return f"{'Åtgärd' if commitment.plan.kind == 'local' else 'Åtagande'} {commitment.number}"
-
-
 def _drafts(organisation, year):
     """The organisation's drafts and returned items of the year: (status reports, values)."""
     editable = list(EDITABLE_BY_REPORTER)
@@ -268,9 +262,7 @@ def submit_all(request, year):
         return redirect("workspace:submit_all", year)
     if request.method == "POST" and request.POST.get("confirm") == "1":
         try:
-            with transaction.atomic():
-                status_reports_submit(reports=[i for i in ready if isinstance(i, StatusReport)], user=request.user)
-                values_submit(values=[i for i in ready if isinstance(i, Value)], user=request.user)
+            workflow.submit_all(items=ready, user=request.user)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, "Inget skickades in. " + workflow.refusal_message(exc))
         else:

@@ -82,9 +82,10 @@
     });
   }
 
-  // A checkbox with value "12" controls the trace "s12" and its national comparison "n12-…".
+  // A checkbox with value "12" controls the trace "s12", its piece after a break "s12-…"
+  // and its national comparison "n12-…".
   function controls(seriesId, uid) {
-    return uid === "s" + seriesId || uid.indexOf("n" + seriesId + "-") === 0;
+    return uid === "s" + seriesId || uid.indexOf("s" + seriesId + "-") === 0 || uid.indexOf("n" + seriesId + "-") === 0;
   }
 
   function enhanceSeriesForm(form) {

@@ -24,7 +24,7 @@ def copy_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0005_indicator_responsible_assumed'),
+        ('indicators', '0006_series_break'),
     ]
 
     operations = [
