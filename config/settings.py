@@ -64,6 +64,8 @@ else:
 DEMO_MODE = DEBUG and env_bool("DEMO_MODE", True)
 
 INSTALLED_APPS = [
+    # Before the admin: its TranslationAdmin shows each translated field beside the Swedish.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -92,12 +94,14 @@ MIDDLEWARE = [
     "config.paths.ControlCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language first (config/locale.py): the page cache below keys its copies by it, so an
+    # English reader never gets the Swedish copy of a page.
+    "config.locale.LanguageMiddleware",
     # Public pages from process memory, about as cheap as a static file.
     "reports.middleware.PublicPageMiddleware",
     # Downloads, API and catalogue: ETag/304 from the page version, CORS for GET.
     "reports.opendata.OpenDataMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -222,9 +226,20 @@ for _proxy in TRUSTED_PROXIES:
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Swedish at today's addresses, English under /en/ (config/urls.py); the workspace, the desk and
+# the admin follow the language the user chose with the switch (its cookie), see config/locale.py.
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", "Svenska")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+# The project's catalogues (make messages), then Swedish for django-import-export's own strings
+# (hand-made: that package ships no Swedish, and makemessages would drop them from locale/).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-import-export"]
+# Content translation (django-modeltranslation): a field without English shows the Swedish.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "sv"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("sv",)
+# The pages with one address for both languages, which follow the user's choice (the switch's cookie).
+USER_LANGUAGE_PATHS = ["/rapportering/", "/admin/", "/konto/"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

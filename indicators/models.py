@@ -5,9 +5,9 @@ from simple_history.models import HistoricalRecords
 
 from strategy.models import Area, Goal, Organisation, ViolenceType
 from reporting.models import Reviewed, ReviewedQuerySet
-from reporting.numbers import swedish_number
+from reporting.numbers import local_number
 
-from .units import UNIT_SUFFIX, Unit, check_value
+from .units import UNIT_SUFFIX, UNIT_WORD, Unit, check_value
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -128,7 +128,8 @@ class Indicator(models.Model):
     def format_value(self, value):
         if value is None:
             return ""
-        return swedish_number(value, self.decimals) + UNIT_SUFFIX[self.unit]
+        # In the page's language (1\u00a0234,5 dagar / 1,234.5 days); the downloads keep their own notation.
+        return local_number(value, self.decimals) + (f" {UNIT_WORD[self.unit]}" if self.unit in UNIT_WORD else UNIT_SUFFIX[self.unit])
 
     @property
     def shown_goal(self):

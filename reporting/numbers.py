@@ -16,13 +16,19 @@ USE_THOUSAND_SEPARATOR stays off: it would group every number a template prints,
 from decimal import Decimal
 
 from django.utils import numberformat
+from django.utils import translation
 from django.utils.formats import get_format
 
 LANGUAGE = "sv"
 MINUS = "\u2212"
 
 
-def swedish_number(number, decimals=None):
+def local_number(number, decimals=None):
+    """As swedish_number, in the active language's notation: what a page in English writes (1,234.5)."""
+    return swedish_number(number, decimals, language=translation.get_language() or LANGUAGE)
+
+
+def swedish_number(number, decimals=None, language=LANGUAGE):
     """1234.5 → '1 234,5' (a no-break space); None → ''.
 
     With `decimals`, rounded to that many places as Python rounds a Decimal (half to even: 6,25 →
@@ -42,10 +48,10 @@ def swedish_number(number, decimals=None):
         number = abs(number)  # never "−0"
     text = numberformat.format(
         number,
-        get_format("DECIMAL_SEPARATOR", LANGUAGE),
+        get_format("DECIMAL_SEPARATOR", language),
         decimal_pos=decimals,
-        grouping=get_format("NUMBER_GROUPING", LANGUAGE),
-        thousand_sep=get_format("THOUSAND_SEPARATOR", LANGUAGE),
+        grouping=get_format("NUMBER_GROUPING", language),
+        thousand_sep=get_format("THOUSAND_SEPARATOR", language),
         force_grouping=True,
     )
     return MINUS + text[1:] if text.startswith("-") else text
