@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run worker migrate data test test-fast bench clean
+.PHONY: install run worker migrate data messages compile-messages test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,13 +22,27 @@ data: migrate
 	DEBUG=1 $(BIN)/python manage.py load_real_data
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
 
+# The interface's catalogues (locale/<language>/LC_MESSAGES/django.po, README: Languages).
+# `make messages` collects every marked string from the code and templates into them (a translator then
+# fills in the new entries) and compiles them; `compile-messages` only compiles. The compiled .mo files
+# are committed, so a machine without GNU gettext (msgfmt) runs the site and the tests with them.
+MESSAGES_LANGUAGES := sv en
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=tests --ignore=.cache
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages $(addprefix -l ,$(MESSAGES_LANGUAGES)) --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	DEBUG=1 $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
+
+compile-messages: install
+	@if command -v msgfmt >/dev/null; then DEBUG=1 $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE); \
+	else echo "msgfmt (GNU gettext) saknas: de incheckade .mo-filerna används."; fi
+
 # The server and, beside it, the background worker (the round's mails, an edition's PDF); Ctrl-C stops both.
 # The worker does not reload on code changes (a reloading worker forks a child that `kill` would miss).
 # The mails link to the address this serves (SITE_URL follows PORT unless it is set).
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export SITE_URL
 
-run: data
+run: data compile-messages
 	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -41,7 +55,7 @@ worker: migrate
 # tests need the source documents in ../shared/seeds/: without them they are skipped, said loudly
 # here and in pytest's summary (REQUIRE_SEEDS=1, as in CI, makes that a failure).
 SEEDS_DIR := ../shared/seeds
-test: install
+test: install compile-messages
 	@test -d $(SEEDS_DIR) || echo "!!! THE SOURCE DOCUMENTS ARE MISSING ($(SEEDS_DIR)): the fidelity tests will be skipped !!!" >&2
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python manage.py check

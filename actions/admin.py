@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from reporting.admin_history import ReadableHistoryAdmin
@@ -12,7 +13,7 @@ from .resources import StatusReportImportExportMixin
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(TranslationAdmin):
     list_display = ["title", "kind", "owner", "start_year", "end_year", "report_number"]
     list_filter = ["kind"]
     search_fields = ["title"]
@@ -51,7 +52,7 @@ class StatusReportInline(ReadOnlyAdminMixin, admin.StackedInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+class CommitmentAdmin(OrganisationScopedAdmin, TranslationAdmin):
     organisation_lookups = ["lead_organisations", "co_organisations"]
     reporter_read_only = True
 

@@ -15,7 +15,9 @@ from indicators.models import Indicator
 from reporting.models import State
 
 # The public page types; {slug} is filled with the indicator that has the most values.
-PAGES = ["/", "/mal/1/", "/indikatorer/{slug}/", "/lagesrapport/2024/", "/data/values.csv"]
+PAGES = ["/", "/mal/1/", "/indikatorer/{slug}/", "/lagesrapport/2024/"]
+# The downloads, measured apart (bench.__main__.measure_downloads): written once per page version.
+DOWNLOADS = ["/data/values.csv", "/data/values.xlsx", "/indikatorer/{slug}/data.csv", "/indikatorer/{slug}/data.xlsx"]
 REPORT_PAGE = "/lagesrapport/2024/"
 
 
@@ -30,9 +32,9 @@ def busiest_indicator_slug():
     return indicator.slug if indicator else "saknas"
 
 
-def page_paths():
+def page_paths(pages=PAGES):
     slug = busiest_indicator_slug()
-    return [p.format(slug=slug) for p in PAGES]
+    return [p.format(slug=slug) for p in pages]
 
 
 def fetch(client, path):

@@ -39,25 +39,29 @@ class Gunicorn:
     the bench throws them away.
     """
 
-    def __init__(self, env, keep_output=False):
+    def __init__(self, env, keep_output=False, workers=WORKERS):
         self.port = free_port()
-        self.env = dict(env, WEB_CONCURRENCY=str(WORKERS), GUNICORN_BIND=f"127.0.0.1:{self.port}")
+        self.env = dict(env, WEB_CONCURRENCY=str(workers), GUNICORN_BIND=f"127.0.0.1:{self.port}")
         self.keep_output = keep_output
         self.output = ""
         self.process = None
 
     def __enter__(self):
         gunicorn = Path(sys.executable).parent / "gunicorn"
+        # Files, not pipes: nobody reads a pipe while the server runs, and once one is full (64 KB of
+        # log lines) every worker blocks on its next write.
+        self.stderr = tempfile.TemporaryFile()
+        self.stdout = tempfile.TemporaryFile() if self.keep_output else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [str(gunicorn), "-c", "config/gunicorn.py", "config.wsgi"],
-            cwd=BASE_DIR, env=self.env, stderr=subprocess.PIPE,
-            stdout=subprocess.PIPE if self.keep_output else subprocess.DEVNULL,
+            cwd=BASE_DIR, env=self.env, stderr=self.stderr, stdout=self.stdout,
         )
         deadline = time.monotonic() + 30
         last = "ingen anslutning"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("gunicorn startade inte: " + self.process.stderr.read().decode()[-2000:])
+                self.stderr.seek(0)
+                raise RuntimeError("gunicorn startade inte: " + self.stderr.read().decode()[-2000:])
             try:
                 status = get(self.port, "/healthz", timeout=2)[0]
                 if status == 200:
@@ -77,7 +81,10 @@ class Gunicorn:
             self.process.kill()
             self.process.wait()
         if self.keep_output:
-            self.output = self.process.stdout.read().decode()
+            self.stdout.seek(0)
+            self.output = self.stdout.read().decode()
+            self.stdout.close()
+        self.stderr.close()
 
 
 # wrk script: every request gets its own random query string (a cache buster).
@@ -155,3 +162,102 @@ def requests_per_second(port, path, seconds=5, connections=8, randomise=False):
         return (*with_wrk(port, path, seconds, connections, randomise), "wrk")
     return (*with_threads(port, path, seconds, connections, randomise), "python")
 
+
+
+def latencies(port, paths, seconds):
+    """Milliseconds of each request, one after the other, taking `paths` in turn; and the failures."""
+    times, failed = [], 0
+    deadline = time.monotonic() + seconds
+    i = 0
+    while time.monotonic() < deadline:
+        path = paths[i % len(paths)]
+        i += 1
+        start = time.perf_counter()
+        try:
+            status, _ = get(port, path, timeout=30)
+        except OSError:
+            failed += 1
+            continue
+        if status != 200:
+            failed += 1
+            continue
+        times.append((time.perf_counter() - start) * 1000)
+    return times, failed
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _uncached_load(port, paths, connections, polite, stop, results):
+    """Requests from `connections` threads, each to a path of `paths`; after each answer its copy is
+    removed from the servers' shared cache (the file cache this process is configured with too), so
+    that none is answered from the cache: the API caches per path and page version, and a client has
+    no other way to make it miss. A `polite` client waits as a 503's Retry-After asks; the others ask
+    again at once. Runs until `stop` is set, then puts {status: count} on `results`."""
+    from django.core.cache import cache
+
+    from reports.opendata import api_cache_key
+
+    tally = [{} for _ in range(connections)]
+
+    def worker(i):
+        while not stop.is_set():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            wait = 0
+            try:
+                path = random.choice(paths)
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()  # as a client does (the proxy in production reads it at once)
+                status = str(response.status)
+                if response.status == 200:
+                    cache.delete(api_cache_key(path, response.getheader("ETag")))
+                if polite and response.status == 503:
+                    wait = float(response.getheader("Retry-After") or 1)
+            except OSError:
+                status = "error"
+            finally:
+                conn.close()
+            tally[i][status] = tally[i].get(status, 0) + 1
+            stop.wait(wait)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    counts = {}
+    for part in tally:
+        for status, n in part.items():
+            counts[status] = counts.get(status, 0) + n
+    results.put(counts)
+
+
+class UncachedLoad:
+    """`_uncached_load` in a process of its own (so that it does not share the measuring process's
+    interpreter lock), for a `with` block; `rates` afterwards: requests per second by status."""
+
+    def __init__(self, port, paths, connections=16, polite=True):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.stop, self.results = context.Event(), context.Queue()
+        self.process = context.Process(
+            target=_uncached_load, args=(port, paths, connections, polite, self.stop, self.results)
+        )
+        self.rates = {}
+
+    def __enter__(self):
+        self.started = time.monotonic()
+        self.process.start()
+        time.sleep(1)  # let it reach full load before anything is measured
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        counts = self.results.get(timeout=60)
+        seconds = time.monotonic() - self.started
+        self.process.join(10)
+        self.rates = {status: n / seconds for status, n in counts.items()}

@@ -7,11 +7,14 @@ the next answers 503 at once, so a hung database cannot pile up threads.
 """
 
 import logging
+import sys
 import threading
 
 from django.conf import settings
-from django.db import connections
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.views.defaults import server_error as django_server_error
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -58,3 +61,20 @@ def healthz(request):
         # 503 takes this server out of the load balancer's rotation until the database answers again.
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+# Seconds a client is asked to wait before trying again when the database cannot be reached.
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """handler500: Django's 500 page, but 503 with Retry-After when the database cannot be reached.
+
+    A hung or unreachable database is a temporary outage, not a fault in the page: the reader (and
+    a crawler, and the load balancer) is told to come back. Rendered without the database, like 500.html.
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return django_server_error(request)

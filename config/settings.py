@@ -5,6 +5,7 @@ and ALLOWED_HOSTS must be given. `DEBUG=1` (what `make run` sets) switches to a
 local set-up on the embedded SQLite database with demo accounts.
 """
 
+import hashlib
 import ipaddress
 import os
 import tempfile
@@ -63,6 +64,8 @@ else:
 DEMO_MODE = DEBUG and env_bool("DEMO_MODE", True)
 
 INSTALLED_APPS = [
+    # Before the admin: its TranslationAdmin shows each translated field beside the Swedish.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -91,12 +94,14 @@ MIDDLEWARE = [
     "config.paths.ControlCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language first (config/locale.py): the page cache below keys its copies by it, so an
+    # English reader never gets the Swedish copy of a page.
+    "config.locale.LanguageMiddleware",
     # Public pages from process memory, about as cheap as a static file.
     "reports.middleware.PublicPageMiddleware",
     # Downloads, API and catalogue: ETag/304 from the page version, CORS for GET.
     "reports.opendata.OpenDataMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,6 +139,10 @@ TEMPLATES = [
 # DB_DEAD_CONNECTION_SECONDS (5 s) instead of the kernel's minutes: TCP keepalive probes every second
 # after 2 s idle, and tcp_user_timeout gives up on data left unacknowledged that long (libpq options).
 DB_DEAD_CONNECTION_SECONDS = env_int("DB_DEAD_CONNECTION_SECONDS", 5)
+# A host that still acknowledges but whose database hangs is not caught by TCP: the reused
+# connection's health check (SELECT 1) gets this long, then the request fails with a 503 page
+# (config/postgresql/base.py).
+DB_HEALTH_CHECK_SECONDS = float(os.environ.get("DB_HEALTH_CHECK_SECONDS", "1"))
 POSTGRES_OPTIONS = {
     "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
     "options": f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 20_000)}",
@@ -145,6 +154,7 @@ POSTGRES_OPTIONS = {
 }
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "config.postgresql"  # Django's, with a deadline on the health check
     DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
 # /healthz answers 503 if the database has not answered SELECT 1 within this many seconds.
 HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT", "3"))
@@ -166,6 +176,20 @@ CACHES = {
         **({"OPTIONS": {"MAX_ENTRIES": 5000}} if FILE_CACHE else {}),
     },
 }
+# The public CSV and XLSX downloads, each written once per page version (reports.downloads): files, not
+# cache entries, since the 100 000-value CSV is 30 MB and is sent from disk without being read into memory.
+# Each machine writes its own; only the newest of each download is kept.
+DOWNLOAD_CACHE_DIR = os.environ.get("DOWNLOAD_CACHE_DIR", str(BASE_DIR / ".cache" / "downloads"))
+
+# The API's uncached work (reports/apislots.py): at most API_CONCURRENCY answers are rendered at once
+# on one machine, across its workers and app servers; a request beyond that gets 503 with
+# Retry-After, so the other workers stay free for the cached pages. Default: half the cores, at least 1.
+API_CONCURRENCY = env_int("API_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2))
+API_RETRY_AFTER_SECONDS = env_int("API_RETRY_AFTER_SECONDS", 2)
+API_SLOT_DIR = os.environ.get(
+    "API_SLOT_DIR",
+    str(Path(tempfile.gettempdir()) / f"valdsstrategi-api-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]}"),
+)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -202,9 +226,20 @@ for _proxy in TRUSTED_PROXIES:
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Swedish at today's addresses, English under /en/ (config/urls.py); the workspace, the desk and
+# the admin follow the language the user chose with the switch (its cookie), see config/locale.py.
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", "Svenska")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+# The project's catalogues (make messages), then Swedish for django-import-export's own strings
+# (hand-made: that package ships no Swedish, and makemessages would drop them from locale/).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-import-export"]
+# Content translation (django-modeltranslation): a field without English shows the Swedish.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "sv"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("sv",)
+# The pages with one address for both languages, which follow the user's choice (the switch's cookie).
+USER_LANGUAGE_PATHS = ["/rapportering/", "/admin/", "/konto/"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -1,7 +1,9 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from config.locale import switch_language
 from django.contrib.auth import views as auth_views
 
 from workspace import accounts
@@ -10,6 +12,9 @@ from workspace.views import login as workspace_login
 admin.site.site_header = "Våldsstrategin i Stockholms län – uppföljning"
 admin.site.site_title = "Uppföljning av våldsstrategin"
 admin.site.index_title = "Administration"
+
+# A database that cannot be reached answers 503 with Retry-After, any other fault Django's 500.
+handler500 = "config.health.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),  # load balancer health check, no login
@@ -26,6 +31,10 @@ urlpatterns = [
     # The report editor, in the coordinator's workspace (the reports app owns the editions).
     path("rapportering/lagesrapport/", include("reports.editor_urls")),
     path("rapportering/", include("workspace.urls")),
+    # The language switch: sets the language cookie and returns to the page in that language.
+    path("sprak/", switch_language, name="set_language"),
+    # Downloads and the API keep their Swedish paths and field names in every language.
     path("", include("reports.data_urls")),  # /data/…, /api/v1/…
-    path("", include("reports.urls")),  # the public pages
 ]
+# The public pages: Swedish at today's addresses, English under /en/.
+urlpatterns += i18n_patterns(path("", include("reports.urls")), prefix_default_language=False)

@@ -4,9 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.admin_history import SWEDISH_NUMBER_OVERRIDES, ReadableHistoryAdmin, swedish_number
+from reporting.admin_history import SWEDISH_NUMBER_OVERRIDES, ReadableHistoryAdmin
+from reporting.numbers import swedish_number
 from reporting.admin_review import ReviewedAdmin
 from reporting.admin_scoping import OrganisationScopedAdmin
 from reporting.spreadsheet import EXPORT_FORMATS
@@ -18,20 +20,20 @@ from .models import Category, Dimension, Indicator, Series, Value
 from .resources import ValueImportAdminMixin
 
 
-class CategoryInline(admin.TabularInline):
+class CategoryInline(TranslationTabularInline):
     model = Category
     extra = 0
 
 
 @admin.register(Dimension)
-class DimensionAdmin(admin.ModelAdmin):
+class DimensionAdmin(TranslationAdmin):
     list_display = ["name", "code", "order"]
     search_fields = ["name", "code"]
     inlines = [CategoryInline]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ["label", "dimension", "code", "order"]
     list_filter = ["dimension"]
     search_fields = ["label", "code"]
@@ -49,7 +51,7 @@ class SeriesInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+class IndicatorAdmin(OrganisationScopedAdmin, TranslationAdmin):
     organisation_lookups = ["responsible"]
     reporter_read_only = True
     list_display = ["code", "title", "goal", "kind", "unit", "status", "responsible", "origin"]

@@ -22,12 +22,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from reporting.importing import Adapter, Distinct, Kind, run_import
+from reporting.numbers import swedish_number
 from reporting.uploads import read_csv_frame
 from strategy.models import Area
 
 from .grid import MISSING_CODES
 from .models import FIRST_YEAR, LAST_YEAR, Category, Indicator, MissingReason, PeriodKind, Series, Value
-from .selectors import MISSING_LABELS, format_number
+from .selectors import MISSING_LABELS
 from .units import Unit, check_value
 
 REQUIRED_COLUMNS = ["year", "area", "breakdown", "value"]
@@ -382,7 +383,7 @@ class ValueImport(Adapter):
 def shown(value, missing_reason):
     if value is None or pd.isna(value):
         return MISSING_LABELS.get(missing_reason, "")
-    return format_number(Decimal(repr(float(value)))).replace(".", ",")  # exactly, not rounded for display
+    return swedish_number(Decimal(repr(float(value))))  # exactly, not rounded for display
 
 
 def import_values(frame, *, user, dry_run=False, preview_versions=None):

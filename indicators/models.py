@@ -4,8 +4,9 @@ from django.urls import reverse
 
 from strategy.models import Area, Goal, Organisation, ViolenceType
 from reporting.models import Reviewed, ReviewedQuerySet, reviewed_history
+from reporting.numbers import local_number
 
-from .units import UNIT_SUFFIX, Unit, check_value
+from .units import UNIT_SUFFIX, UNIT_WORD, Unit, check_value
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -126,8 +127,8 @@ class Indicator(models.Model):
     def format_value(self, value):
         if value is None:
             return ""
-        text = f"{value:,.{self.decimals}f}".replace(",", "\u00a0").replace(".", ",")
-        return text + UNIT_SUFFIX[self.unit]
+        # In the page's language (1\u00a0234,5 dagar / 1,234.5 days); the downloads keep their own notation.
+        return local_number(value, self.decimals) + (f" {UNIT_WORD[self.unit]}" if self.unit in UNIT_WORD else UNIT_SUFFIX[self.unit])
 
     @property
     def shown_goal(self):

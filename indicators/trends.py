@@ -28,6 +28,9 @@ Pure functions on plain values, so the pages, the report and the tests share the
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from .units import Unit
 
 INCREASE = "increase"
@@ -46,7 +49,7 @@ DEFAULT_STEP = {
 # this many reported steps: "clearly exceeds the tolerance".
 CLEAR_STEPS = 5
 
-WORDS = {"up": "ökar", "down": "minskar", "flat": "oförändrad"}
+WORDS = {"up": _("ökar"), "down": _("minskar"), "flat": _("oförändrad")}
 
 
 # What a goal summary counts (Trend.status); "too_little" is for a series without a trend.
@@ -88,7 +91,7 @@ class Trend:
         desired = self.recent_desired if self.reversed else self.desired
         if desired is None:
             return ""
-        return "i önskad riktning" if desired else "inte i önskad riktning"
+        return gettext("i önskad riktning") if desired else gettext("inte i önskad riktning")
 
     @property
     def status(self):
@@ -102,11 +105,19 @@ class Trend:
 
     def text(self, period_label=str):
         """E.g. "ökar 2019–2024, i önskad riktning" or "ökar 2019–2024, men minskar sedan 2022, …"."""
-        span = f"{period_label(self.first_year)}–{period_label(self.last_year)}"
-        recent = f", men {WORDS[self.recent_movement]} sedan {period_label(self.recent_year)}" if self.reversed else ""
-        judgement = f", {self.judgement}" if self.judgement else ""
-        since = f" (jämförbart från tidsseriebrottet {period_label(self.break_year)})" if self.break_year else ""
-        return f"{self.word} {span}{since}{recent}{judgement}"
+        text = gettext("%(movement)s %(first)s–%(last)s") % {
+            "movement": self.word,
+            "first": period_label(self.first_year),
+            "last": period_label(self.last_year),
+        }
+        if self.break_year:
+            text += gettext(" (jämförbart från tidsseriebrottet %(year)s)") % {"year": period_label(self.break_year)}
+        if self.reversed:
+            text += gettext(", men %(movement)s sedan %(year)s") % {
+                "movement": WORDS[self.recent_movement],
+                "year": period_label(self.recent_year),
+            }
+        return text + (f", {self.judgement}" if self.judgement else "")
 
 
 def smallest_step(unit, decimals=None):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Unit(models.TextChoices):
@@ -15,6 +16,7 @@ class Unit(models.TextChoices):
     DAYS = "days", "Dagar"
 
 
+# After a number in the downloads, which are Swedish in every language (reports.downloads).
 UNIT_SUFFIX = {
     Unit.PERCENT: " %",
     Unit.COUNT: "",
@@ -23,12 +25,18 @@ UNIT_SUFFIX = {
     Unit.DAYS: " dagar",
 }
 
+# After a number on a page, in the page's language (the words; the signs are the same everywhere).
+UNIT_WORD = {
+    Unit.RATE: _("per 100 000"),
+    Unit.DAYS: _("dagar"),
+}
+
 AXIS_TITLE = {
-    Unit.PERCENT: "Procent",
-    Unit.COUNT: "Antal",
-    Unit.MEAN_SCORE: "Medelvärde (0–10)",
-    Unit.RATE: "Per 100 000 invånare",
-    Unit.DAYS: "Dagar",
+    Unit.PERCENT: _("Procent"),
+    Unit.COUNT: _("Antal"),
+    Unit.MEAN_SCORE: _("Medelvärde (0–10)"),
+    Unit.RATE: _("Per 100 000 invånare"),
+    Unit.DAYS: _("Dagar"),
 }
 
 

@@ -4,7 +4,7 @@ simple_history's own history page speaks English, shows raw choice codes, UTC
 timestamps and "None" for a change made by an import. Here: Swedish headings,
 field names (the models' verbose names) and choice labels, local time
 (settings.TIME_ZONE, Europe/Stockholm), the user's name, and each change as
-före → efter. Numbers are written the Swedish way (641, 6,9, 1,71).
+före → efter. Numbers are written the Swedish way (reporting.numbers: 641, 6,9, 1 234,5).
 """
 
 import datetime
@@ -17,24 +17,10 @@ from django.utils.formats import date_format
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .numbers import swedish_number
+
 EMPTY = "–"
 HISTORY_TYPES = {"+": "Skapad", "~": "Ändrad", "-": "Borttagen"}
-
-
-def swedish_number(number):
-    """Decimal('641.0000') → '641', Decimal('6.9000') → '6,9', 12345.5 → '12 345,5' (no-break space)."""
-    if number is None:
-        return ""
-    number = Decimal(number)
-    if number == number.to_integral_value():
-        text = str(number.quantize(Decimal(1)))
-    else:
-        text = format(number.normalize(), "f")
-    negative, text = text.startswith("-"), text.lstrip("-")
-    whole, _, fraction = text.partition(".")
-    if len(whole) > 4:  # 1234 stays together, 12 345 is grouped (Språkrådet)
-        whole = f"{int(whole):,}".replace(",", "\u00a0")
-    return ("−" if negative else "") + whole + ("," + fraction if fraction else "")
 
 
 def user_name(user):

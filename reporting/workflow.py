@@ -149,17 +149,49 @@ def submit_all(*, items, user):
 
 
 @transaction.atomic
-def approve_all(*, items, user):
-    return _all(_approve, items=items, user=user)
+def approve_all(*, items, user, shown_versions=None):
+    """Approve every item or none. With `shown_versions` ({item: the version the user was shown}) every
+    item changed since is named in one refusal before anything is written: a confirmation must not
+    approve what the coordinator did not see."""
+    items = list(items)
+    if shown_versions:
+        refuse_changed(items, shown_versions)
+    return _all(_approve, items=items, user=user, shown_versions=shown_versions or {})
 
 
-def _all(transition, *, items, user):
+def refuse_changed(items, shown_versions):
+    """Refuse, naming every one, if any of `items` is no longer the version the user was shown.
+
+    The rows are locked until the transaction ends (one query per model). An item without a shown
+    version is not judged here (its own transition still locks it); a deleted one counts as changed."""
+    by_model = {}
+    for item in items:
+        if shown_versions.get(item) is not None:
+            by_model.setdefault(type(item), []).append(item)
+    changed = []
+    for model, judged in by_model.items():
+        stored = dict(
+            model._default_manager.select_for_update().filter(pk__in=[i.pk for i in judged]).values_list("pk", "version")
+        )
+        changed += [item for item in judged if stored.get(item.pk) != shown_versions[item]]
+    if changed:
+        names = "; ".join(str(item) for item in changed)
+        them = "posten" if len(changed) == 1 else "posterna"
+        raise ValidationError(
+            f"Någon annan har ändrat {names} sedan du öppnade granskningen. "
+            f"Ladda om sidan och se efter hur {them} ser ut nu.",
+            code="stale",
+        )
+
+
+def _all(transition, *, items, user, shown_versions=None):
     """Apply one transition to many items, all or nothing: the transaction rolls back on the first refusal."""
     policy = Policy(user)
+    shown_versions = shown_versions or {}
     done = []
     for item in items:
         try:
-            done.append(transition(item, user, policy))
+            done.append(transition(item, user, policy, shown_versions.get(item)))
         except (ValidationError, PermissionDenied) as exc:
             message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
             raise ValidationError(f"{item}: {message}") from exc

@@ -18,6 +18,7 @@ from ninja import Field, NinjaAPI, Path, Schema
 from ninja.renderers import JSONRenderer
 
 from strategy.models import Goal
+from reporting.addresses import absolute_url
 
 from indicators.models import Indicator, MissingReason, PeriodKind, Value, period_label
 from indicators.units import Unit
@@ -166,7 +167,7 @@ def indicator_data(indicator, request):
         "responsible_assumed": indicator.responsible_assumed,
         "violence_types": [v.slug for v in indicator.violence_types.all()],
         "area": indicator.area.slug,
-        "url": request.build_absolute_uri(reverse("api_indicator", args=[indicator.slug])),
+        "url": absolute_url(reverse("api_indicator", args=[indicator.slug])),
     }
 
 
@@ -177,10 +178,10 @@ def indicator_queryset():
 @api.get("/", response=Link, url_name="api_index", summary="Ingång", description="Adresser till API:ets delar.")
 def index(request):
     return {
-        "goals": request.build_absolute_uri(reverse("api_goals")),
-        "indicators": request.build_absolute_uri(reverse("api_indicators")),
-        "documentation": request.build_absolute_uri(reverse("data_index")),
-        "openapi": request.build_absolute_uri(reverse("api_openapi")),
+        "goals": absolute_url(reverse("api_goals")),
+        "indicators": absolute_url(reverse("api_indicators")),
+        "documentation": absolute_url(reverse("data_index")),
+        "openapi": absolute_url(reverse("api_openapi")),
     }
 
 
@@ -216,7 +217,7 @@ def indicator(request, slug: str = Path(..., description="Indikatorns kortnamn (
         }
         for s in ind.series.all()
     ]
-    data["values_url"] = request.build_absolute_uri(reverse("api_indicator_values", args=[ind.slug]))
+    data["values_url"] = absolute_url(reverse("api_indicator_values", args=[ind.slug]))
     return data
 
 

@@ -26,6 +26,7 @@ from strategy.models import Area, Strategy
 
 from indicators.models import Indicator, PeriodKind, Value
 from indicators.selectors import KIND_LABELS, UNIT_LABELS
+from reporting.addresses import absolute_url
 
 from . import pagecache
 from .opendata import code_fingerprint
@@ -363,9 +364,9 @@ def build_catalog(base):
 
 
 def serialized(request, suffix):
-    """The catalogue in one format, built once per page version, host and format."""
+    """The catalogue in one format, built once per page version and format."""
     rdflib_format, _media_type = FORMATS[suffix]
-    base = request.build_absolute_uri("/")
+    base = absolute_url("/")
     # The code fingerprint too: a deploy that changes the catalogue or its settings builds it anew.
     key = f"catalog:{suffix}:{base}:v{pagecache.ensure_version()}:{code_fingerprint()}"
     body = cache.get(key)

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext
 
 from strategy.models import Area
 
 from indicators.models import MissingReason
 from indicators.trends import crosses_break, trend
 from indicators.units import AXIS_TITLE, Unit
+from reporting.numbers import separators
 
 from .svgchart import chart_svg, legend_html
 
@@ -229,9 +231,9 @@ def _row(indicator, key, label, by_year, years, selected, series_break=(None, ""
     if found:
         trend_text = found.text(indicator.period_label)
     elif broken:
-        trend_text = f"ingen trend: tidsseriebrott före {indicator.period_label(break_year)}"
+        trend_text = gettext("ingen trend: tidsseriebrott före %(year)s") % {"year": indicator.period_label(break_year)}
     else:
-        trend_text = "för få värden för en trend"
+        trend_text = gettext("för få värden för en trend")
     points = [by_year[y]["value"] if y in by_year else None for y in years]
     row = Row(key, label, cells, found, trend_text, selected=selected, points=points)
     if broken:
@@ -319,7 +321,7 @@ def build_figure(indicator, panel, *, keep_hidden=False):
             "automargin": True,
         },
         "yaxis": {
-            "title": {"text": AXIS_TITLE[indicator.unit]},
+            "title": {"text": str(AXIS_TITLE[indicator.unit])},
             "rangemode": "tozero",
             "automargin": True,
             **({"ticksuffix": PERCENT_SUFFIX} if indicator.unit == Unit.PERCENT else {}),
@@ -328,7 +330,7 @@ def build_figure(indicator, panel, *, keep_hidden=False):
         # Above the plot, where it takes the lines it needs without covering the axis title.
         "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
         "margin": {"t": 20, "r": 10, "b": 40, "l": 50},
-        "separators": ", ",  # Swedish: decimal comma, space between thousands
+        "separators": separators(),  # Swedish, as swedish_number writes the tables
         "height": CHART_HEIGHT,
     }
     if break_at:
@@ -359,15 +361,20 @@ def summary(indicator, panel):
     """One line next to the chart: the first series' latest figure and its trend."""
     rows = panel.series_rows or panel.rows
     if not rows:
-        return "Det finns inga publicerade värden för indikatorn ännu."
+        return gettext("Det finns inga publicerade värden för indikatorn ännu.")
     row = rows[0]
     latest = next(
         ((label, cell) for label, cell in reversed(list(zip(panel.period_labels, row.cells))) if cell.text),
         None,
     )
     if latest is None:
-        return f"{row.label}: inga värden, bara uppgifter om varför värden saknas."
+        return gettext("%(series)s: inga värden, bara uppgifter om varför värden saknas.") % {"series": row.label}
     label, cell = latest
     if row.trend is None:
-        return f"{row.label} {label}: {cell.text}."
-    return f"{row.label} {label}: {cell.text}; {row.trend_text}."
+        return gettext("%(series)s %(period)s: %(value)s.") % {"series": row.label, "period": label, "value": cell.text}
+    return gettext("%(series)s %(period)s: %(value)s; %(trend)s.") % {
+        "series": row.label,
+        "period": label,
+        "value": cell.text,
+        "trend": row.trend_text,
+    }

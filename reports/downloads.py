@@ -1,10 +1,15 @@
 """Public downloads of approved data, long format: one row per value."""
 
+import fcntl
+import glob
+import hashlib
 import io
-from decimal import Decimal
+import os
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -12,9 +17,13 @@ from django.views.decorators.http import require_safe
 from indicators.models import Indicator
 from indicators.selectors import LONG_COLUMNS, UNIT_LABELS, published_value_rows
 from indicators.units import UNIT_SUFFIX
-from reporting.spreadsheet import csv_writer, spreadsheet_text
+from reporting.addresses import absolute_url
+from reporting.spreadsheet import csv_writer
 
+from . import pagecache
 from .api import api_description
+from .opendata import code_fingerprint
+from .workbook import Header, Number, Workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,26 +51,14 @@ COLUMN_MEANINGS = {
 }
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(rows, filename):
+def write_csv(file, rows):
     # The comma file other tools expect, every field quoted; cells neutralised (reporting.spreadsheet).
-    writer = csv_writer(Echo())
-    # Read every row before the first byte goes out: a database that fails halfway must be an error
-    # status, not a 200 with a truncated file. The file is small (one row per published value).
-    rows = [[row[column] for column in LONG_COLUMNS] for row in rows]
-
-    def stream():
-        yield writer.writerow(LONG_COLUMNS)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    text = io.TextIOWrapper(file, encoding="utf-8", newline="")
+    writer = csv_writer(text)
+    writer.writerow(LONG_COLUMNS)
+    for row in rows:
+        writer.writerow([row[column] for column in LONG_COLUMNS])
+    text.detach()  # flushed into `file`, which the caller closes
 
 
 # Columns the XLSX file stores as numbers; every other column is text, even when it
@@ -78,72 +75,43 @@ def number_format(unit_label, decimals):
     return pattern + (f'"{suffix}"' if suffix else "")
 
 
-def xlsx_workbook(rows, sheet_title, *, about):
-    """The long format as a typed workbook: numbers as numbers, text always as text.
+def write_xlsx(file, rows, *, about):
+    """The long format as a typed workbook: numbers as numbers, text always as text (reports.workbook).
 
     The one XLSX writer of the public downloads. `about` is [(label, text), …] for the
-    explaining sheet. Text cells are written as strings whatever they begin with (=, +,
-    -, @), so no cell ever becomes a formula.
+    explaining sheet.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ERROR_CODES
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     decimals = dict(Indicator.objects.values_list("code", "decimals"))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title)
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(LONG_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = XLSX_WIDTHS.get(column, 14)
-    bold = Font(bold=True)
+    with Workbook(file) as book:
+        sheet = book.sheet("Värden", widths=[XLSX_WIDTHS.get(c, 14) for c in LONG_COLUMNS], frozen_header=True)
+        sheet.row([Header(column) for column in LONG_COLUMNS])
+        formats = {}
+        for row in rows:
+            cells = []
+            for column in LONG_COLUMNS:
+                value = row[column]
+                if value == "" or value is None:
+                    cells.append(None)
+                elif column in XLSX_INTEGER_COLUMNS:
+                    cells.append(int(value))
+                elif column == "value":
+                    key = (row["unit"], decimals.get(row["indicator_code"], 0))
+                    if key not in formats:
+                        formats[key] = number_format(*key)
+                    cells.append(Number(value, formats[key]))
+                else:
+                    cells.append(str(value))
+            sheet.row(cells)
+        sheet.close()
 
-    def text(value):
-        value = spreadsheet_text(value)
-        if not value.startswith("=") and value not in ERROR_CODES:
-            return value  # openpyxl stores any other str as a string cell, and a plain str is cheaper
-        cell = WriteOnlyCell(sheet, value=None)
-        cell.value = value
-        cell.data_type = "s"  # never a formula or an error code, whatever the text begins with
-        return cell
-
-    def header(value):
-        cell = WriteOnlyCell(sheet, value=str(value))
-        cell.font = bold
-        return cell
-
-    sheet.append([header(column) for column in LONG_COLUMNS])
-    formats = {}
-    for row in rows:
-        cells = []
+        info = book.sheet("Om data", widths=[18, 100])
+        for label, value in about:
+            info.row([Header(label), value])
+        info.row([])
+        info.row([Header("Kolumn"), Header("Betydelse")])
         for column in LONG_COLUMNS:
-            value = row[column]
-            if value == "" or value is None:
-                cells.append(None)
-            elif column in XLSX_INTEGER_COLUMNS:
-                cells.append(int(value))
-            elif column == "value":
-                key = (row["unit"], decimals.get(row["indicator_code"], 0))
-                if key not in formats:
-                    formats[key] = number_format(*key)
-                cell = WriteOnlyCell(sheet, value=Decimal(value))
-                cell.number_format = formats[key]
-                cells.append(cell)
-            else:
-                cells.append(text(value))
-        sheet.append(cells)
-
-    info = book.create_sheet("Om data")
-    info.column_dimensions["A"].width = 18
-    info.column_dimensions["B"].width = 100
-    for label, value in about:
-        info.append([header(label), text(value)])
-    info.append([])
-    info.append([header("Kolumn"), header("Betydelse")])
-    for column in LONG_COLUMNS:
-        info.append([text(column), text(COLUMN_MEANINGS[column])])
-    return book
+            info.row([column, COLUMN_MEANINGS[column]])
+        info.close()
 
 
 def about_rows(request):
@@ -154,41 +122,86 @@ def about_rows(request):
         ("Sammanställt av", settings.DATA_PUBLISHER_NAME),
         ("Källor", "De källor som anges per indikator (kolumnen data_source) och per värde (kolumnen source)."),
         ("Licens", f"{settings.DATA_LICENCE_NAME}, {settings.DATA_LICENCE_URL}"),
-        ("Webbplats", request.build_absolute_uri(reverse("data_index"))),
+        ("Webbplats", absolute_url(reverse("data_index"))),
         ("Värden", "Värdena är tal; enheten står i kolumnen unit och i talformatet. "
                    "Ett saknat värde är en tom cell med orsaken i missing_reason."),
     ]
 
 
-def xlsx_response(request, rows, filename, sheet_title):
-    book = xlsx_workbook(rows, sheet_title, about=about_rows(request))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def stored_download(request, name, write):
+    """The download `name` as an open file, written by `write(file)` once per page version.
+
+    Files live in DOWNLOAD_CACHE_DIR under the page version (reports.pagecache, bumped after every
+    committed change of content) and the code fingerprint (a deploy may change the format, or the
+    site's address the XLSX names): what the ETag of reports.opendata is made of. The version is
+    read before the rows, as for the pages: a change committed meanwhile leaves newer data under the
+    older version, which the next version replaces, never older data under a newer one. A failed
+    write leaves no file, so the reader gets an error status, never half a file.
+    """
+    key = f"{pagecache.ensure_version()}-{code_fingerprint()}"
+    directory = Path(settings.DOWNLOAD_CACHE_DIR)
+    path = directory / f"{name}.{key}"
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        pass
+    directory.mkdir(parents=True, exist_ok=True)
+    # One writer per download on this machine: the workers that ask for it meanwhile wait for that
+    # file instead of each writing their own (five 100 000-value workbooks at once on two cores).
+    with open(directory / f".{name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return path.open("rb")  # written while this worker waited
+        except FileNotFoundError:
+            pass
+        # Written under a temporary name and renamed: a reader never sees a file half written.
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=f".{name}.", delete=False) as temporary:
+            try:
+                write(temporary)
+            except BaseException:
+                os.unlink(temporary.name)
+                raise
+        os.replace(temporary.name, path)
+        for older in directory.glob(f"{glob.escape(name)}.*"):
+            if older != path:
+                # A worker still sending it keeps its open file; the next request reads the new one.
+                older.unlink(missing_ok=True)
+        return path.open("rb")
+
+
+def download(request, name, rows, filename):
+    """`rows` (a callable giving the long format's rows) as a CSV or XLSX file, from the store when it has it."""
+    if filename.endswith(".xlsx"):
+        file = stored_download(request, name, lambda f: write_xlsx(f, rows(), about=about_rows(request)))
+        content_type = XLSX_TYPE
+    else:
+        file = stored_download(request, name, lambda f: write_csv(f, rows()))
+        content_type = "text/csv; charset=utf-8"
+    return FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
 
 
 @require_safe
 def values_csv(request):
-    return csv_response(published_value_rows(), "values.csv")
+    return download(request, "values.csv", published_value_rows, "values.csv")
 
 
 @require_safe
 def values_xlsx(request):
-    return xlsx_response(request, published_value_rows(), "values.xlsx", "Värden")
+    return download(request, "values.xlsx", published_value_rows, "values.xlsx")
 
 
 @require_safe
 def indicator_csv(request, slug):
     indicator = get_object_or_404(Indicator, slug=slug)
-    return csv_response(published_value_rows(indicator), f"{indicator.slug}.csv")
+    return download(request, f"indicator-{indicator.slug}.csv", lambda: published_value_rows(indicator),
+                    f"{indicator.slug}.csv")
 
 
 @require_safe
 def indicator_xlsx(request, slug):
     indicator = get_object_or_404(Indicator, slug=slug)
-    return xlsx_response(request, published_value_rows(indicator), f"{indicator.slug}.xlsx", "Värden")
+    return download(request, f"indicator-{indicator.slug}.xlsx", lambda: published_value_rows(indicator),
+                    f"{indicator.slug}.xlsx")
 
 
 @require_safe

@@ -9,12 +9,16 @@ shared cache on every such request, so a bump in any worker retires every copy.
 
 import re
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
 
 from . import pagecache
 
-# Only these paths can be shared pages; anything else skips the version lookup.
-SHARED_PATHS = re.compile(r"^/($|mal/\d+/$|indikatorer/([\w-]+/)?$|lagesrapport/\d{4}/$|planer/)")
+# Only these paths can be shared pages, in Swedish or under a language's prefix (/en/); anything else
+# skips the version lookup.
+PREFIXES = "|".join(re.escape(code) for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
+SHARED_PATHS = re.compile(rf"^/(({PREFIXES})/)?($|mal/\d+/$|indikatorer/([\w-]+/)?$|lagesrapport/\d{{4}}/$|planer/)")
 MAX_PAGES = 500  # per worker; indicator pages multiply by the series a reader picks
 
 
@@ -26,10 +30,15 @@ class PublicPageMiddleware:
     def __call__(self, request):
         if request.method != "GET" or not SHARED_PATHS.match(request.path_info):
             return self.get_response(request)
-        path = pagecache.page_key(request)  # unknown query parameters do not make a new page
+        # Unknown query parameters do not make a new page; each language has its own copy.
+        path = pagecache.language_key(request)
         version = pagecache.current_version()
         stored = self.pages.get(path)
         if stored is not None and version is not None and stored[0] == version:
+            unchanged = get_conditional_response(request, etag=stored[2].get("ETag"))
+            if unchanged is not None:
+                unchanged["ETag"] = stored[2]["ETag"]
+                return unchanged
             return HttpResponse(stored[1], headers=stored[2])
         response = self.get_response(request)
         # The view marks what is the same for everyone; a response that sets a

@@ -15,6 +15,11 @@ PUBLISHED_REFUSAL = (
 )
 
 
+# A published report is a Swedish document: its body and its PDF are rendered in Swedish in every
+# language of the site.
+REPORT_LANGUAGE = "sv"
+
+
 class ReportEditionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=ReportEdition.State.PUBLISHED)

@@ -16,11 +16,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from . import pagecache
+from .apislots import api_slot
 
 # The downloads, the API (with its OpenAPI document) and the catalogue; not the HTML pages.
 OPEN_DATA_PATHS = re.compile(
@@ -37,6 +38,7 @@ FINGERPRINTED_FILES = [
     "reports/catalog.py",
     "reports/downloads.py",
     "reports/opendata.py",
+    "reports/workbook.py",
     "indicators/selectors.py",
 ]
 FINGERPRINTED_SETTINGS = [
@@ -45,6 +47,7 @@ FINGERPRINTED_SETTINGS = [
     "DATA_PUBLISHER_NAME",
     "DATA_PUBLISHER_URL",
     "DATA_CONTACT_EMAIL",
+    "SITE_URL",  # the absolute links the answers carry (reporting.addresses)
 ]
 
 CORS_HEADERS = {
@@ -126,15 +129,36 @@ class OpenDataMiddleware:
     def _cached_api(self, request, etag):
         """The API's answer, rendered once per page version like the pages (reports.pagecache).
 
-        Keyed by the ETag (page version and code fingerprint) and the absolute URL, since the
-        answers carry absolute links. Only a 200 is kept: unknown slugs cannot fill the cache."""
-        url = f"{request.scheme}://{request.get_host()}{request.path}"
-        key = "api:" + hashlib.sha256(f"{url}|{etag}".encode()).hexdigest()
+        Keyed by the ETag (page version and code fingerprint) and the path; the answers' absolute
+        links are the site's own address (reporting.addresses), not the request's Host, so a client
+        cannot multiply the copies. Only a 200 is kept: unknown slugs cannot fill the cache."""
+        key = api_cache_key(request.path, etag)
         stored = cache.get(key)
         if stored is not None:
             body, content_type = stored
             return HttpResponse(body, content_type=content_type)
-        response = self.get_response(request)
+        with api_slot() as granted:
+            if not granted:
+                return api_busy()
+            response = self.get_response(request)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             cache.set(key, (response.content, response["Content-Type"]), pagecache.TIMEOUT)
         return response
+
+
+def api_cache_key(path, etag):
+    return "api:" + hashlib.sha256(f"{path}|{etag}".encode()).hexdigest()
+
+
+def api_busy():
+    """503 for an API request beyond the machine's bound on uncached work (reports.apislots)."""
+    response = JsonResponse(
+        {"detail": "API:et har många frågor just nu. Försök igen om en stund."},
+        status=503, json_dumps_params={"ensure_ascii": False},
+    )
+    response["Retry-After"] = str(settings.API_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    # Not one ERROR line per refused request from Django's request log: under the very load that
+    # refuses them that would flood the log. gunicorn's access log still has each one.
+    response._has_been_logged = True
+    return response

@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response
 
 VERSION_KEY = "pages:version"
 # When the version last changed (seconds since the epoch): the Last-Modified of
@@ -29,9 +31,16 @@ PAGE_PARAMETERS = [
 ]
 
 
+def unprefixed(path):
+    """The path without its language prefix (/en/mal/1/ → /mal/1/): what PAGE_PARAMETERS match."""
+    language = translation.get_language_from_path(path)
+    return path[len(language) + 1 :] if language else path
+
+
 def page_key(request):
     """The path and, in a fixed order, only the query parameters the page uses."""
-    names = next((names for pattern, names in PAGE_PARAMETERS if pattern.match(request.path_info)), ())
+    path = unprefixed(request.path_info)
+    names = next((names for pattern, names in PAGE_PARAMETERS if pattern.match(path)), ())
     pairs = []
     for name in names:
         if name not in request.GET:
@@ -76,15 +85,29 @@ def version_and_changed():
     return version, changed
 
 
+def language_key(request):
+    """The page's key in the active language (config.locale.LanguageMiddleware chose it from the address).
+
+    The language is part of the key even though the English addresses have their own prefix:
+    the copy kept must be the one rendered in the reader's language, whatever the address."""
+    return f"{translation.get_language()}:{page_key(request)}"
+
+
 def shared_page(request, render):
-    """The page at this URL from the cache, or `render()` (→ HTML) once per version."""
+    """The page at this URL from the cache, or `render()` (→ HTML) once per version.
+
+    The ETag is the rendered page's digest, so each language's copy has its own, and a
+    reader who sends it back gets 304 while the page is unchanged."""
     # Hashed: a URL with a long query string is not a valid key for every cache backend.
-    path = hashlib.sha256(page_key(request).encode()).hexdigest()
+    path = hashlib.sha256(language_key(request).encode()).hexdigest()
     key = f"pages:{path}:v{ensure_version()}"
-    html = cache.get(key)
-    if html is None:
+    stored = cache.get(key)
+    if stored is None:
         html = render()
-        cache.set(key, html, TIMEOUT)
-    response = HttpResponse(html)
+        stored = (html, f'"{hashlib.sha256(html.encode()).hexdigest()[:32]}"')
+        cache.set(key, stored, TIMEOUT)
+    html, etag = stored
+    response = get_conditional_response(request, etag=etag) or HttpResponse(html)
+    response["ETag"] = etag
     response.shared_page = True  # reports.middleware may keep it in memory
     return response

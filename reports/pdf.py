@@ -14,9 +14,11 @@ import re
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import strip_tags
 from weasyprint import HTML, URLFetcher
 
+from .models import REPORT_LANGUAGE
 from .selectors import report_page
 
 # Tagged structure, language, title and the PDF/UA identification in the XMP metadata.
@@ -35,7 +37,10 @@ def edition_source_html(edition):
     The same template publishing freezes (reports.services.render_edition_body), so the
     PDF and the web page of an edition never disagree.
     """
-    return edition.frozen_html or render_to_string("public/_report_body.html", report_page(edition))
+    if edition.frozen_html:
+        return edition.frozen_html
+    with translation.override(REPORT_LANGUAGE):  # as reports.services.render_edition_body
+        return render_to_string("public/_report_body.html", report_page(edition))
 
 
 def edition_pdf(edition, *, body_html):
@@ -52,6 +57,7 @@ def edition_pdf_bytes(edition, *, body_html):
     return edition_pdf(edition, body_html=body_html).data
 
 
+@translation.override(REPORT_LANGUAGE)
 def pdf_html(edition, body):
     return render_to_string(
         "reports/pdf/edition.html",

@@ -8,7 +8,7 @@ as a last guard. Publishing renders the edition's main content once
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actions.models import ActionPlan, StatusReport
 from indicators.models import Value
@@ -17,7 +17,7 @@ from reporting.services import reporting_years_lock
 from strategy.models import Strategy
 
 from .checks import blocking_findings, edition_checks
-from .models import Correction, GoalSection, IndicatorAnalysis, ReportEdition
+from .models import REPORT_LANGUAGE, Correction, GoalSection, IndicatorAnalysis, ReportEdition
 from .policy import check_edition_correction, check_edition_publish, check_edition_write
 from .selectors import report_page
 from .tasks import edition_pdf_queue
@@ -80,8 +80,13 @@ def edition_snapshot(edition):
 
 
 def render_edition_body(edition):
-    """The edition's main content (title page to summary) as HTML, from today's data and texts."""
-    return render_to_string("public/_report_body.html", report_page(edition))
+    """The edition's main content (title page to summary) as HTML, from today's data and texts.
+
+    Always in Swedish: a published report is the Swedish document it is, whichever language
+    the coordinator who publishes it works in (the English site introduces it in English).
+    """
+    with translation.override(REPORT_LANGUAGE):
+        return render_to_string("public/_report_body.html", report_page(edition))
 
 
 @transaction.atomic

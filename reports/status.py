@@ -15,28 +15,52 @@ goal pages count the same way and cost no extra query per goal.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from actions.models import StatusCategory
 from indicators.trends import AGAINST, DESIRED, NO_DIRECTION, REVERSED, TOO_LITTLE, UNCHANGED, trend
 
 # The trend groups in the order the page lists them: (key, URL value, words after a count of one,
-# words after any other count).
+# words after any other count). The words are translated with a context per count, since Swedish
+# often has one form where English has two ("1 är oförändrad", "1 is unchanged" / "3 are unchanged").
 TREND_GROUPS = [
-    (DESIRED, "onskad", "utvecklas i önskad riktning", "utvecklas i önskad riktning"),
-    (AGAINST, "ej-onskad", "utvecklas inte i önskad riktning", "utvecklas inte i önskad riktning"),
+    (
+        DESIRED,
+        "onskad",
+        pgettext_lazy("efter antalet 1", "utvecklas i önskad riktning"),
+        pgettext_lazy("efter annat antal", "utvecklas i önskad riktning"),
+    ),
+    (
+        AGAINST,
+        "ej-onskad",
+        pgettext_lazy("efter antalet 1", "utvecklas inte i önskad riktning"),
+        pgettext_lazy("efter annat antal", "utvecklas inte i önskad riktning"),
+    ),
     (
         REVERSED,
         "har-vant",
-        "har vänt: hela perioden och senaste förändringen går åt olika håll",
-        "har vänt: hela perioden och senaste förändringen går åt olika håll",
+        pgettext_lazy("efter antalet 1", "har vänt: hela perioden och senaste förändringen går åt olika håll"),
+        pgettext_lazy("efter annat antal", "har vänt: hela perioden och senaste förändringen går åt olika håll"),
     ),
-    (UNCHANGED, "oforandrad", "är oförändrad", "är oförändrade"),
-    (NO_DIRECTION, "utan-riktning", "förändras men har ingen önskad riktning", "förändras men har ingen önskad riktning"),
+    (
+        UNCHANGED,
+        "oforandrad",
+        pgettext_lazy("efter antalet 1", "är oförändrad"),
+        pgettext_lazy("efter annat antal", "är oförändrade"),
+    ),
+    (
+        NO_DIRECTION,
+        "utan-riktning",
+        pgettext_lazy("efter antalet 1", "förändras men har ingen önskad riktning"),
+        pgettext_lazy("efter annat antal", "förändras men har ingen önskad riktning"),
+    ),
 ]
 TOO_LITTLE_GROUP = (
     TOO_LITTLE,
     "for-lite-data",
-    "har för få värden för en trend (minst två år behövs)",
-    "har för få värden för en trend (minst två år behövs)",
+    pgettext_lazy("efter antalet 1", "har för få värden för en trend (minst två år behövs)"),
+    pgettext_lazy("efter annat antal", "har för få värden för en trend (minst två år behövs)"),
 )
 TREND_SLUGS = {key: slug for key, slug, *_words in [*TREND_GROUPS, TOO_LITTLE_GROUP]}
 TREND_BY_SLUG = {slug: key for key, slug in TREND_SLUGS.items()}
@@ -53,16 +77,31 @@ COMMITMENT_ORDER = [
 ]
 # The page always names these four, and the others only when a commitment has them.
 COMMITMENT_ALWAYS = [StatusCategory.DONE, StatusCategory.ONGOING, StatusCategory.NOT_STARTED, StatusCategory.NOT_FOLLOWED_UP]
-COMMITMENT_LABELS = {**dict(StatusCategory.choices), NO_REPORT: "Ingen godkänd rapport ännu"}
+COMMITMENT_LABELS = {**dict(StatusCategory.choices), NO_REPORT: _("Ingen godkänd rapport ännu")}
 # Words after a count: (one, many).
 COMMITMENT_WORDS = {
-    StatusCategory.DONE: ("genomfört", "genomförda"),
-    StatusCategory.ONGOING: ("pågående", "pågående"),
-    StatusCategory.NOT_STARTED: ("ej påbörjat", "ej påbörjade"),
-    StatusCategory.NOT_DONE: ("ej genomfört under året", "ej genomförda under året"),
-    StatusCategory.NOT_FOLLOWED_UP: ("ej uppföljt", "ej uppföljda"),
-    StatusCategory.UNSPECIFIED: ("utan angiven status", "utan angiven status"),
-    NO_REPORT: ("utan godkänd rapport", "utan godkänd rapport"),
+    StatusCategory.DONE: (pgettext_lazy("efter antalet 1", "genomfört"), pgettext_lazy("efter annat antal", "genomförda")),
+    StatusCategory.ONGOING: (pgettext_lazy("efter antalet 1", "pågående"), pgettext_lazy("efter annat antal", "pågående")),
+    StatusCategory.NOT_STARTED: (
+        pgettext_lazy("efter antalet 1", "ej påbörjat"),
+        pgettext_lazy("efter annat antal", "ej påbörjade"),
+    ),
+    StatusCategory.NOT_DONE: (
+        pgettext_lazy("efter antalet 1", "ej genomfört under året"),
+        pgettext_lazy("efter annat antal", "ej genomförda under året"),
+    ),
+    StatusCategory.NOT_FOLLOWED_UP: (
+        pgettext_lazy("efter antalet 1", "ej uppföljt"),
+        pgettext_lazy("efter annat antal", "ej uppföljda"),
+    ),
+    StatusCategory.UNSPECIFIED: (
+        pgettext_lazy("efter antalet 1", "utan angiven status"),
+        pgettext_lazy("efter annat antal", "utan angiven status"),
+    ),
+    NO_REPORT: (
+        pgettext_lazy("efter antalet 1", "utan godkänd rapport"),
+        pgettext_lazy("efter annat antal", "utan godkänd rapport"),
+    ),
 }
 COMMITMENT_DISPLAY_ORDER = [
     StatusCategory.DONE,

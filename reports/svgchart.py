@@ -17,6 +17,8 @@ import math
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from reporting.numbers import swedish_number
+
 # The drawing's own coordinate system; the SVG is as wide as its box and keeps this ratio.
 WIDTH, HEIGHT = 480, 300
 # Layout is computed for the largest text size the stylesheet gives (on a phone, where
@@ -25,11 +27,6 @@ FONT = 18
 CHAR = 0.6 * FONT  # the width of a digit, roughly
 TOP, RIGHT = 14, 16
 DASHARRAYS = {"solid": None, "dot": "2 4", "dash": "8 5", "dashdot": "8 4 2 4", "longdashdot": "14 4 2 4"}
-
-
-def _number(value, decimals):
-    """Swedish: decimal comma, a no-break space between thousands."""
-    return f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
 
 
 def ticks(top):
@@ -51,7 +48,7 @@ def _n(value):
 
 
 def tick_label(value, decimals, suffix=""):
-    return _number(value, decimals) + suffix
+    return swedish_number(value, decimals) + suffix
 
 
 def figure_data(figure):

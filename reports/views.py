@@ -8,6 +8,7 @@ and is never cached.
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
 from reporting.scoping import may_coordinate, sees_everything
@@ -137,10 +138,11 @@ def report_pdf(request, year, file_year):
     ).defer("content").first()
     if pdf is None:
         raise Http404("PDF:en för lägesrapporten finns inte ännu.")
-    if request.headers.get("If-None-Match", "").strip() == f'"{pdf.sha256}"':
-        response = HttpResponse(status=304)
-        response["ETag"] = f'"{pdf.sha256}"'
-        return response
+    # Django's reading of If-None-Match: a list of tags, a weak tag and * match too, not only the literal one.
+    not_modified = get_conditional_response(request, etag=f'"{pdf.sha256}"')
+    if not_modified is not None:
+        not_modified["ETag"] = f'"{pdf.sha256}"'
+        return not_modified
     content = EditionPdf.objects.values_list("content", flat=True).get(pk=pdf.pk)
     response = pdf_response(bytes(content), filename=f"lagesrapport-{year}.pdf", etag=pdf.sha256)
     # Immutable, but its address is stable: let a cache keep it a day, then check the ETag.

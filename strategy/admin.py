@@ -1,16 +1,17 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from .models import Area, Goal, GoalItem, Membership, NationalGoal, Organisation, Strategy, ViolenceType
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
+class StrategyAdmin(TranslationAdmin):
     list_display = ["title", "period", "report_number"]
     search_fields = ["title", "vision"]
 
 
 @admin.register(ViolenceType)
-class ViolenceTypeAdmin(admin.ModelAdmin):
+class ViolenceTypeAdmin(TranslationAdmin):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "definition"]
 
@@ -28,7 +29,7 @@ class GoalItemInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(TranslationAdmin):
     list_display = ["number", "short_name", "title", "strategy"]
     list_display_links = ["number", "short_name"]
     list_filter = ["strategy"]
@@ -46,7 +47,7 @@ class GoalItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "kind", "parent", "municipality_code", "operation_kvinnofrid_member"]
     list_filter = ["kind", "operation_kvinnofrid_member"]
     search_fields = ["name", "short_name", "slug", "municipality_code"]

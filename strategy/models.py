@@ -9,6 +9,21 @@ from django.db import models
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 
 
+def single_line(columns):
+    """No line break in any of these columns (a condition for a CheckConstraint)."""
+    condition = models.Q()
+    for column in columns:
+        condition &= ~models.Q(**{f"{column}__contains": "\n"}) & ~models.Q(**{f"{column}__contains": "\r"})
+    return condition
+
+
+# An organisation's names in every language (strategy/translation.py adds name_sv, name_en …): the
+# database keeps each of them on one line, whichever language an edit or an update() writes.
+NAME_COLUMNS = [
+    f"{field}{suffix}" for field in ("name", "short_name") for suffix in ["", *(f"_{code}" for code, _ in settings.LANGUAGES)]
+]
+
+
 class Strategy(models.Model):
     slug = models.SlugField("kortnamn", unique=True)
     title = models.CharField("titel", max_length=300)
@@ -171,10 +186,7 @@ class Organisation(models.Model):
                 name="organisation_unique_municipality_code",
             ),
             models.CheckConstraint(
-                condition=~models.Q(name__contains="\n")
-                & ~models.Q(name__contains="\r")
-                & ~models.Q(short_name__contains="\n")
-                & ~models.Q(short_name__contains="\r"),
+                condition=single_line(NAME_COLUMNS),
                 name="organisation_name_single_line",
                 violation_error_message="Namnet får inte innehålla radbrytningar.",
             ),

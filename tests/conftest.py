@@ -23,11 +23,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def swedish_after_each_test():
+    """A request activates its language in the thread (config.locale): the next test starts in Swedish."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_page_cache():
     """Every test starts with no cached pages (they live in a process-wide cache)."""
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def empty_download_store(settings, tmp_path):
+    """Every test starts with no stored downloads (reports.downloads), in a directory of its own."""
+    settings.DOWNLOAD_CACHE_DIR = str(tmp_path / "downloads")
 
 
 def runs_on_committed_data(item):

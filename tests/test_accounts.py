@@ -1,9 +1,11 @@
 """Accounts in the workspace: the coordinator invites, deactivates and moves reporters, and lifts a lockout."""
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -158,3 +160,36 @@ def test_it_lists_one_or_many_reporters_in_the_same_number_of_queries(coordinato
     with django_assert_num_queries(len(one)):
         html = coordinator_client.get(ACCOUNTS).content.decode()
     assert "rapportor-5" in html
+
+
+def test_it_sends_a_new_invitation_when_the_first_link_has_expired(
+    coordinator_client, other, monkeypatch, settings
+):
+    # The first invitation was sent longer ago than a link is valid.
+    long_ago = datetime.now() - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 3600)
+    with monkeypatch.context() as patch:
+        patch.setattr(PasswordResetTokenGenerator, "_now", lambda self: long_ago)
+        invite(coordinator_client)
+    user = get_user_model().objects.get(username="ny.rapportor@example.org")
+    expired = re.search(r"https?://[^/\s]+(/konto/aterstall/\S+/)", mail.outbox[0].body).group(1)
+    assert "Länken gäller inte längre" in other.get(expired, follow=True).content.decode()
+
+    page = coordinator_client.get(ACCOUNTS).content.decode()
+    url = reverse("workspace:account_reinvite", args=[user.pk])
+    assert f'action="{url}"' in page and "Skicka inbjudan igen" in page
+    response = coordinator_client.post(url, follow=True)
+    assert "En ny inbjudan med en ny länk har skickats till ny.rapportor@example.org." in response.content.decode()
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == ["ny.rapportor@example.org"]
+    assert "Kriminalvården" in mail.outbox[1].body
+    link = re.search(r"https?://[^/\s]+(/konto/aterstall/\S+/)", mail.outbox[1].body).group(1)
+    form_page = other.get(link, follow=True)
+    done = other.post(form_page.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert done.status_code == 302 and done["Location"] == "/konto/klart/"
+
+
+def test_it_does_not_re_invite_a_reporter_who_has_a_password(coordinator_client, reporter):
+    page = coordinator_client.get(ACCOUNTS).content.decode()
+    url = reverse("workspace:account_reinvite", args=[reporter.pk])
+    assert f'action="{url}"' not in page
+    response = coordinator_client.post(url, follow=True)
+    assert "kan bjudas in igen" in response.content.decode() and mail.outbox == []

@@ -72,7 +72,7 @@ def test_it_makes_every_published_indicator_a_dataset_with_working_distributions
     landing_pages = {str(page) for page in graph.objects(None, ns.DCAT.landingPage)}
     titles = {str(t) for d in graph.subjects(ns.RDF.type, ns.DCAT.Dataset) for t in graph.objects(d, ns.DCTERMS.title)}
     for indicator in published:
-        assert f"http://testserver{indicator.get_absolute_url()}" in landing_pages
+        assert f"{settings.SITE_URL}{indicator.get_absolute_url()}" in landing_pages
         assert indicator.title in titles
     # One dataset per indicator with approved values, and one with all values.
     assert len(list(graph.subjects(ns.RDF.type, ns.DCAT.Dataset))) == published.count() + 1
@@ -83,7 +83,7 @@ def test_it_makes_every_published_indicator_a_dataset_with_working_distributions
     urls |= {str(u) for s in graph.subjects(ns.RDF.type, ns.DCAT.DataService) for u in graph.objects(s, ns.DCAT.endpointDescription)}
     assert len(urls) >= 3 * published.count()
     for url in sorted(urls):
-        assert url.startswith("http://testserver/")
+        assert url.startswith(f"{settings.SITE_URL}/")
         assert client.get(urlsplit(url).path).status_code == 200, url
 
 
@@ -92,7 +92,7 @@ def test_it_describes_an_indicator_with_its_years_places_and_licence(client):
     _response, graph = catalogue(client, "ttl")
     indicator = Indicator.objects.get(code="1.I2")  # school years 2019/2020 … in the real data
     dataset = next(d for d in graph.subjects(ns.RDF.type, ns.DCAT.Dataset)
-                   if (d, ns.DCAT.landingPage, URIRef(f"http://testserver{indicator.get_absolute_url()}")) in graph)
+                   if (d, ns.DCAT.landingPage, URIRef(f"{settings.SITE_URL}{indicator.get_absolute_url()}")) in graph)
     years = Value.objects.published().filter(series__indicator=indicator).values_list("year", flat=True)
     period = graph.value(dataset, ns.DCTERMS.temporal)
     assert str(graph.value(period, ns.DCAT.startDate)) == str(min(years))

@@ -93,7 +93,7 @@ def test_it_keeps_verbatim_text_in_downloads(client):
         csv = b"".join(client.get(url).streaming_content).decode()
         assert verbatim in csv, url
     for url in ["/data/values.xlsx", reverse("indicator_xlsx", args=[indicator.slug])]:
-        sheet = load_workbook(io.BytesIO(client.get(url).content), read_only=True).worksheets[0]
+        sheet = load_workbook(io.BytesIO(client.get(url).getvalue()), read_only=True).worksheets[0]
         assert verbatim in {cell for row in sheet.iter_rows(values_only=True) for cell in row}, url
 
     api = client.get(reverse("api_indicator_values", args=[indicator.slug])).json()

@@ -116,7 +116,8 @@ def test_it_keeps_the_published_2024_page_whatever_is_edited_and_shows_the_new_a
 
     def indicators_changed(text):
         data = real_safe_load(text)
-        for item in (data or {}).get("indicators") or [] if isinstance(data, dict) else []:
+        indicators = data.get("indicators") if isinstance(data, dict) else None
+        for item in indicators if isinstance(indicators, list) else []:  # not the translations' {code: texts}
             item["title"] = item["title"] + " (ändrad i fixturerna)"
             item["notes"] = ["En anteckning ändrad i fixturerna."]
         return data

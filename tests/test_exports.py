@@ -42,7 +42,7 @@ def test_it_leaves_unapproved_values_out_of_the_csv(client, draft_value):
 def test_it_offers_the_same_rows_as_xlsx(client, draft_value):
     response = client.get(reverse("values_xlsx"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == LONG_COLUMNS
     assert len(rows) - 1 == Value.objects.published().count()
@@ -90,7 +90,7 @@ def test_it_types_the_xlsx_cells_and_explains_the_columns(client):
                              value=Decimal("7.25"), footnote=note, source_ref="=cmd|' /C calc'!A0",
                              state=State.APPROVED)
     response = client.get(reverse("values_xlsx"))
-    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    book = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
     sheet = book["Värden"]
     header = [c.value for c in sheet[1]]
     column = {name: header.index(name) for name in header}
@@ -124,7 +124,7 @@ def test_it_types_the_xlsx_cells_and_explains_the_columns(client):
 @pytest.mark.django_db
 def test_it_gives_one_xlsx_per_indicator(client):
     response = client.get(reverse("indicator_xlsx", args=[Indicator.objects.get(code="1.I2").slug]))
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     codes = {row[LONG_COLUMNS.index("indicator_code")] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert codes == {"1.I2"}
     assert client.get(reverse("indicator_xlsx", args=["finns-inte"])).status_code == 404

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from reporting.admin_history import SwedishDecimalField, swedish_number
+from reporting.admin_history import SwedishDecimalField
+from reporting.numbers import swedish_number
 from reporting.models import State
 
 from . import reporting

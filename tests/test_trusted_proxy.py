@@ -1,5 +1,10 @@
 """Forwarded headers count only from the configured proxy: nobody can aim a lockout or fake https."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -68,3 +73,14 @@ def test_it_trusts_x_forwarded_proto_only_from_the_proxy(client, settings):
     # From anyone else the header is dropped: plain http, so the site redirects to https.
     assert client.get("/", REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_PROTO="https").status_code == 301
     assert client.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_PROTO="https").status_code == 200
+
+
+def test_it_refuses_to_start_with_a_malformed_proxy_address(tmp_path):
+    """Checked once, when the settings load: a deploy with a typo fails at once, naming the entry."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", TRUSTED_PROXIES="10.0.0.2, 10.0.0.300",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parent.parent, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: '10.0.0.300' är ingen adress eller inget nät" in result.stderr

@@ -10,15 +10,10 @@ unless REQUIRE_SERVICES=1.
 import http.client
 import os
 import re
-import secrets
-import subprocess
-import sys
 from http.cookies import SimpleCookie
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
@@ -30,19 +25,11 @@ from strategy.models import Membership, Organisation
 from bench.server import Gunicorn
 
 from . import reporting
+from .services import needs, production_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BASE_DIR = Path(settings.BASE_DIR)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "ett-riktigt-långt-lösenord-2025"
-
-
-def needs(condition, message):
-    if condition:
-        return
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def redis_available():
@@ -107,19 +94,11 @@ def servers(tmp_path):
     load_all()
     ensure_groups()
     db = connection.settings_dict
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DEMO_MODE", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        ALLOWED_HOSTS="127.0.0.1",
-        TRUSTED_PROXIES="127.0.0.1",
+    env = production_env(
+        tmp_path,
+        database_url=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         CACHE_BACKEND="django.core.cache.backends.redis.RedisCache",
         CACHE_LOCATION=REDIS_URL,
-        STATIC_ROOT=str(tmp_path / "static"),
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=BASE_DIR, env=env, check=True, capture_output=True
     )
     with Gunicorn(env) as first, Gunicorn(env) as second:
         yield first, second

@@ -29,11 +29,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from reporting.addresses import absolute_url
 from reporting.roles import COORDINATOR, REPORTER, ensure_groups
 from reporting.scoping import may_coordinate, role_required
 from strategy.models import Membership, Organisation
 
-from . import mail
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +129,29 @@ def reporter_invite(*, first_name, last_name, email, organisation, request):
     user.save()
     user.groups.add(reporter_group)
     Membership.objects.create(user=user, organisation=organisation)
+    _send_invitation(user, organisation, request)
+    return user
+
+
+@transaction.atomic
+def reporter_reinvite(*, user, request):
+    """A new link for a reporter who never chose a password, say because the first one expired.
+
+    Only for an invitation not yet taken up: an account with a password resets it itself."""
+    if user.has_usable_password() or not user.is_active:
+        raise PermissionDenied("Bara en aktiv rapportör som inte har valt lösenord kan bjudas in igen.")
+    if not user.email:
+        raise PermissionDenied("Kontot har ingen e-postadress att skicka inbjudan till.")
+    membership = Membership.objects.filter(user=user).select_related("organisation").first()
+    if membership is None:
+        raise PermissionDenied("Kontot hör inte till någon organisation. Flytta det till en organisation först.")
+    _send_invitation(user, membership.organisation, request)
+    return user
+
+
+def _send_invitation(user, organisation, request):
+    """The invitation mail: a one-time link to choose a password (a password-reset token, valid
+    PASSWORD_RESET_TIMEOUT), sent at once so that a failure reaches the coordinator."""
     path = reverse(
         "password_reset_confirm",
         kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
@@ -136,19 +159,18 @@ def reporter_invite(*, first_name, last_name, email, organisation, request):
     context = {
         "user": user,
         "organisation": organisation,
-        "link": mail.absolute(path),
-        "login": mail.absolute(reverse("login")),
+        "link": absolute_url(path),
+        "login": absolute_url(reverse("login")),
         "coordinator": request.user,
     }
     subject = "".join(render_to_string("workspace/accounts_invite_subject.txt", context).splitlines())
     message = EmailMultiAlternatives(
-        subject, render_to_string("workspace/accounts_invite_email.txt", context), to=[email]
+        subject, render_to_string("workspace/accounts_invite_email.txt", context), to=[user.email]
     )
     message.attach_alternative(render_to_string("workspace/accounts_invite_email.html", context), "text/html")
     # Sent inside the transaction: a mail that cannot be sent rolls the account back, so no
     # account is left that nobody was told about (the coordinator sees the failure and can retry).
     message.send()
-    return user
 
 
 @role_required
@@ -214,6 +236,22 @@ def account_move(request, pk):
     organisation = form.cleaned_data["organisation"]
     Membership.objects.update_or_create(user=user, defaults={"organisation": organisation})
     messages.success(request, f"{_name(user)} rapporterar nu för {organisation}.")
+    return redirect("workspace:accounts")
+
+
+@role_required
+@require_POST
+def account_reinvite(request, pk):
+    user = _account(request, pk)
+    try:
+        reporter_reinvite(user=user, request=request)
+    except PermissionDenied as exc:
+        messages.error(request, f"{_name(user)}: {exc}")
+    except OSError:  # smtplib's errors and a refused connection
+        log.exception("Ny inbjudan till %s kunde inte skickas", user.email)
+        messages.error(request, f"Mejlet till {user.email} kunde inte skickas. Försök igen om en stund eller kontakta IT.")
+    else:
+        messages.success(request, f"En ny inbjudan med en ny länk har skickats till {user.email}.")
     return redirect("workspace:accounts")
 
 

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from actions.models import StatusReport
 from indicators.models import Value
 from indicators.units import Unit
-from reporting.admin_history import swedish_number
+from reporting.numbers import swedish_number
 from reporting.models import ReportingRound, State
 from reporting import workflow
 from reporting.workflow import posted_version, refusal_message
@@ -319,6 +319,18 @@ def _chosen(request, filters):
     return reports, values
 
 
+def _shown_versions(data):
+    """{"statusrapport-12": 3, …}: the version of each item as the page showed it (its `version-<key>` field)."""
+    versions = {}
+    for name in data:
+        kind, _, key = name.partition("-")
+        if kind == "version" and key.partition("-")[0] in KINDS:
+            version = posted_version({"expected_version": data[name]})
+            if version is not None:
+                versions[key] = version
+    return versions
+
+
 @role_required
 @require_POST
 def bulk_approve(request):
@@ -335,14 +347,18 @@ def bulk_approve(request):
     if not reports and not values:
         messages.error(request, "Markera de poster som ska godkännas.")
         return redirect(back)
+    versions = _shown_versions(request.POST)
     if request.POST.get("confirm") != "1":
-        shown = [(v, shown_value(v.series.indicator, v)) for v in values]
+        # The confirmation carries on the versions the desk showed (the item's own if the desk sent none),
+        # so that an item changed meanwhile is refused at the confirm, not approved unseen.
         return render(
             request,
             "workspace/desk_confirm.html",
             {
-                "reports": reports,
-                "values": shown,
+                "reports": [(r, versions.get(f"statusrapport-{r.pk}", r.version)) for r in reports],
+                "values": [
+                    (v, versions.get(f"varde-{v.pk}", v.version), shown_value(v.series.indicator, v)) for v in values
+                ],
                 "count": len(reports) + len(values),
                 "filters": filters,
                 "anchor": anchor if ANCHOR.match(anchor) else "",
@@ -350,7 +366,9 @@ def bulk_approve(request):
             },
         )
     try:
-        done = workflow.approve_all(items=[*reports, *values], user=request.user)
+        shown = {r: versions.get(f"statusrapport-{r.pk}") for r in reports}
+        shown |= {v: versions.get(f"varde-{v.pk}") for v in values}
+        done = workflow.approve_all(items=[*reports, *values], user=request.user, shown_versions=shown)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, f"Inget godkändes. {refusal_message(exc)}")
     else:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django_tasks import task
 
+from reporting.addresses import absolute_url
 from reporting.models import Notification
 from reporting.roles import COORDINATOR
 
@@ -35,10 +36,6 @@ class Mail(NamedTuple):
     subject: str
     body: str
     html: str
-
-
-def absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def render_mail(name, context):
@@ -194,7 +191,7 @@ def round_opened_mails(reporting_round, progress):
                 "organisation": p.organisation,
                 "total": p.total,
                 "tasks": _tasks(p.tasks),
-                "link": absolute(reverse("workspace:home")),
+                "link": absolute_url(reverse("workspace:home")),
             },
         )
         mails.append(Mail(p.organisation, reporters.get(p.organisation.pk, []), subject, body, html))
@@ -225,7 +222,7 @@ def item_returned(item, organisation, reporting_round):
             "organisation": organisation,
             "year": item.year,
             "comment": item.reviewer_comment,
-            "link": absolute(item_path(item, item.year)),
+            "link": absolute_url(item_path(item, item.year)),
         },
     )
     return notify(
@@ -243,7 +240,7 @@ def item_returned(item, organisation, reporting_round):
 def organisation_complete(organisation, reporting_round):
     subject, body, html = render_mail(
         "organisation_complete",
-        {"organisation": organisation, "reporting_round": reporting_round, "link": absolute(reverse("workspace:desk"))},
+        {"organisation": organisation, "reporting_round": reporting_round, "link": absolute_url(reverse("workspace:desk"))},
     )
     return notify(
         kind=Notification.Kind.ORGANISATION_COMPLETE,
@@ -268,7 +265,7 @@ def reminder(kind, reporting_round, progress, days_left):
             "left": len(progress.outstanding),
             "total": progress.total,
             "tasks": _tasks(progress.outstanding),
-            "link": absolute(reverse("workspace:home")),
+            "link": absolute_url(reverse("workspace:home")),
         },
     )
     return notify(

@@ -25,4 +25,5 @@ urlpatterns = [
     path("konton/<int:pk>/inaktivera/", accounts.account_deactivate, name="account_deactivate"),
     path("konton/<int:pk>/flytta/", accounts.account_move, name="account_move"),
     path("konton/<int:pk>/hav-sparr/", accounts.account_unlock, name="account_unlock"),
+    path("konton/<int:pk>/bjud-in-igen/", accounts.account_reinvite, name="account_reinvite"),
 ]

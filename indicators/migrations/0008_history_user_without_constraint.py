@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0006_series_break'),
+        ('indicators', '0007_translations'),
         ('strategy', '0002_organisation_name_single_line'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
