@@ -4,7 +4,7 @@ simple_history's own history page speaks English, shows raw choice codes, UTC
 timestamps and "None" for a change made by an import. Here: Swedish headings,
 field names (the models' verbose names) and choice labels, local time
 (settings.TIME_ZONE, Europe/Stockholm), the user's name, and each change as
-före → efter. Numbers are written the Swedish way (reporting.numbers: 641, 6,9, 1 234,5).
+före → efter. Numbers are written in the user's language (reporting.numbers: 641, 6,9, 1 234,5 in Swedish).
 """
 
 import datetime
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .numbers import local_number
+from .numbers import local_number, swedish_number
 
 EMPTY = "–"
 HISTORY_TYPES = {"+": _("Skapad"), "~": _("Ändrad"), "-": _("Borttagen")}
