@@ -48,7 +48,9 @@ def generate_edition_pdf(edition_id, attempt=1):
     edition = record.edition
     try:
         if not edition.is_published:
-            raise ValueError(f"{edition} är inte publicerad; bara en publicerad lägesrapport får en sparad PDF.")
+            raise ValueError(
+                f"{edition} är inte publicerad; bara en publicerad lägesrapport får en sparad PDF."  # sv-only: stored by the worker
+            )
         rendered = edition_pdf(edition, body_html=edition_source_html(edition))
     except Exception as exc:
         _failed(record, attempt, exc)
@@ -78,7 +80,7 @@ def _failed(record, attempt, exc):
     EditionPdf.objects.filter(pk=record.pk).exclude(state=EditionPdf.State.READY).update(
         state=EditionPdf.State.FAILED if last else EditionPdf.State.PENDING,
         attempts=attempt,
-        error=f"Försök {attempt}: {type(exc).__name__}: {exc}"[:2000],
+        error=f"Försök {attempt}: {type(exc).__name__}: {exc}"[:2000],  # sv-only: stored by the worker
     )
     if not last:
         run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
