@@ -76,7 +76,7 @@ def generate_edition_pdf(edition_id, attempt=1):
 def _failed(record, attempt, exc):
     delays = settings.TASK_RETRY_DELAYS
     last = attempt > len(delays)
-    log.exception("PDF för %s misslyckades (försök %s)", record.edition, attempt)
+    log.exception("PDF för %s misslyckades (försök %s)", record.edition, attempt)  # sv-only: a log line for operators
     EditionPdf.objects.filter(pk=record.pk).exclude(state=EditionPdf.State.READY).update(
         state=EditionPdf.State.FAILED if last else EditionPdf.State.PENDING,
         attempts=attempt,
