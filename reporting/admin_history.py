@@ -4,7 +4,7 @@ simple_history's own history page speaks English, shows raw choice codes, UTC
 timestamps and "None" for a change made by an import. Here: Swedish headings,
 field names (the models' verbose names) and choice labels, local time
 (settings.TIME_ZONE, Europe/Stockholm), the user's name, and each change as
-före → efter. Numbers are written the Swedish way (reporting.numbers: 641, 6,9, 1 234,5).
+före → efter. Numbers are written in the user's language (reporting.numbers: 641, 6,9, 1 234,5 in Swedish).
 """
 
 import datetime
@@ -14,18 +14,20 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .numbers import swedish_number
+from .numbers import local_number, swedish_number
 
 EMPTY = "–"
-HISTORY_TYPES = {"+": "Skapad", "~": "Ändrad", "-": "Borttagen"}
+HISTORY_TYPES = {"+": _("Skapad"), "~": _("Ändrad"), "-": _("Borttagen")}
 
 
 def user_name(user):
     if user is None:
-        return "Systemet (inläsning eller import)"
+        return gettext("Systemet (inläsning eller import)")
     return user.get_full_name() or user.username
 
 
@@ -42,18 +44,18 @@ def readable_value(field, value):
         return EMPTY
     if isinstance(value, DeletedObject):
         # A user (or another row) deleted since: said in Swedish, without a database id.
-        return f"borttagen {value.model._meta.verbose_name}"
+        return gettext("borttagen %(model)s") % {"model": value.model._meta.verbose_name}
     if getattr(field, "choices", None):
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
-        return "Ja" if value else "Nej"
+        return gettext("Ja") if value else gettext("Nej")
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return date_format(value, "j F Y H:i")
     if isinstance(value, datetime.date):
         return date_format(value, "j F Y")
     if isinstance(value, (Decimal, float)):
-        return swedish_number(value)
+        return local_number(value)  # the admin follows the user's language
     return value
 
 
@@ -66,7 +68,7 @@ class ReadableHistoryAdmin:
         return SwedishHistoryHelper(self.model, historical_record)
 
     def history_view_title(self, request, obj):
-        return f"Historik: {obj}"
+        return gettext("Historik: %(item)s") % {"item": obj}
 
     def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
         super().set_history_delta_changes(request, historical_records, *args, **kwargs)

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import policy, workflow
@@ -31,15 +33,16 @@ WORKFLOW_FIELDS = [
     "updated_at",
     "version",
 ]
-STALE_MESSAGE = (
+# Swedish str (the tests compare it), translated where it is raised.
+STALE_MESSAGE = gettext_noop(
     "Någon annan har sparat ändringar i posten sedan du öppnade den. Inget sparades. "
     "Ladda om sidan och gör om dina ändringar."
 )
 TRANSITION_LABELS = {
-    "submit": "Skicka in för granskning",
-    "return": "Skicka tillbaka med kommentar",
-    "approve": "Godkänn",
-    "reopen": "Lås upp posten",
+    "submit": _("Skicka in för granskning"),
+    "return": _("Skicka tillbaka med kommentar"),
+    "approve": _("Godkänn"),
+    "reopen": _("Lås upp posten"),
 }
 # The change form's button that saves and submits in one go.
 SUBMIT_BUTTON = "_submit_for_review"
@@ -73,7 +76,7 @@ class VersionedForm(forms.ModelForm):
                 type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk).first()
             )
             if self.stored is None or cleaned.get("expected_version") != self.stored.version:
-                raise ValidationError(STALE_MESSAGE, code="stale")
+                raise ValidationError(gettext(STALE_MESSAGE), code="stale")
         return cleaned
 
     def _post_clean(self):
@@ -219,7 +222,7 @@ class ReviewedAdmin(OrganisationScopedAdmin):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, workflow.refusal_message(exc))
         else:
-            messages.success(request, f"{obj}: {obj.get_state_display().lower()}.")
+            messages.success(request, gettext("%(item)s: %(state)s.") % {"item": obj, "state": obj.get_state_display().lower()})
         opts = self.model._meta
         return redirect(reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
 
@@ -229,15 +232,22 @@ class ReviewedAdmin(OrganisationScopedAdmin):
         try:
             done = self.bulk_transition_services[name](items=list(queryset), user=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, f"Inget ändrades. {workflow.refusal_message(exc)}", messages.ERROR)
+            self.message_user(
+                request, gettext("Inget ändrades. %(reason)s") % {"reason": workflow.refusal_message(exc)}, messages.ERROR
+            )
         else:
-            self.message_user(request, f"{len(done)} poster: {TRANSITION_LABELS[name].lower()} klart.", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)s post: %(action)s klart.", "%(count)s poster: %(action)s klart.", len(done))
+                % {"count": len(done), "action": TRANSITION_LABELS[name].lower()},
+                messages.SUCCESS,
+            )
 
-    @admin.action(description="Skicka in markerade för granskning")
+    @admin.action(description=_("Skicka in markerade för granskning"))
     def submit_selected(self, request, queryset):
         self._run_bulk(request, queryset, "submit")
 
-    @admin.action(description="Godkänn markerade", permissions=["review"])
+    @admin.action(description=_("Godkänn markerade"), permissions=["review"])
     def approve_selected(self, request, queryset):
         self._run_bulk(request, queryset, "approve")
 

@@ -8,16 +8,18 @@ a coordinator may reopen a single item with a reason.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from strategy.models import Strategy
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "Utkast"
-    SUBMITTED = "submitted", "Inskickad"
-    RETURNED = "returned", "Återskickad"
-    APPROVED = "approved", "Godkänd"
+    DRAFT = "draft", _("Utkast")
+    SUBMITTED = "submitted", _("Inskickad")
+    RETURNED = "returned", _("Återskickad")
+    APPROVED = "approved", _("Godkänd")
 
 
 # States in which the reporting organisation may still edit the item.
@@ -40,35 +42,35 @@ def reviewed_history(*subject_fields):
 
 
 class Reviewed(models.Model):
-    state = models.CharField("status i granskningen", max_length=10, choices=State.choices, default=State.DRAFT)
-    reviewer_comment = models.TextField("kommentar från granskare", blank=True)
-    submitted_at = models.DateTimeField("inskickad", null=True, blank=True)
-    approved_at = models.DateTimeField("godkänd", null=True, blank=True)
+    state = models.CharField(_("status i granskningen"), max_length=10, choices=State.choices, default=State.DRAFT)
+    reviewer_comment = models.TextField(_("kommentar från granskare"), blank=True)
+    submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("godkänd"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="godkänd av",
+        verbose_name=_("godkänd av"),
     )
     # Set while a coordinator has unlocked this one item after publication;
     # cleared again when it is re-approved. The reason stays for the record.
-    reopened_at = models.DateTimeField("upplåst", null=True, blank=True)
+    reopened_at = models.DateTimeField(_("upplåst"), null=True, blank=True)
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="upplåst av",
+        verbose_name=_("upplåst av"),
     )
-    reopened_reason = models.TextField("skäl till upplåsning", blank=True)
-    created_at = models.DateTimeField("skapad", auto_now_add=True)
-    updated_at = models.DateTimeField("senast ändrad", auto_now=True)
+    reopened_reason = models.TextField(_("skäl till upplåsning"), blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
     # Bumped on every save; a form carries the version it was opened with, so
     # that a concurrent edit is refused instead of silently overwritten.
-    version = models.PositiveIntegerField("version", default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         abstract = True
@@ -86,7 +88,7 @@ class Reviewed(models.Model):
 
     # What the write policy (reporting.policy) needs to know of an item; each model says how.
     subject_field = ""  # the field naming the commitment or indicator, for form and import errors
-    empty_message = "Posten är tom."
+    empty_message = gettext_noop("Posten är tom.")  # translated where it is shown (reporting.policy)
 
     @property
     def reporting_organisation_id(self):
@@ -133,40 +135,40 @@ class ReportingRound(models.Model):
     until a coordinator reopens one.
     """
 
-    year = models.PositiveSmallIntegerField("uppföljningsår", unique=True)
+    year = models.PositiveSmallIntegerField(_("uppföljningsår"), unique=True)
     opens_on = models.DateField(
-        "öppnas", null=True, blank=True, help_text="Den dag omgången planeras öppnas; visas för rapportörerna."
+        _("öppnas"), null=True, blank=True, help_text=_("Den dag omgången planeras öppnas; visas för rapportörerna.")
     )
-    deadline = models.DateField("sista dag att rapportera")
-    is_open = models.BooleanField("öppen", default=False)
-    opened_at = models.DateTimeField("öppnad", null=True, blank=True)
-    closed_at = models.DateTimeField("stängd", null=True, blank=True)
+    deadline = models.DateField(_("sista dag att rapportera"))
+    is_open = models.BooleanField(_("öppen"), default=False)
+    opened_at = models.DateTimeField(_("öppnad"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("stängd"), null=True, blank=True)
     # Set only by publishing the year's report edition (reporting_years_lock): no form offers it.
-    locked_at = models.DateTimeField("låst (lägesrapporten publicerad)", null=True, blank=True, editable=False)
+    locked_at = models.DateTimeField(_("låst (lägesrapporten publicerad)"), null=True, blank=True, editable=False)
 
     objects = ReportingRoundQuerySet.as_manager()
 
     class Meta:
         # The table keeps the name it had when rounds lived in the actions app.
         db_table = "actions_reportinground"
-        verbose_name = "rapporteringsomgång"
-        verbose_name_plural = "rapporteringsomgångar"
+        verbose_name = _("rapporteringsomgång")
+        verbose_name_plural = _("rapporteringsomgångar")
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(opens_on__isnull=True) | models.Q(deadline__gt=models.F("opens_on")),
                 name="reportinground_deadline_after_opening",
-                violation_error_message="Sista dag att rapportera måste komma efter den dag omgången öppnas.",
+                violation_error_message=_("Sista dag att rapportera måste komma efter den dag omgången öppnas."),
             ),
             models.CheckConstraint(
                 condition=models.Q(locked_at__isnull=True) | models.Q(is_open=False),
                 name="reportinground_locked_is_closed",
-                violation_error_message="En låst omgång kan inte vara öppen.",
+                violation_error_message=_("En låst omgång kan inte vara öppen."),
             ),
         ]
 
     def __str__(self):
-        return f"Rapportering {self.year}"
+        return gettext("Rapportering %(year)s") % {"year": self.year}
 
     def _stored_year(self):
         if self._state.adding or self.pk is None:
@@ -180,22 +182,23 @@ class ReportingRound(models.Model):
     def clean(self):
         errors = {}
         if self.opens_on and self.deadline and self.deadline <= self.opens_on:
-            errors["deadline"] = "Sista dag att rapportera måste komma efter den dag omgången öppnas."
+            errors["deadline"] = gettext("Sista dag att rapportera måste komma efter den dag omgången öppnas.")
         # The strategy's period is data, not schema: checked here, not by the database.
         strategy = Strategy.objects.order_by("id").first()
         if strategy and self.year is not None and not strategy.first_report_year <= self.year <= strategy.end_year:
             errors["year"] = (
-                f"Året måste ligga inom strategins uppföljning, {strategy.first_report_year}–{strategy.end_year}."
+                gettext("Året måste ligga inom strategins uppföljning, %(first)s–%(last)s.")
+                % {"first": strategy.first_report_year, "last": strategy.end_year}
             )
         elif self._moved_from_locked_year():
-            errors["year"] = MOVED_LOCKED
+            errors["year"] = str(MOVED_LOCKED)
         if errors:
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         # Also outside forms: a locked year's round stays where it is.
         if self._moved_from_locked_year():
-            raise ValidationError(MOVED_LOCKED)
+            raise ValidationError(str(MOVED_LOCKED))
         adding = self._state.adding
         super().save(*args, **kwargs)
         if adding:
@@ -205,12 +208,13 @@ class ReportingRound(models.Model):
     def delete(self, *args, **kwargs):
         if year_is_locked(self.year):
             raise models.ProtectedError(
-                f"Lägesrapporten för {self.year} är publicerad; omgången kan inte tas bort.", {self}
+                gettext("Lägesrapporten för %(year)s är publicerad; omgången kan inte tas bort.") % {"year": self.year},
+                {self},
             )
         return super().delete(*args, **kwargs)
 
 
-MOVED_LOCKED = "Lägesrapporten för omgångens år är publicerad; omgången kan inte flyttas till ett annat år."
+MOVED_LOCKED = _("Lägesrapporten för omgångens år är publicerad; omgången kan inte flyttas till ett annat år.")
 
 
 class LockedYear(models.Model):
@@ -221,9 +225,9 @@ class LockedYear(models.Model):
     reports app writes these, through reporting.services.reporting_years_lock.
     """
 
-    year = models.PositiveSmallIntegerField("år", unique=True)
-    locked_at = models.DateTimeField("låst", auto_now_add=True)
-    reason = models.CharField("skäl", max_length=200)
+    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    locked_at = models.DateTimeField(_("låst"), auto_now_add=True)
+    reason = models.CharField(_("skäl"), max_length=200)
     # The year's round, if there is one: the database refuses to delete a round whose year is locked.
     reporting_round = models.OneToOneField(
         ReportingRound,
@@ -231,12 +235,12 @@ class LockedYear(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="lock",
-        verbose_name="rapporteringsomgång",
+        verbose_name=_("rapporteringsomgång"),
     )
 
     class Meta:
-        verbose_name = "låst år"
-        verbose_name_plural = "låsta år"
+        verbose_name = _("låst år")
+        verbose_name_plural = _("låsta år")
         ordering = ["year"]
 
     def __str__(self):
@@ -264,32 +268,32 @@ class Notification(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ROUND_OPENED = "round_opened", "Omgången har öppnat"
-        RETURNED = "returned", "Återskickad med kommentar"
-        ORGANISATION_COMPLETE = "organisation_complete", "Organisationen har skickat in allt"
-        REMINDER_14 = "reminder_14", "Påminnelse 14 dagar före sista dag"
-        REMINDER_3 = "reminder_3", "Påminnelse 3 dagar före sista dag"
+        ROUND_OPENED = "round_opened", _("Omgången har öppnat")
+        RETURNED = "returned", _("Återskickad med kommentar")
+        ORGANISATION_COMPLETE = "organisation_complete", _("Organisationen har skickat in allt")
+        REMINDER_14 = "reminder_14", _("Påminnelse 14 dagar före sista dag")
+        REMINDER_3 = "reminder_3", _("Påminnelse 3 dagar före sista dag")
 
     # Kinds sent at most once per round, organisation and address.
     ONCE_KINDS = (Kind.ORGANISATION_COMPLETE, Kind.REMINDER_14, Kind.REMINDER_3)
 
-    kind = models.CharField("typ", max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="notifications",
-        verbose_name="mottagare",
+        verbose_name=_("mottagare"),
     )
-    email = models.EmailField("e-postadress")
+    email = models.EmailField(_("e-postadress"))
     organisation = models.ForeignKey(
         "strategy.Organisation",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="gäller organisation",
+        verbose_name=_("gäller organisation"),
     )
     reporting_round = models.ForeignKey(
         ReportingRound,
@@ -297,19 +301,19 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="notifications",
-        verbose_name="rapporteringsomgång",
+        verbose_name=_("rapporteringsomgång"),
     )
-    item_label = models.CharField("gäller post", max_length=300, blank=True)
-    subject = models.CharField("ämne", max_length=300)
-    body = models.TextField("text")
-    body_html = models.TextField("text som HTML", blank=True)
-    created_at = models.DateTimeField("skapad", auto_now_add=True)
-    sent_at = models.DateTimeField("skickad", null=True, blank=True)
-    error = models.TextField("fel vid sändning", blank=True)
+    item_label = models.CharField(_("gäller post"), max_length=300, blank=True)
+    subject = models.CharField(_("ämne"), max_length=300)
+    body = models.TextField(_("text"))
+    body_html = models.TextField(_("text som HTML"), blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    error = models.TextField(_("fel vid sändning"), blank=True)
 
     class Meta:
-        verbose_name = "utskick"
-        verbose_name_plural = "utskick"
+        verbose_name = _("utskick")
+        verbose_name_plural = _("utskick")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -320,4 +324,4 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} till {self.email}"
+        return gettext("%(kind)s till %(email)s") % {"kind": self.get_kind_display(), "email": self.email}

@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from .models import EDITABLE_BY_REPORTER, ReportingRound, State, locked_years
 from .scoping import organisation_for, sees_everything
@@ -80,7 +81,7 @@ class Write:
 class Decision:
     allowed: bool
     state: str | None = None  # the review state the item is left in
-    reason: str = ""  # why not, in Swedish
+    reason: str = ""  # why not, in the active language (Swedish by default)
     field: str | None = None  # the field at fault, for forms and import rows
     permission: bool = False  # refused for who the user is, not for what the item is
 
@@ -103,20 +104,21 @@ class Policy:
             after = replace(after, reopened=before.reopened)
         items = [item for item in (before, after) if item is not None]
         if write.action in REVIEW_ACTIONS and not self.coordinator:
-            return _refuse("Bara samordnare kan granska.", permission=True)
+            return _refuse(gettext("Bara samordnare kan granska."), permission=True)
         if write.action == Action.RECORD and not self.coordinator:
             return _refuse(
-                "Bara samordnare kan föra in och godkänna en siffra ur en publicerad statistik.", permission=True
+                gettext("Bara samordnare kan föra in och godkänna en siffra ur en publicerad statistik."),
+                permission=True,
             )
         if write.action == Action.REOPEN:
             if not self._is_locked(before):
-                return _refuse("Posten är inte låst och behöver inte låsas upp.")
+                return _refuse(gettext("Posten är inte låst och behöver inte låsas upp."))
             return Decision(True, State.RETURNED)
         for item in items:
             if self._is_locked(item):
                 return _refuse(
-                    f"Lägesrapporten för {item.year} är publicerad och posten är låst. "
-                    "En samordnare kan låsa upp den.",
+                    gettext("Lägesrapporten för %(year)s är publicerad och posten är låst. "
+                            "En samordnare kan låsa upp den.") % {"year": item.year},
                     "year",
                 )
         if not self.coordinator:
@@ -142,20 +144,22 @@ class Policy:
         for item in items:
             if organisation is None or item.organisation_id != organisation.pk:
                 return _refuse(
-                    "Du kan bara rapportera för din egen organisation.", "organisation", permission=True
+                    gettext("Du kan bara rapportera för din egen organisation."), "organisation", permission=True
                 )
             if item.subject_id not in self._scope(item.kind):
                 return _refuse(item.kind.out_of_scope_message(organisation), item.kind.subject_field)
         for item in items:
             if not item.reopened and item.year not in self.open:
                 return _refuse(
-                    f"Rapporteringsomgången {item.year} är inte öppen. Du kan bara rapportera för ett år "
-                    "med en öppen rapporteringsomgång.",
+                    gettext("Rapporteringsomgången %(year)s är inte öppen. Du kan bara rapportera för ett år "
+                            "med en öppen rapporteringsomgång.") % {"year": item.year},
                     "year",
                 )
         if before is not None and before.state not in EDITABLE_BY_REPORTER and action != Action.SUBMIT:
             label = State(before.state).label.lower()
-            return _refuse(f"Posten är {label} och kan inte ändras. En samordnare kan skicka tillbaka den.")
+            return _refuse(
+                gettext("Posten är %(state)s och kan inte ändras. En samordnare kan skicka tillbaka den.") % {"state": label}
+            )
         return None
 
     def _transition(self, action, before, after):
@@ -171,15 +175,18 @@ class Policy:
             return Decision(True, State.APPROVED)
         if action == Action.SUBMIT:
             if before.state not in EDITABLE_BY_REPORTER:
-                return _refuse(_state_message("Bara utkast och återskickade poster kan skickas in", before))
+                return _refuse(_state_message(gettext("Bara utkast och återskickade poster kan skickas in"), before))
             if not (after or before).says_something:
-                return _refuse((after or before).kind.empty_message, "text")
+                return _refuse(gettext(str((after or before).kind.empty_message)), "text")
             return Decision(True, State.SUBMITTED)
         if before.state != State.SUBMITTED:
-            verb = "skickas tillbaka" if action == Action.RETURN else "godkännas"
-            return _refuse(_state_message(f"Bara inskickade poster kan {verb}", before))
+            if action == Action.RETURN:
+                message = gettext("Bara inskickade poster kan skickas tillbaka")
+            else:
+                message = gettext("Bara inskickade poster kan godkännas")
+            return _refuse(_state_message(message, before))
         if action == Action.APPROVE and not before.says_something:
-            return _refuse(before.kind.empty_message, "text")
+            return _refuse(gettext(str(before.kind.empty_message)), "text")
         return Decision(True, State.RETURNED if action == Action.RETURN else State.APPROVED)
 
     def _scope(self, kind):
@@ -214,4 +221,4 @@ def _refuse(reason, field=None, permission=False):
 
 
 def _state_message(message, item):
-    return f"{message} (posten är {State(item.state).label.lower()})."
+    return gettext("%(message)s (posten är %(state)s).") % {"message": message, "state": State(item.state).label.lower()}

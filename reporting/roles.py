@@ -9,8 +9,8 @@ goals, organisations or indicator definitions beyond viewing their own.
 
 from django.contrib.auth.models import Group, Permission
 
-COORDINATOR = "Samordnare"
-REPORTER = "Rapportör"
+COORDINATOR = "Samordnare"  # sv-only: a group name, stored data
+REPORTER = "Rapportör"  # sv-only: a group name, stored data
 
 REPORTER_PERMISSIONS = [
     "actions.view_commitment",

@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 from .roles import REPORTER, is_coordinator
 
@@ -48,7 +49,7 @@ def role_required(view):
     def wrapped(request, *args, **kwargs):
         if not has_role(request.user):
             raise PermissionDenied(
-                "Ditt konto har inte längre behörighet att rapportera. Kontakta Länsstyrelsens samordnare."
+                gettext("Ditt konto har inte längre behörighet att rapportera. Kontakta Länsstyrelsens samordnare.")
             )
         return view(request, *args, **kwargs)
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import LockedYear, ReportingRound, year_is_locked
 from .scoping import sees_everything
@@ -12,9 +13,11 @@ from .signals import round_opened
 @transaction.atomic
 def reporting_round_open(*, reporting_round: ReportingRound, user) -> ReportingRound:
     if not sees_everything(user):
-        raise PermissionDenied("Bara samordnare kan öppna en rapporteringsomgång.")
+        raise PermissionDenied(gettext("Bara samordnare kan öppna en rapporteringsomgång."))
     if reporting_round.locked_at is not None or year_is_locked(reporting_round.year):
-        raise ValidationError(f"Lägesrapporten för {reporting_round.year} är redan publicerad och året är låst.")
+        raise ValidationError(
+            gettext("Lägesrapporten för %(year)s är redan publicerad och året är låst.") % {"year": reporting_round.year}
+        )
     # Read under a row lock: two clicks on Öppna at once open (and mail) once.
     if ReportingRound.objects.select_for_update().filter(pk=reporting_round.pk, is_open=True).exists():
         reporting_round.refresh_from_db()
@@ -28,7 +31,7 @@ def reporting_round_open(*, reporting_round: ReportingRound, user) -> ReportingR
 @transaction.atomic
 def reporting_round_close(*, reporting_round: ReportingRound, user) -> ReportingRound:
     if not sees_everything(user):
-        raise PermissionDenied("Bara samordnare kan stänga en rapporteringsomgång.")
+        raise PermissionDenied(gettext("Bara samordnare kan stänga en rapporteringsomgång."))
     if not reporting_round.is_open:
         return reporting_round  # closed already (or never opened): nothing to record
     reporting_round.is_open, reporting_round.closed_at = False, timezone.now()

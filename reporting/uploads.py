@@ -46,25 +46,30 @@ from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 from import_export.formats.base_formats import Format
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
-SAVE_AS = "Spara filen i Excel som ”CSV UTF-8 (kommaavgränsad)” eller som Excel-arbetsbok (.xlsx) och försök igen."
-CONCURRENT_WRITE = (
+# The messages below are kept as Swedish str (tests and importing.py compare and store them) and
+# translated where they are shown: gettext(CONSTANT).
+SAVE_AS = gettext_noop(
+    "Spara filen i Excel som ”CSV UTF-8 (kommaavgränsad)” eller som Excel-arbetsbok (.xlsx) och försök igen."
+)
+CONCURRENT_WRITE = gettext_noop(
     "Inget importerades: någon annan sparade samma rader medan du granskade filen. "
     "Läs in filen igen; förhandsgranskningen visar då hur det ser ut nu."
 )
-CHANGED_SINCE_PREVIEW = (
+CHANGED_SINCE_PREVIEW = gettext_noop(
     "Inget importerades: filen har fel som inte fanns vid förhandsgranskningen (något har ändrats sedan dess). "
     "Läs in filen igen för att se felen."
 )
 
-UNKNOWN_UPLOAD = (
+UNKNOWN_UPLOAD = gettext_noop(
     "Inget importerades: filen hör inte till den här förhandsgranskningen (den kan redan vara importerad "
     "eller avbruten). Läs in filen igen."
 )
-EXPIRED_UPLOAD = (
+EXPIRED_UPLOAD = gettext_noop(
     "Inget importerades: förhandsgranskningen är för gammal och filen har tagits bort. Läs in filen igen."
 )
 
@@ -80,10 +85,16 @@ class ChangedSincePreview(ValueError):
         self.labels = list(labels)
         shown = self.labels[:20]
         more = len(self.labels) - len(shown)
-        listing = "; ".join(shown) + (f" och {more} till" if more else "")
+        listing = "; ".join(shown) + (gettext(" och %(more)s till") % {"more": more} if more else "")
+        count = len(self.labels)
         super().__init__(
-            f"Inget importerades: {len(self.labels)} rad{'er' if len(self.labels) != 1 else ''} har ändrats av "
-            f"någon annan sedan förhandsgranskningen: {listing}. Läs in filen igen och se efter hur det ser ut nu."
+            ngettext(
+                "Inget importerades: %(count)s rad har ändrats av någon annan sedan förhandsgranskningen: "
+                "%(listing)s. Läs in filen igen och se efter hur det ser ut nu.",
+                "Inget importerades: %(count)s rader har ändrats av någon annan sedan förhandsgranskningen: "
+                "%(listing)s. Läs in filen igen och se efter hur det ser ut nu.",
+                count,
+            ) % {"count": count, "listing": listing}
         )
 
 
@@ -98,8 +109,8 @@ def megabytes(size):
 def check_size(size):
     if size > limit("IMPORT_MAX_FILE_BYTES"):
         raise FileRefused(
-            f"Filen är {megabytes(size)}; en import får vara högst {megabytes(limit('IMPORT_MAX_FILE_BYTES'))}. "
-            "Dela upp den i flera filer."
+            gettext("Filen är %(size)s; en import får vara högst %(limit)s. Dela upp den i flera filer.")
+            % {"size": megabytes(size), "limit": megabytes(limit("IMPORT_MAX_FILE_BYTES"))}
         )
 
 
@@ -129,9 +140,14 @@ def decode(data):
     except UnicodeDecodeError:
         if data.startswith(codecs.BOM_UTF8):
             _refuse_mixed(data[len(codecs.BOM_UTF8):], utf8_declared=True)
-        raise FileRefused(f"Filens teckenkodning känns inte igen (varken UTF-8, UTF-16 eller Windows-1252). {SAVE_AS}")
+        raise FileRefused(
+            gettext("Filens teckenkodning känns inte igen (varken UTF-8, UTF-16 eller Windows-1252). %(save_as)s")
+            % {"save_as": gettext(SAVE_AS)}
+        )
     if _looks_binary(text):
-        raise FileRefused(f"Filen ser inte ut att vara en textfil (CSV). {SAVE_AS}")
+        raise FileRefused(
+            gettext("Filen ser inte ut att vara en textfil (CSV). %(save_as)s") % {"save_as": gettext(SAVE_AS)}
+        )
     return text
 
 
@@ -156,11 +172,12 @@ def _refuse_mixed(data, *, utf8_declared=False):
             break
     if other_line is None:
         return
-    where = f" (t.ex. rad {utf8_line} som UTF-8 och rad {other_line} som Windows-1252)" if utf8_line else (
-        f" (filen börjar som UTF-8 men rad {other_line} är Windows-1252)")
+    lines = {"utf8": utf8_line, "other": other_line}
+    where = gettext(" (t.ex. rad %(utf8)s som UTF-8 och rad %(other)s som Windows-1252)") % lines if utf8_line else (
+        gettext(" (filen börjar som UTF-8 men rad %(other)s är Windows-1252)") % lines)
     raise FileRefused(
-        f"Filen blandar teckenkodningar{where}, så å, ä och ö skulle bli fel. Spara hela filen i en "
-        f"kodning. {SAVE_AS}"
+        gettext("Filen blandar teckenkodningar%(where)s, så å, ä och ö skulle bli fel. Spara hela filen i en "
+                "kodning. %(save_as)s") % {"where": where, "save_as": gettext(SAVE_AS)}
     )
 
 
@@ -174,7 +191,8 @@ class Deadline:
     def check(self):
         if time.monotonic() > self.end:
             raise FileRefused(
-                f"Filen tog för lång tid att läsa (mer än {self.seconds:g} sekunder). Dela upp den i mindre filer."
+                gettext("Filen tog för lång tid att läsa (mer än %(seconds)s sekunder). Dela upp den i mindre filer.")
+                % {"seconds": f"{self.seconds:g}"}
             )
 
 
@@ -186,8 +204,8 @@ def check_lines(text):
 
 
 def _too_many_lines(max_lines):
-    return (f"Filen har fler än {_number(max_lines)} rader; en import får ha högst så många (tomma rader räknas "
-            "med). Ta bort tomma rader eller dela upp filen.")
+    return gettext("Filen har fler än %(lines)s rader; en import får ha högst så många (tomma rader räknas "
+                   "med). Ta bort tomma rader eller dela upp filen.") % {"lines": _number(max_lines)}
 
 
 def check_cells(rows, year_columns):
@@ -195,8 +213,10 @@ def check_cells(rows, year_columns):
     cells = rows * year_columns
     if cells > limit("IMPORT_MAX_CELLS"):
         raise FileRefused(
-            f"Den breda tabellen blir {_number(cells)} värden ({_number(rows)} rader × {year_columns} årskolumner); "
-            f"en import får ha högst {_number(limit('IMPORT_MAX_CELLS'))}. Dela upp den i flera filer."
+            gettext("Den breda tabellen blir %(cells)s värden (%(rows)s rader × %(years)s årskolumner); "
+                    "en import får ha högst %(limit)s. Dela upp den i flera filer.")
+            % {"cells": _number(cells), "rows": _number(rows), "years": year_columns,
+               "limit": _number(limit("IMPORT_MAX_CELLS"))}
         )
 
 
@@ -241,7 +261,9 @@ def read_csv_rows(data):
             if len(chunk) < 10_000:
                 break
     except csv.Error as exc:
-        raise FileRefused(f"Filen går inte att läsa som CSV ({exc}). {SAVE_AS}") from exc
+        raise FileRefused(
+            gettext("Filen går inte att läsa som CSV (%(error)s). %(save_as)s") % {"error": exc, "save_as": gettext(SAVE_AS)}
+        ) from exc
     if len(rows) > max_rows + 1 and sum(1 for row in rows if any(row)) > max_rows + 1:  # + the header
         raise FileRefused(_too_many_rows(max_rows))
     header = next((i for i, row in enumerate(rows) if any(row)), None)
@@ -253,7 +275,7 @@ def read_csv_rows(data):
         for line, raw in enumerate(rows[header:], header + 1):
             row = _trimmed(raw)
             if len(row) > max_columns:
-                raise FileRefused(f"Rad {line} har {len(row)} kolumner; en import får ha högst {max_columns}.")
+                raise FileRefused(_too_many_columns(line, len(row), max_columns))
             if len(raw) > width and (delimiter == "," or len(row) > width):
                 # In a comma file any extra field counts, empty or not: "…,6,9,,," has one field too many
                 # although the last ones are empty.
@@ -262,17 +284,24 @@ def read_csv_rows(data):
 
 
 def _extra_fields(line, count, width, delimiter):
-    message = f"Rad {line} har {count} fält men rubrikraden bara {width}."
+    message = gettext("Rad %(line)s har %(count)s fält men rubrikraden bara %(width)s.") % {
+        "line": line, "count": count, "width": width}
     if delimiter == ",":
-        message += (" Har talen decimalkomma (6,9) i en kommaavgränsad fil? Sätt då talen inom citattecken "
-                    "(\"6,9\"), skriv dem med punkt (6.9) eller spara filen med semikolon som avgränsare.")
+        message += gettext(" Har talen decimalkomma (6,9) i en kommaavgränsad fil? Sätt då talen inom citattecken "
+                           "(\"6,9\"), skriv dem med punkt (6.9) eller spara filen med semikolon som avgränsare.")
     else:
-        message += " Kontrollera att ingen text innehåller avgränsaren utan citattecken."
+        message += gettext(" Kontrollera att ingen text innehåller avgränsaren utan citattecken.")
     return message
 
 
 def _too_many_rows(max_rows):
-    return f"Filen har fler än {max_rows:,} rader; en import får ha högst så många. Dela upp den.".replace(",", "\u00a0")
+    return gettext("Filen har fler än %(rows)s rader; en import får ha högst så många. Dela upp den.") % {
+        "rows": _number(max_rows)}
+
+
+def _too_many_columns(line, count, max_columns):
+    return gettext("Rad %(line)s har %(count)s kolumner; en import får ha högst %(max)s.") % {
+        "line": line, "count": count, "max": max_columns}
 
 
 def _trimmed(row):
@@ -294,11 +323,11 @@ def read_xlsx_rows(data):
         archive = zipfile.ZipFile(io.BytesIO(data))
         unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise FileRefused("Filen är ingen Excel-arbetsbok (.xlsx). Välj rätt format eller spara om filen i Excel.") from exc
+        raise FileRefused(gettext("Filen är ingen Excel-arbetsbok (.xlsx). Välj rätt format eller spara om filen i Excel.")) from exc
     if unpacked > limit("IMPORT_MAX_UNCOMPRESSED_BYTES"):
         raise FileRefused(
-            f"Excel-filen packas upp till {megabytes(unpacked)}; en import får vara högst "
-            f"{megabytes(limit('IMPORT_MAX_UNCOMPRESSED_BYTES'))} uppackad. Dela upp den."
+            gettext("Excel-filen packas upp till %(size)s; en import får vara högst %(limit)s uppackad. Dela upp den.")
+            % {"size": megabytes(unpacked), "limit": megabytes(limit("IMPORT_MAX_UNCOMPRESSED_BYTES"))}
         )
     deadline = Deadline()
     check_shared_strings(archive)
@@ -307,11 +336,11 @@ def read_xlsx_rows(data):
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise FileRefused("Excel-filen går inte att öppna; den kan vara skadad. Spara om den i Excel.") from exc
+        raise FileRefused(gettext("Excel-filen går inte att öppna; den kan vara skadad. Spara om den i Excel.")) from exc
     try:
         sheet = book.active
         if sheet is None or not hasattr(sheet, "reset_dimensions"):
-            raise FileRefused("Excel-filens första flik är inget kalkylblad.")
+            raise FileRefused(gettext("Excel-filens första flik är inget kalkylblad."))
         # Ignore the declared size (A1:XFD1048576 would pad every row to 16 384 cells).
         sheet.reset_dimensions()
         rows = []
@@ -325,14 +354,14 @@ def read_xlsx_rows(data):
                 if not row:
                     continue
                 if len(row) > max_columns:
-                    raise FileRefused(f"Rad {line} har {len(row)} kolumner; en import får ha högst {max_columns}.")
+                    raise FileRefused(_too_many_columns(line, len(row), max_columns))
                 rows.append(row)
                 if len(rows) > max_rows + 1:
                     raise FileRefused(_too_many_rows(max_rows))
         except FileRefused:
             raise
         except Exception as exc:  # noqa: BLE001 - a broken sheet XML
-            raise FileRefused("Excel-filen går inte att läsa; den kan vara skadad. Spara om den i Excel.") from exc
+            raise FileRefused(gettext("Excel-filen går inte att läsa; den kan vara skadad. Spara om den i Excel.")) from exc
     finally:
         book.close()
     deadline.check()
@@ -355,7 +384,7 @@ def check_shared_strings(archive):
                     declared = max(_int(element.get("uniqueCount")), _int(element.get("count")))
                     break
         except Exception as exc:  # noqa: BLE001 - defusedxml's refusals and broken XML alike
-            raise FileRefused("Excel-filen går inte att läsa; den kan vara skadad. Spara om den i Excel.") from exc
+            raise FileRefused(gettext("Excel-filen går inte att läsa; den kan vara skadad. Spara om den i Excel.")) from exc
         counted, tail = 0, b""
         with archive.open(name) as stream:
             while chunk := stream.read(1 << 20):
@@ -365,8 +394,8 @@ def check_shared_strings(archive):
         strings = max(declared, counted)
         if strings > maximum:
             raise FileRefused(
-                f"Excel-filen har {_number(strings)} olika texter; en import får ha högst {_number(maximum)}. "
-                "Dela upp den eller spara den som CSV."
+                gettext("Excel-filen har %(strings)s olika texter; en import får ha högst %(max)s. "
+                        "Dela upp den eller spara den som CSV.") % {"strings": _number(strings), "max": _number(maximum)}
             )
 
 
@@ -411,7 +440,9 @@ def named_frame(frame, header=None):
     named = [name for name in header if name]
     repeated = sorted({name for name in named if named.count(name) > 1})
     if repeated:
-        raise FileRefused(f"Rubrikraden har samma kolumn flera gånger: {', '.join(repeated)}.")
+        raise FileRefused(
+            gettext("Rubrikraden har samma kolumn flera gånger: %(columns)s.") % {"columns": ", ".join(repeated)}
+        )
     frame = frame.iloc[:, [i for i, name in enumerate(header) if name]].set_axis(named, axis=1)
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     return frame
@@ -456,7 +487,9 @@ def has_nul(text):
     return isinstance(text, str) and "\x00" in text
 
 
-NUL_MESSAGE = "Texten innehåller ett otillåtet tecken (NUL, tecken 0). Ta bort det och läs in filen igen."
+NUL_MESSAGE = gettext_noop(
+    "Texten innehåller ett otillåtet tecken (NUL, tecken 0). Ta bort det och läs in filen igen."
+)
 
 
 # --- the file between preview and confirm ------------------------------------------------------
@@ -477,7 +510,7 @@ class StoredUpload:
 
     def __init__(self, token):
         if not TOKEN_RE.match(token or ""):
-            raise FileRefused(UNKNOWN_UPLOAD)
+            raise FileRefused(gettext(UNKNOWN_UPLOAD))
         self.name = token
         self.path = upload_dir() / token
         self.preview_path = upload_dir() / f"{token}.preview"
@@ -494,7 +527,7 @@ class StoredUpload:
         try:
             return self.path.read_bytes()
         except FileNotFoundError:
-            raise FileRefused(EXPIRED_UPLOAD) from None
+            raise FileRefused(gettext(EXPIRED_UPLOAD)) from None
 
     def save_preview(self, versions):
         self.preview_path.write_text(json.dumps(versions))
@@ -503,7 +536,7 @@ class StoredUpload:
         try:
             return json.loads(self.preview_path.read_text())
         except FileNotFoundError:
-            raise FileRefused(EXPIRED_UPLOAD) from None
+            raise FileRefused(gettext(EXPIRED_UPLOAD)) from None
 
     def remove(self):
         for file in (self.path, self.preview_path):
@@ -529,13 +562,13 @@ def claim_upload(request, token, label):
     uploads = dict(request.session.get(SESSION_KEY, {}))
     entry = uploads.get(token) if isinstance(token, str) else None
     if entry is None or entry.get("model") != label or not TOKEN_RE.match(token):
-        raise FileRefused(UNKNOWN_UPLOAD)
+        raise FileRefused(gettext(UNKNOWN_UPLOAD))
     del uploads[token]
     request.session[SESSION_KEY] = uploads
     stored = StoredUpload(token)
     if entry.get("at", 0) < time.time() - limit("IMPORT_UPLOAD_MAX_AGE"):
         stored.remove()
-        raise FileRefused(EXPIRED_UPLOAD)
+        raise FileRefused(gettext(EXPIRED_UPLOAD))
     return stored
 
 
@@ -686,7 +719,7 @@ class SafeImportMixin:
         confirm_form = self.create_confirm_form(request)
         try:
             if not confirm_form.is_valid():
-                raise FileRefused(UNKNOWN_UPLOAD)
+                raise FileRefused(gettext(UNKNOWN_UPLOAD))
             stored = claim_upload(request, confirm_form.cleaned_data["import_file_name"], self._upload_label())
         except FileRefused as exc:
             messages.error(request, str(exc))
@@ -695,14 +728,14 @@ class SafeImportMixin:
             try:
                 input_format = self.get_import_formats()[int(confirm_form.cleaned_data["format"])]()
             except (ValueError, IndexError):
-                raise FileRefused(UNKNOWN_UPLOAD) from None
+                raise FileRefused(gettext(UNKNOWN_UPLOAD)) from None
             preview_versions = stored.read_preview()
             dataset = input_format.create_dataset(stored.read())
             result = self.process_dataset(dataset, confirm_form, request, preview_versions=preview_versions, **kwargs)
         except IntegrityError:
             # Two confirms of the same new rows: the second one's insert hits the unique constraint and
             # its transaction is rolled back whole.
-            messages.error(request, CONCURRENT_WRITE)
+            messages.error(request, gettext(CONCURRENT_WRITE))
             return HttpResponseRedirect(self._import_url())
         except (FileRefused, ChangedSincePreview) as exc:
             messages.error(request, str(exc))
@@ -717,7 +750,7 @@ class SafeImportMixin:
             claim_upload(request, request.POST.get("import_file_name", ""), self._upload_label()).remove()
         except FileRefused:
             pass  # already confirmed, cancelled or expired: nothing of this session's to remove
-        messages.info(request, "Importen avbröts. Inget importerades.")
+        messages.info(request, gettext("Importen avbröts. Inget importerades."))
         return HttpResponseRedirect(
             reverse("admin:%s_%s_changelist" % self.get_model_info(), current_app=self.admin_site.name)
         )
@@ -733,7 +766,7 @@ class SafeImportMixin:
         """After a confirm: a result with errors wrote nothing (rolled back) and says so in Swedish. (Rows
         changed since the preview and a concurrent insert are raised by the import; see process_import.)"""
         if result.has_errors() or result.has_validation_errors():
-            messages.error(request, CHANGED_SINCE_PREVIEW)
+            messages.error(request, gettext(CHANGED_SINCE_PREVIEW))
             return HttpResponseRedirect(self._import_url())
         return super().process_result(result, request)
 

@@ -15,13 +15,15 @@ or the one in hand.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from .models import State
 from .policy import Action, Policy, Write, item_of
 from .signals import review_transition
 
 
-STALE_TRANSITION = (
+# Swedish str (the tests compare it), translated where it is raised.
+STALE_TRANSITION = gettext_noop(
     "Någon annan har ändrat posten sedan du öppnade den, så åtgärden gjordes inte. "
     "Ladda om sidan och se efter hur posten ser ut nu."
 )
@@ -46,7 +48,7 @@ def _lock(item, expected_version):
     stored = type(item)._default_manager.select_for_update().filter(pk=item.pk).values_list("version", flat=True)
     version = stored.first()
     if version is None or version != item.version or (expected_version is not None and version != expected_version):
-        raise ValidationError(STALE_TRANSITION, code="stale")
+        raise ValidationError(gettext(STALE_TRANSITION), code="stale")
 
 
 def _decide(action, item, user, policy, expected_version=None):
@@ -73,7 +75,7 @@ def _required_text(text, message):
 def _submit(item, user, policy, expected_version=None):
     item.state = _decide(Action.SUBMIT, item, user, policy, expected_version)
     item.submitted_at = timezone.now()
-    return _save(item, user, "Inskickad för granskning", "submit")
+    return _save(item, user, "Inskickad för granskning", "submit")  # sv-only: the history's stored reason
 
 
 def _approve(item, user, policy, expected_version=None):
@@ -81,7 +83,7 @@ def _approve(item, user, policy, expected_version=None):
     item.approved_at, item.approved_by = timezone.now(), user
     # Approving a reopened item locks it again with the rest of the published year.
     item.reopened_at = None
-    return _save(item, user, "Godkänd", "approve")
+    return _save(item, user, "Godkänd", "approve")  # sv-only: the history's stored reason
 
 
 @transaction.atomic
@@ -92,9 +94,9 @@ def submit(*, item, user, expected_version=None):
 @transaction.atomic
 def return_(*, item, user, comment, expected_version=None):
     state = _decide(Action.RETURN, item, user, Policy(user), expected_version)
-    comment = _required_text(comment, "Skriv en kommentar som talar om vad som behöver ändras.")
+    comment = _required_text(comment, gettext("Skriv en kommentar som talar om vad som behöver ändras."))
     item.state, item.reviewer_comment = state, comment
-    return _save(item, user, "Återskickad med kommentar", "return")
+    return _save(item, user, "Återskickad med kommentar", "return")  # sv-only: the history's stored reason
 
 
 @transaction.atomic
@@ -105,10 +107,10 @@ def approve(*, item, user, expected_version=None):
 @transaction.atomic
 def reopen(*, item, user, reason, expected_version=None):
     state = _decide(Action.REOPEN, item, user, Policy(user), expected_version)
-    reason = _required_text(reason, "Ange ett skäl till att posten låses upp.")
+    reason = _required_text(reason, gettext("Ange ett skäl till att posten låses upp."))
     item.reopened_at, item.reopened_by, item.reopened_reason = timezone.now(), user, reason
     item.state, item.reviewer_comment = state, reason
-    return _save(item, user, f"Upplåst: {reason}", "reopen")
+    return _save(item, user, f"Upplåst: {reason}", "reopen")  # sv-only: the history's stored reason
 
 
 def apply_content_state(item, state):
@@ -137,10 +139,10 @@ def save_content(item, *, user, state, and_submit=False):
 
 
 def refusal_message(exc):
-    """The Swedish words of a refused write (ValidationError or PermissionDenied), for a message or form error."""
+    """The words (in the active language) of a refused write (ValidationError or PermissionDenied), for a message or form error."""
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
-    return str(exc) or "Åtgärden är inte tillåten."
+    return str(exc) or gettext("Åtgärden är inte tillåten.")
 
 
 @transaction.atomic
@@ -176,10 +178,14 @@ def refuse_changed(items, shown_versions):
         changed += [item for item in judged if stored.get(item.pk) != shown_versions[item]]
     if changed:
         names = "; ".join(str(item) for item in changed)
-        them = "posten" if len(changed) == 1 else "posterna"
         raise ValidationError(
-            f"Någon annan har ändrat {names} sedan du öppnade granskningen. "
-            f"Ladda om sidan och se efter hur {them} ser ut nu.",
+            ngettext(
+                "Någon annan har ändrat %(names)s sedan du öppnade granskningen. "
+                "Ladda om sidan och se efter hur posten ser ut nu.",
+                "Någon annan har ändrat %(names)s sedan du öppnade granskningen. "
+                "Ladda om sidan och se efter hur posterna ser ut nu.",
+                len(changed),
+            ) % {"names": names},
             code="stale",
         )
 
@@ -194,5 +200,5 @@ def _all(transition, *, items, user, shown_versions=None):
             done.append(transition(item, user, policy, shown_versions.get(item)))
         except (ValidationError, PermissionDenied) as exc:
             message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
-            raise ValidationError(f"{item}: {message}") from exc
+            raise ValidationError(gettext("%(item)s: %(message)s") % {"item": item, "message": message}) from exc
     return done

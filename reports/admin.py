@@ -3,7 +3,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from reporting import services as reporting_services
@@ -85,9 +86,9 @@ class ReportEditionAdmin(EditionPolicyAdmin, ReadableHistoryAdmin, SimpleHistory
     readonly_fields = ["state", "published_at", "publication_date"]
     inlines = [GoalSectionInline, CorrectionInline]
 
-    @admin.display(description="rapportredigeraren")
+    @admin.display(description=_("rapportredigeraren"))
     def editor_link(self, obj):
-        return format_html('<a href="{}">Öppna</a>', reverse("report_editor", args=[obj.year]))
+        return format_html('<a href="{}">{}</a>', reverse("report_editor", args=[obj.year]), gettext("Öppna"))
 
 
 @admin.register(GoalSection)
@@ -137,7 +138,9 @@ class EditionPdfAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def pdf_link(self, obj):
         if not obj.is_ready:
             return "–"
-        return format_html('<a href="{}">Öppna</a>', reverse("report_pdf", args=[obj.edition.year, obj.edition.year]))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("report_pdf", args=[obj.edition.year, obj.edition.year]), gettext("Öppna")
+        )
 
 
 # Registered here rather than in reporting: its completeness link leads to the workspace's matrix above it.
@@ -156,10 +159,10 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             ),
         ] + super().get_urls()
 
-    @admin.display(description="rapporteringsläge")
+    @admin.display(description=_("rapporteringsläge"))
     def completeness_link(self, obj):
         url = reverse("admin:reporting_reportinground_completeness", args=[obj.year])
-        return format_html('<a href="{}">Visa</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("Visa"))
 
     def completeness_view(self, request, year):
         """The old address of the round's completeness page: now the workspace's matrix, or the reporter's workspace."""
@@ -170,12 +173,12 @@ class ReportingRoundAdmin(admin.ModelAdmin):
             return redirect("workspace:home")
         raise PermissionDenied
 
-    def _run(self, request, queryset, service, done):
+    def _run(self, request, queryset, service, changed_text, unchanged_text):
         """Run the service on each round on its own and tell what happened to each.
 
         The service is one transaction per round: a round that fails is left as it
         was (its mails are never sent), and the rounds before and after it still count.
-        `done` is (singular, plural, unchanged): the messages for changed and unchanged rounds.
+        `changed_text(count)` words the changed rounds (a ngettext), `unchanged_text` the unchanged ones.
         """
         opening = service is reporting_services.reporting_round_open
         changed, unchanged = [], []
@@ -185,38 +188,40 @@ class ReportingRoundAdmin(admin.ModelAdmin):
                 reporting_round = service(reporting_round=reporting_round, user=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 reason = " ".join(getattr(exc, "messages", [str(exc)]))
-                self.message_user(request, f"{reporting_round}: ändrades inte. {reason}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("%(round)s: ändrades inte. %(reason)s") % {"round": reporting_round, "reason": reason},
+                    messages.ERROR,
+                )
                 continue
             (unchanged if was_open == opening else changed).append(str(reporting_round.year))
         if changed:
             count = len(changed)
-            text = ngettext(done[0], done[1], count) % {"count": count, "years": ", ".join(changed)}
+            text = changed_text(count) % {"count": count, "years": ", ".join(changed)}
             self.message_user(request, text, messages.SUCCESS)
         if unchanged:
-            self.message_user(request, done[2] % {"years": ", ".join(unchanged)}, messages.INFO)
+            self.message_user(request, unchanged_text % {"years": ", ".join(unchanged)}, messages.INFO)
 
-    @admin.action(description="Öppna markerade rapporteringsomgångar", permissions=["change"])
+    @admin.action(description=_("Öppna markerade rapporteringsomgångar"), permissions=["change"])
     def open_rounds(self, request, queryset):
         self._run(
             request,
             queryset,
             reporting_services.reporting_round_open,
-            (
-                "%(count)d rapporteringsomgång öppnad: %(years)s.",
-                "%(count)d rapporteringsomgångar öppnade: %(years)s.",
-                "Redan öppen, inga nya utskick: %(years)s.",
+            lambda n: ngettext(
+                "%(count)d rapporteringsomgång öppnad: %(years)s.", "%(count)d rapporteringsomgångar öppnade: %(years)s.", n
             ),
+            gettext("Redan öppen, inga nya utskick: %(years)s."),
         )
 
-    @admin.action(description="Stäng markerade rapporteringsomgångar", permissions=["change"])
+    @admin.action(description=_("Stäng markerade rapporteringsomgångar"), permissions=["change"])
     def close_rounds(self, request, queryset):
         self._run(
             request,
             queryset,
             reporting_services.reporting_round_close,
-            (
-                "%(count)d rapporteringsomgång stängd: %(years)s.",
-                "%(count)d rapporteringsomgångar stängda: %(years)s.",
-                "Redan stängd: %(years)s.",
+            lambda n: ngettext(
+                "%(count)d rapporteringsomgång stängd: %(years)s.", "%(count)d rapporteringsomgångar stängda: %(years)s.", n
             ),
+            gettext("Redan stängd: %(years)s."),
         )

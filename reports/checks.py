@@ -9,7 +9,7 @@ may well be published with an authority's report missing, but not by surprise.
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from actions.models import ActionPlan, Commitment, StatusReport
 from indicators.models import Indicator, Value
@@ -29,7 +29,7 @@ class Finding:
 class Check:
     key: str
     title: str
-    fix: str  # what to do, in Swedish
+    fix: str  # what to do, in the active language
     blocking: bool = False
     findings: list = field(default_factory=list)
 
@@ -124,15 +124,18 @@ def _empty_texts(edition, indicators):
     for goal in edition.strategy.goals.order_by("number"):
         section = sections.get(goal.id)
         if section is None or not (section.intro.strip() or section.summary.strip()):
-            findings.append(Finding(f"Mål {goal.number}: avsnittet saknar text", part(goal.number)))
+            findings.append(
+                Finding(gettext("Mål %(number)s: avsnittet saknar text") % {"number": goal.number}, part(goal.number))
+            )
     analyses = dict(IndicatorAnalysis.objects.filter(edition=edition).values_list("indicator_id", "text"))
     for ind in indicators:
         if not (analyses.get(ind.id) or "").strip():
-            findings.append(Finding(f"{ind.code}: ingen analys", part(ind.shown_goal.number)))
+            findings.append(Finding(gettext("%(code)s: ingen analys") % {"code": ind.code}, part(ind.shown_goal.number)))
     edition_part = reverse("report_edition_part", args=[edition.year, "texter"])
     for name in ("how_produced", "how_to_use", "results_intro", "summary_intro"):
         if not getattr(edition, name).strip():
-            findings.append(Finding(f"{ReportEdition._meta.get_field(name).verbose_name.capitalize()} saknas", edition_part))
+            label = ReportEdition._meta.get_field(name).verbose_name.capitalize()
+            findings.append(Finding(gettext("%(label)s saknas") % {"label": label}, edition_part))
     return findings
 
 
@@ -144,7 +147,7 @@ def _unchanged_analyses(edition, indicators):
     now = dict(IndicatorAnalysis.objects.filter(edition=edition).values_list("indicator_id", "text"))
     return [
         Finding(
-            f"{ind.code}: samma analys som i Lägesrapport {previous.year}",
+            gettext("%(code)s: samma analys som i Lägesrapport %(year)s") % {"code": ind.code, "year": previous.year},
             reverse("report_edition_part", args=[edition.year, f"mal-{ind.shown_goal.number}"]),
         )
         for ind in indicators
@@ -155,8 +158,8 @@ def _unchanged_analyses(edition, indicators):
 def _identifiers(edition):
     colophon = reverse("report_edition_part", args=[edition.year, "uppgifter"])
     return [
-        Finding(f"{label} saknas", colophon)
-        for label, present in (("ISBN", edition.isbn), ("Rapportnummer", edition.report_number))
+        Finding(gettext("%(label)s saknas") % {"label": label}, colophon)
+        for label, present in (("ISBN", edition.isbn), (gettext("Rapportnummer"), edition.report_number))
         if not present.strip()
     ]
 
@@ -165,17 +168,19 @@ def edition_checks(edition):
     """Every check of the edition, in the order the checks page lists them."""
     indicators = _report_indicators(edition)
     return [
-        Check("identifiers", "ISBN och rapportnummer", "Fyll i rapportens uppgifter.", blocking=True,
+        Check("identifiers", gettext("ISBN och rapportnummer"), gettext("Fyll i rapportens uppgifter."), blocking=True,
               findings=_identifiers(edition)),
-        Check("status_reports", f"Statusrapporter för {edition.year} som saknas", "Påminn organisationen eller godkänn dess rapport.",
+        Check("status_reports", gettext("Statusrapporter för %(year)s som saknas") % {"year": edition.year},
+              gettext("Påminn organisationen eller godkänn dess rapport."),
               findings=_missing_status_reports(edition)),
-        Check("values", f"Indikatorer utan värde för {edition.year}", "Fyll i värdet från den officiella statistiken.",
+        Check("values", gettext("Indikatorer utan värde för %(year)s") % {"year": edition.year},
+              gettext("Fyll i värdet från den officiella statistiken."),
               findings=_indicators_without_value(edition, indicators)),
-        Check("review", "Poster som inte är färdiggranskade", "Granska dem: bara godkända poster kommer med.",
+        Check("review", gettext("Poster som inte är färdiggranskade"), gettext("Granska dem: bara godkända poster kommer med."),
               findings=_in_review(edition)),
-        Check("texts", "Tomma avsnitt och analyser", "Skriv texten i rapportredigeraren.",
+        Check("texts", gettext("Tomma avsnitt och analyser"), gettext("Skriv texten i rapportredigeraren."),
               findings=_empty_texts(edition, indicators)),
-        Check("unchanged", "Analyser som inte har skrivits om", "Skriv årets analys.",
+        Check("unchanged", gettext("Analyser som inte har skrivits om"), gettext("Skriv årets analys."),
               findings=_unchanged_analyses(edition, indicators)),
     ]
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from indicators.models import Indicator
@@ -30,7 +31,7 @@ HISTORY_SHOWN = 8
 def _require_coordinator(request):
     # The admin's door and the role, asked again on every request (reporting.scoping).
     if not may_coordinate(request.user):
-        raise Http404("Finns inte.")
+        raise Http404(gettext("Finns inte."))
 
 
 def _get_edition_for_user(request, year):
@@ -61,7 +62,10 @@ def editions(request):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error("year", _errors(exc))
         else:
-            messages.success(request, f"{edition} är skapad som utkast, med texterna från förra årets lägesrapport.")
+            messages.success(
+                request,
+                gettext("%(edition)s är skapad som utkast, med texterna från förra årets lägesrapport.") % {"edition": edition},
+            )
             return redirect("report_editor", edition.year)
     return render(
         request,
@@ -72,8 +76,12 @@ def editions(request):
 
 def _parts(edition):
     """The edition's parts in the report's order: (key, label)."""
-    goals = [(f"mal-{g.number}", f"Mål {g.number}: {g.short_name}") for g in edition.strategy.goals.order_by("number")]
-    return [("uppgifter", "Titel och rapportuppgifter"), ("texter", "Förord och inledande texter"), *goals]
+    goals = [(f"mal-{g.number}", _goal_label(g)) for g in edition.strategy.goals.order_by("number")]
+    return [("uppgifter", gettext("Titel och rapportuppgifter")), ("texter", gettext("Förord och inledande texter")), *goals]
+
+
+def _goal_label(goal):
+    return gettext("Mål %(number)s: %(name)s") % {"number": goal.number, "name": goal.short_name}
 
 
 @login_required
@@ -107,7 +115,7 @@ def edition_part(request, year, part):
     if part.startswith("mal-") and part[4:].isdigit():
         return _goal_part(request, edition, int(part[4:]))
     if part not in ("uppgifter", "texter"):
-        raise Http404("Ingen sådan del av lägesrapporten.")
+        raise Http404(gettext("Ingen sådan del av lägesrapporten."))
     form_class = ColophonForm if part == "uppgifter" else EditionTextsForm
     form = form_class(_data(request), instance=ReportEdition.objects.get(pk=edition.pk))
     readonly = edition.is_published
@@ -117,7 +125,7 @@ def edition_part(request, year, part):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _errors(exc))
         else:
-            messages.success(request, "Sparat som utkast. Förhandsvisningen visar det som publiceras.")
+            messages.success(request, gettext("Sparat som utkast. Förhandsvisningen visar det som publiceras."))
             return redirect("report_edition_part", year, part)
     edition.refresh_from_db()
     context = report_page(edition)
@@ -171,7 +179,7 @@ def _goal_part(request, edition, number):
             except (ValidationError, PermissionDenied) as exc:
                 section_form.add_error(None, _errors(exc))
             else:
-                messages.success(request, "Sparat som utkast. Förhandsvisningen visar det som publiceras.")
+                messages.success(request, gettext("Sparat som utkast. Förhandsvisningen visar det som publiceras."))
                 return redirect("report_edition_part", edition.year, f"mal-{number}")
     context = report_page(edition)
     part = next(p for p in context["goals"] if p["goal"].id == goal.id)
@@ -183,7 +191,7 @@ def _goal_part(request, edition, number):
         {
             "edition": edition,
             "part_key": f"mal-{number}",
-            "part_label": f"Mål {goal.number}: {goal.short_name}",
+            "part_label": _goal_label(goal),
             "parts": _parts(edition),
             "form": section_form,
             "analysis_forms": analysis_forms,
@@ -211,7 +219,7 @@ def publish(request, year):
     """A separate, confirmed step: the checks once more, then "Publicera Lägesrapport <år>"."""
     edition = _get_edition_for_user(request, year)
     if edition.is_published:
-        messages.info(request, f"{edition} är redan publicerad.")
+        messages.info(request, gettext("%(edition)s är redan publicerad.") % {"edition": edition})
         return redirect("report_editor", year)
     all_checks = edition_checks(edition)
     form = PublishForm(_data(request))
@@ -221,7 +229,9 @@ def publish(request, year):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _errors(exc))
         else:
-            messages.success(request, f"{edition} är publicerad. Året {edition.year} är nu låst.")
+            messages.success(
+                request, gettext("%(edition)s är publicerad. Året %(year)s är nu låst.") % {"edition": edition, "year": edition.year}
+            )
             return redirect(edition)
     return render(
         request,
@@ -236,7 +246,7 @@ def correct(request, year):
     """A dated rättelse of a published edition: added, shown at its end, never a silent edit."""
     edition = _get_edition_for_user(request, year)
     if not edition.is_published:
-        raise Http404("Ett utkast rättas inte: ändra texten i stället.")
+        raise Http404(gettext("Ett utkast rättas inte: ändra texten i stället."))
     form = CorrectionForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -246,6 +256,6 @@ def correct(request, year):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _errors(exc))
         else:
-            messages.success(request, "Rättelsen är tillagd och visas i slutet av lägesrapporten.")
+            messages.success(request, gettext("Rättelsen är tillagd och visas i slutet av lägesrapporten."))
             return redirect("report_editor", year)
     return render(request, "reports/editor/correct.html", {"edition": edition, "form": form})

@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Correction, GoalSection, ReportEdition
 from .services import COLOPHON_FIELDS, EDITION_TEXT_FIELDS, SECTION_FIELDS
 
-MARKUP_HELP = (
+MARKUP_HELP = _(
     "Tom rad mellan stycken. Rubrik: # Rubrik. Lista: rader som börjar med - eller 1. "
     "Länk: [text](https://…). Fotnot: text[^1] och på egen rad [^1]: Fotnotens text. "
     "Ett helt stycke inom [hakparenteser] visas som uppföljningens egen anmärkning."
@@ -33,24 +34,26 @@ class GoalSectionForm(forms.ModelForm):
 
 
 class AnalysisForm(forms.Form):
-    text = forms.CharField(label="Analys", required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text=MARKUP_HELP)
+    text = forms.CharField(label=_("Analys"), required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text=MARKUP_HELP)
     caption = forms.CharField(
-        label="Tabell- eller diagramtext",
+        label=_("Tabell- eller diagramtext"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Med rapportens nummer, t.ex. ”Tabell 5. Sammanställning …”. Tom: ingen numrerad text.",
+        help_text=_("Med rapportens nummer, t.ex. ”Tabell 5. Sammanställning …”. Tom: ingen numrerad text."),
     )
 
 
 class NewEditionForm(forms.Form):
-    year = forms.IntegerField(label="År som lägesrapporten följer upp", min_value=2019, max_value=2100)
+    year = forms.IntegerField(label=_("År som lägesrapporten följer upp"), min_value=2019, max_value=2100)
 
 
 class PublishForm(forms.Form):
     confirm = forms.BooleanField(
-        label="Jag har läst kontrollerna och vill publicera. En publicerad lägesrapport ändras aldrig; "
-        "fel rättas med en daterad rättelse.",
-        error_messages={"required": "Bekräfta att du vill publicera."},
+        label=_(
+            "Jag har läst kontrollerna och vill publicera. En publicerad lägesrapport ändras aldrig; "
+            "fel rättas med en daterad rättelse."
+        ),
+        error_messages={"required": _("Bekräfta att du vill publicera.")},
     )
 
 
@@ -59,4 +62,4 @@ class CorrectionForm(forms.ModelForm):
         model = Correction
         fields = ["corrected_on", "text"]
         widgets = {"corrected_on": forms.DateInput(attrs={"type": "date"}), "text": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"text": "Vad som var fel och vad som gäller. Visas i slutet av lägesrapporten, med datum."}
+        help_texts = {"text": _("Vad som var fel och vad som gäller. Visas i slutet av lägesrapporten, med datum.")}

@@ -4,14 +4,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators.models import Indicator
 from strategy.models import Goal, Strategy
 
 # Why a published edition refuses every write, on every path (admin, editor, seed, shell).
-PUBLISHED_REFUSAL = (
-    "Lägesrapport {year} är publicerad och ändras inte. En rättelse läggs till som en daterad rättelse."
+# Kept as Swedish str with a %(year)s placeholder; translated where it is raised: gettext(PUBLISHED_REFUSAL) % {...}.
+PUBLISHED_REFUSAL = gettext_noop(
+    "Lägesrapport %(year)s är publicerad och ändras inte. En rättelse läggs till som en daterad rättelse."
 )
 
 
@@ -26,54 +29,54 @@ class ReportEditionQuerySet(models.QuerySet):
 
     def delete(self):
         if self.published().exists():
-            raise ValidationError("En publicerad lägesrapport kan inte tas bort.")
+            raise ValidationError(gettext("En publicerad lägesrapport kan inte tas bort."))
         return super().delete()
 
 
 class ReportEdition(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Utkast"
-        PUBLISHED = "published", "Publicerad"
+        DRAFT = "draft", _("Utkast")
+        PUBLISHED = "published", _("Publicerad")
 
-    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="editions", verbose_name="strategi")
-    year = models.PositiveSmallIntegerField("uppföljningsår", unique=True)
-    title = models.CharField("titel", max_length=300)
-    report_number = models.CharField("rapportnummer", max_length=20, blank=True)
-    isbn = models.CharField("ISBN", max_length=20, blank=True)
-    publication_year = models.PositiveSmallIntegerField("utgivningsår", null=True, blank=True)
-    publication_date = models.DateField("publiceringsdatum", null=True, blank=True)
-    author = models.CharField("författare", max_length=200, blank=True)
-    cover_credit = models.CharField("omslagsbild", max_length=200, blank=True)
-    foreword = models.TextField("förord", blank=True)
-    foreword_signature = models.TextField("förordets undertecknare", blank=True)
-    how_produced = models.TextField("hur lägesrapporten har tagits fram", blank=True)
-    how_produced_footnotes = models.TextField("fotnoter till hur rapporten tagits fram", blank=True)
-    how_to_use = models.TextField("hur lägesrapporten kan användas", blank=True)
-    results_intro = models.TextField("inledning till resultaten", blank=True)
-    summary_intro = models.TextField("inledning till sammanfattningen", blank=True)
-    state = models.CharField("status", max_length=10, choices=State.choices, default=State.DRAFT)
-    published_at = models.DateTimeField("publicerad", null=True, blank=True)
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="editions", verbose_name=_("strategi"))
+    year = models.PositiveSmallIntegerField(_("uppföljningsår"), unique=True)
+    title = models.CharField(_("titel"), max_length=300)
+    report_number = models.CharField(_("rapportnummer"), max_length=20, blank=True)
+    isbn = models.CharField(_("ISBN"), max_length=20, blank=True)
+    publication_year = models.PositiveSmallIntegerField(_("utgivningsår"), null=True, blank=True)
+    publication_date = models.DateField(_("publiceringsdatum"), null=True, blank=True)
+    author = models.CharField(_("författare"), max_length=200, blank=True)
+    cover_credit = models.CharField(_("omslagsbild"), max_length=200, blank=True)
+    foreword = models.TextField(_("förord"), blank=True)
+    foreword_signature = models.TextField(_("förordets undertecknare"), blank=True)
+    how_produced = models.TextField(_("hur lägesrapporten har tagits fram"), blank=True)
+    how_produced_footnotes = models.TextField(_("fotnoter till hur rapporten tagits fram"), blank=True)
+    how_to_use = models.TextField(_("hur lägesrapporten kan användas"), blank=True)
+    results_intro = models.TextField(_("inledning till resultaten"), blank=True)
+    summary_intro = models.TextField(_("inledning till sammanfattningen"), blank=True)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
     # What the edition shows, as published: {"values": [...], "status_reports": [...]}
     # (see reports.services.edition_snapshot). Written once when the edition is
     # published, so that a later correction, reopening or deletion of an item
     # never changes a published edition.
-    snapshot = models.JSONField("innehåll vid publiceringen", default=dict, blank=True, editable=False)
+    snapshot = models.JSONField(_("innehåll vid publiceringen"), default=dict, blank=True, editable=False)
     # The report's main content exactly as it was published (title page to summary),
     # rendered once by reports.services.report_edition_publish. The published page and
     # its PDF are drawn from this alone, so no later edit of a goal, an indicator, an
     # organisation or this edition's own texts changes what was published.
-    frozen_html = models.TextField("lägesrapporten vid publiceringen", blank=True, editable=False)
+    frozen_html = models.TextField(_("lägesrapporten vid publiceringen"), blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = ReportEditionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "lägesrapport"
-        verbose_name_plural = "lägesrapporter"
+        verbose_name = _("lägesrapport")
+        verbose_name_plural = _("lägesrapporter")
         ordering = ["-year"]
 
     def __str__(self):
-        return f"Lägesrapport {self.year}"
+        return f"Lägesrapport {self.year}"  # sv-only: the Swedish document's name, in every language
 
     def get_absolute_url(self):
         return reverse("report", args=[self.year])
@@ -91,12 +94,12 @@ class ReportEdition(models.Model):
         # The last guard behind the policy (reports.policy): whatever the path, a stored
         # published edition is written once more only by the publishing service itself.
         if self.was_published and not getattr(self, "_publishing", False):
-            raise ValidationError(PUBLISHED_REFUSAL.format(year=self.year))
+            raise ValidationError(gettext(PUBLISHED_REFUSAL) % {"year": self.year})
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self.was_published:
-            raise ValidationError("En publicerad lägesrapport kan inte tas bort.")
+            raise ValidationError(gettext("En publicerad lägesrapport kan inte tas bort."))
         return super().delete(*args, **kwargs)
 
     @property
@@ -117,7 +120,7 @@ class EditionPart(models.Model):
     def _refuse_if_published(self):
         edition = ReportEdition.objects.filter(pk=self.edition_id).only("state", "year").first()
         if edition is not None and edition.is_published:
-            raise ValidationError(PUBLISHED_REFUSAL.format(year=edition.year))
+            raise ValidationError(gettext(PUBLISHED_REFUSAL) % {"year": edition.year})
 
     def save(self, *args, **kwargs):
         self._refuse_if_published()
@@ -129,24 +132,24 @@ class EditionPart(models.Model):
 
 
 class GoalSection(EditionPart):
-    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="sections", verbose_name="lägesrapport")
-    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="report_sections", verbose_name="mål")
-    intro = models.TextField("inledande text", blank=True)
-    summary = models.TextField("sammanfattning", blank=True)
-    summary_footnotes = models.TextField("fotnoter till sammanfattningen", blank=True)
-    development_areas = models.TextField("utvecklingsområden", blank=True, help_text="Ett utvecklingsområde per rad.")
+    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="sections", verbose_name=_("lägesrapport"))
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="report_sections", verbose_name=_("mål"))
+    intro = models.TextField(_("inledande text"), blank=True)
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    summary_footnotes = models.TextField(_("fotnoter till sammanfattningen"), blank=True)
+    development_areas = models.TextField(_("utvecklingsområden"), blank=True, help_text=_("Ett utvecklingsområde per rad."))
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "målavsnitt"
-        verbose_name_plural = "målavsnitt"
+        verbose_name = _("målavsnitt")
+        verbose_name_plural = _("målavsnitt")
         ordering = ["edition", "goal__number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["edition", "goal"],
                 name="goalsection_unique_goal",
-                violation_error_message="Lägesrapporten har redan ett avsnitt för målet.",
+                violation_error_message=_("Lägesrapporten har redan ett avsnitt för målet."),
             ),
         ]
 
@@ -165,26 +168,26 @@ class IndicatorAnalysis(EditionPart):
     follow-up's own remark, shown labelled as such.
     """
 
-    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="analyses", verbose_name="lägesrapport")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="analyses", verbose_name="indikator")
-    text = models.TextField("analys", blank=True)
+    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="analyses", verbose_name=_("lägesrapport"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="analyses", verbose_name=_("indikator"))
+    text = models.TextField(_("analys"), blank=True)
     caption = models.TextField(
-        "tabell- eller diagramtext",
+        _("tabell- eller diagramtext"),
         blank=True,
-        help_text="Rapportens numrerade text till indikatorns tabell eller diagram, t.ex. ”Tabell 5. Sammanställning …”.",
+        help_text=_("Rapportens numrerade text till indikatorns tabell eller diagram, t.ex. ”Tabell 5. Sammanställning …”."),
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "analys av en indikator"
-        verbose_name_plural = "analyser av indikatorer"
+        verbose_name = _("analys av en indikator")
+        verbose_name_plural = _("analyser av indikatorer")
         ordering = ["edition", "indicator__code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["edition", "indicator"],
                 name="indicatoranalysis_unique_indicator",
-                violation_error_message="Lägesrapporten har redan en analys av indikatorn.",
+                violation_error_message=_("Lägesrapporten har redan en analys av indikatorn."),
             ),
         ]
 
@@ -195,41 +198,41 @@ class IndicatorAnalysis(EditionPart):
 class Correction(models.Model):
     """A dated rättelse of a published edition: shown on it, never a silent edit."""
 
-    edition = models.ForeignKey(ReportEdition, on_delete=models.PROTECT, related_name="corrections", verbose_name="lägesrapport")
-    corrected_on = models.DateField("datum")
-    text = models.TextField("rättelse")
+    edition = models.ForeignKey(ReportEdition, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("lägesrapport"))
+    corrected_on = models.DateField(_("datum"))
+    text = models.TextField(_("rättelse"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="skriven av"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("skriven av")
     )
-    created_at = models.DateTimeField("sparad", auto_now_add=True)
+    created_at = models.DateTimeField(_("sparad"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "rättelse"
-        verbose_name_plural = "rättelser"
+        verbose_name = _("rättelse")
+        verbose_name_plural = _("rättelser")
         ordering = ["edition", "corrected_on", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(text=""),
                 name="correction_text_not_empty",
-                violation_error_message="Skriv vad som rättas.",
+                violation_error_message=_("Skriv vad som rättas."),
             ),
         ]
 
     def __str__(self):
-        return f"Rättelse {self.corrected_on} – {self.edition}"
+        return gettext("Rättelse %(date)s – %(edition)s") % {"date": self.corrected_on, "edition": self.edition}
 
     def clean(self):
         if not self.text.strip():
-            raise ValidationError({"text": "Skriv vad som rättas."})
+            raise ValidationError({"text": gettext("Skriv vad som rättas.")})
 
     def save(self, *args, **kwargs):
         # A correction is itself part of the published record: it is added, never rewritten.
         if self.pk is not None and Correction.objects.filter(pk=self.pk).exists():
-            raise ValidationError("En rättelse ändras inte; lägg till en ny rättelse.")
+            raise ValidationError(gettext("En rättelse ändras inte; lägg till en ny rättelse."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("En rättelse tas inte bort; lägg till en ny rättelse.")
+        raise ValidationError(gettext("En rättelse tas inte bort; lägg till en ny rättelse."))
 
 
 class EditionPdf(models.Model):
@@ -243,37 +246,37 @@ class EditionPdf(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", "Skapas"
-        READY = "ready", "Klar"
-        FAILED = "failed", "Misslyckades"
+        PENDING = "pending", _("Skapas")
+        READY = "ready", _("Klar")
+        FAILED = "failed", _("Misslyckades")
 
     edition = models.OneToOneField(
-        ReportEdition, on_delete=models.PROTECT, related_name="pdf", verbose_name="lägesrapport"
+        ReportEdition, on_delete=models.PROTECT, related_name="pdf", verbose_name=_("lägesrapport")
     )
-    state = models.CharField("status", max_length=10, choices=State.choices, default=State.PENDING)
-    content = models.BinaryField("PDF", default=b"", editable=False)
-    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
-    pages = models.PositiveIntegerField("sidor", null=True, blank=True)
-    bytes = models.PositiveIntegerField("storlek (byte)", null=True, blank=True)
-    generated_at = models.DateTimeField("skapad", null=True, blank=True)
-    queued_at = models.DateTimeField("köad", auto_now_add=True)
-    attempts = models.PositiveSmallIntegerField("försök", default=0)
-    error = models.TextField("senaste fel", blank=True)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
+    content = models.BinaryField(_("PDF"), default=b"", editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    pages = models.PositiveIntegerField(_("sidor"), null=True, blank=True)
+    bytes = models.PositiveIntegerField(_("storlek (byte)"), null=True, blank=True)
+    generated_at = models.DateTimeField(_("skapad"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("köad"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    error = models.TextField(_("senaste fel"), blank=True)
 
     class Meta:
-        verbose_name = "PDF för lägesrapport"
-        verbose_name_plural = "PDF:er för lägesrapporter"
+        verbose_name = _("PDF för lägesrapport")
+        verbose_name_plural = _("PDF:er för lägesrapporter")
         ordering = ["-edition__year"]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(state="ready") | ~models.Q(sha256=""),
                 name="editionpdf_ready_has_checksum",
-                violation_error_message="En färdig PDF måste ha en kontrollsumma.",
+                violation_error_message=_("En färdig PDF måste ha en kontrollsumma."),
             ),
         ]
 
     def __str__(self):
-        return f"PDF för {self.edition}"
+        return gettext("PDF för %(edition)s") % {"edition": self.edition}
 
     @property
     def is_ready(self):

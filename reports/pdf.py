@@ -104,7 +104,7 @@ def _with_title(match, text):
 
 def _swatch_with_title(match):
     label = " ".join(html.unescape(match.group("label")).split())
-    title = f"<title>{html.escape('Teckenförklaring: ' + label)}</title>" if label else ""
+    title = f"<title>{html.escape('Teckenförklaring: ' + label)}</title>" if label else ""  # sv-only: the PDF body
     return f'<svg{match.group("attrs")}>{title}{match.group("inside")}</svg> {match.group("label")}'
 
 

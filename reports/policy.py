@@ -13,6 +13,7 @@ The editor, the admin, the services and the loader of the real data all call
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from reporting.scoping import sees_everything
 
@@ -20,11 +21,11 @@ from .models import PUBLISHED_REFUSAL
 
 
 def edition_write_refusal(*, user, edition):
-    """Why `user` may not change `edition` now, in Swedish, or "" when they may."""
+    """Why `user` may not change `edition` now, in the active language, or "" when they may."""
     if user is not None and not sees_everything(user):
-        return "Bara samordnare kan skriva lägesrapporten."
+        return gettext("Bara samordnare kan skriva lägesrapporten.")
     if edition is not None and edition.is_published:
-        return PUBLISHED_REFUSAL.format(year=edition.year)
+        return gettext(PUBLISHED_REFUSAL) % {"year": edition.year}
     return ""
 
 
@@ -34,19 +35,19 @@ def _coordinator_only(user, message):
 
 
 def check_edition_write(*, user, edition):
-    _coordinator_only(user, "Bara samordnare kan skriva lägesrapporten.")
+    _coordinator_only(user, gettext("Bara samordnare kan skriva lägesrapporten."))
     refusal = edition_write_refusal(user=user, edition=edition)
     if refusal:
         raise ValidationError(refusal)
 
 
 def check_edition_publish(*, user, edition):
-    _coordinator_only(user, "Bara samordnare kan publicera lägesrapporten.")
+    _coordinator_only(user, gettext("Bara samordnare kan publicera lägesrapporten."))
     if edition.is_published:
-        raise ValidationError(f"Lägesrapport {edition.year} är redan publicerad.")
+        raise ValidationError(gettext("Lägesrapport %(year)s är redan publicerad.") % {"year": edition.year})
 
 
 def check_edition_correction(*, user, edition):
-    _coordinator_only(user, "Bara samordnare kan lägga till en rättelse.")
+    _coordinator_only(user, gettext("Bara samordnare kan lägga till en rättelse."))
     if not edition.is_published:
-        raise ValidationError("Ett utkast rättas inte: ändra texten i stället.")
+        raise ValidationError(gettext("Ett utkast rättas inte: ändra texten i stället."))

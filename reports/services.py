@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from actions.models import ActionPlan, StatusReport
 from indicators.models import Value
@@ -100,7 +101,7 @@ def report_edition_create(*, year, user, strategy=None):
     previous = ReportEdition.objects.filter(year__lt=year).order_by("-year").first()
     check_edition_write(user=user, edition=None)
     if ReportEdition.objects.filter(year=year).exists():
-        raise ValidationError(f"Lägesrapport {year} finns redan.")
+        raise ValidationError(gettext("Lägesrapport %(year)s finns redan.") % {"year": year})
     strategy = strategy or (previous.strategy if previous else None)
     if strategy is None:
         strategy = Strategy.objects.order_by("id").first()
@@ -130,9 +131,10 @@ def report_edition_create(*, year, user, strategy=None):
 
 
 def _next_title(previous, year):
+    fresh = f"Lägesrapport {year}"  # sv-only: the Swedish document's title (content, not interface)
     if previous is None:
-        return f"Lägesrapport {year}"
-    return previous.title.replace(str(previous.year), str(year)) if str(previous.year) in previous.title else f"Lägesrapport {year}"
+        return fresh
+    return previous.title.replace(str(previous.year), str(year)) if str(previous.year) in previous.title else fresh
 
 
 @transaction.atomic
@@ -197,7 +199,8 @@ def report_edition_publish(*, edition, user):
     blocking = blocking_findings(edition_checks(edition))
     if blocking:
         raise ValidationError(
-            f"{edition} kan inte publiceras: " + "; ".join(finding.text for finding in blocking) + "."
+            gettext("%(edition)s kan inte publiceras: %(findings)s.")
+            % {"edition": edition, "findings": "; ".join(finding.text for finding in blocking)}
         )
     edition.snapshot = edition_snapshot(edition)
     edition.frozen_html = render_edition_body(edition)
@@ -211,7 +214,7 @@ def report_edition_publish(*, edition, user):
     # The edition's year is locked for everyone, whether or not it had a round. Earlier years'
     # figures stay correctable through review (official statistics are revised); the
     # published page keeps what it showed and lists any later correction.
-    reporting_years_lock(years=[edition.year], reason=f"Lägesrapport {edition.year} är publicerad.")
+    reporting_years_lock(years=[edition.year], reason=f"Lägesrapport {edition.year} är publicerad.")  # sv-only: stored reason
     edition_pdf_queue(edition)
     return edition
 

@@ -48,7 +48,9 @@ def generate_edition_pdf(edition_id, attempt=1):
     edition = record.edition
     try:
         if not edition.is_published:
-            raise ValueError(f"{edition} är inte publicerad; bara en publicerad lägesrapport får en sparad PDF.")
+            raise ValueError(
+                f"{edition} är inte publicerad; bara en publicerad lägesrapport får en sparad PDF."  # sv-only: stored by the worker
+            )
         rendered = edition_pdf(edition, body_html=edition_source_html(edition))
     except Exception as exc:
         _failed(record, attempt, exc)
@@ -74,11 +76,11 @@ def generate_edition_pdf(edition_id, attempt=1):
 def _failed(record, attempt, exc):
     delays = settings.TASK_RETRY_DELAYS
     last = attempt > len(delays)
-    log.exception("PDF för %s misslyckades (försök %s)", record.edition, attempt)
+    log.exception("PDF för %s misslyckades (försök %s)", record.edition, attempt)  # sv-only: a log line for operators
     EditionPdf.objects.filter(pk=record.pk).exclude(state=EditionPdf.State.READY).update(
         state=EditionPdf.State.FAILED if last else EditionPdf.State.PENDING,
         attempts=attempt,
-        error=f"Försök {attempt}: {type(exc).__name__}: {exc}"[:2000],
+        error=f"Försök {attempt}: {type(exc).__name__}: {exc}"[:2000],  # sv-only: stored by the worker
     )
     if not last:
         run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
