@@ -158,9 +158,9 @@ def send_notifications(ids, attempt=1):
     if attempt <= len(delays):
         run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
         send_notifications.using(run_after=run_after).enqueue(failed, attempt=attempt + 1)
-        raise MailNotSent(f"{len(failed)} utskick kunde inte skickas (försök {attempt}); nytt försök {run_after:%H:%M:%S}.")
+        raise MailNotSent(f"{len(failed)} utskick kunde inte skickas (försök {attempt}); nytt försök {run_after:%H:%M:%S}.")  # sv-only: the worker's error, for operators
     # The last attempt: the mails stay unsent with their error (the admin's Utskick), and the task is failed.
-    raise MailNotSent(f"{len(failed)} utskick kunde inte skickas efter {attempt} försök: {failed}")
+    raise MailNotSent(f"{len(failed)} utskick kunde inte skickas efter {attempt} försök: {failed}")  # sv-only: the worker's error, for operators
 
 
 def _date(day):

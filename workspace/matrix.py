@@ -115,14 +115,6 @@ def _measures_once(members):
 
 
 SOURCES_SLUG = "datakallor"
-# Column heads of the matrix: short, with soft hyphens, so that all fourteen columns fit 1280 px.
-COLUMN_LABELS = {
-    MISSING: _("Saknas"),
-    State.DRAFT: _("Utkast"),
-    State.RETURNED: _("Åter\u00adskickad"),
-    State.SUBMITTED: _("In\u00adskickad"),
-    State.APPROVED: _("God\u00adkänd"),
-}
 
 
 def round_matrix(*, year):
@@ -210,7 +202,6 @@ def matrix(request, year):
             "groups": shown,
             "total": total,
             "states": [(s, STATE_LABELS[s]) for s in STATE_ORDER],
-            "columns": [COLUMN_LABELS[s] for s in STATE_ORDER],
             "state": state,
             "chosen": chosen,
             "choices": choices,
