@@ -25,8 +25,10 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reporting.addresses import absolute_url
@@ -80,23 +82,23 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class InviteForm(forms.Form):
-    first_name = forms.CharField(label="Förnamn", max_length=150)
-    last_name = forms.CharField(label="Efternamn", max_length=150)
-    email = forms.EmailField(label="E-postadress", max_length=150)
+    first_name = forms.CharField(label=_("Förnamn"), max_length=150)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=150)
+    email = forms.EmailField(label=_("E-postadress"), max_length=150)
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.order_by("name"), empty_label="Välj organisation"
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name"), empty_label=_("Välj organisation")
     )
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if get_user_model().objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
-            raise forms.ValidationError("Det finns redan ett konto med den e-postadressen.")
+            raise forms.ValidationError(gettext("Det finns redan ett konto med den e-postadressen."))
         return email
 
 
 class MoveForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label="Ny organisation", queryset=Organisation.objects.order_by("name"), empty_label="Välj organisation"
+        label=_("Ny organisation"), queryset=Organisation.objects.order_by("name"), empty_label=_("Välj organisation")
     )
 
 
@@ -107,7 +109,7 @@ def _reporters():
 
 def _coordinator(request):
     if not may_coordinate(request.user):
-        raise PermissionDenied("Bara samordnare kan hantera konton.")
+        raise PermissionDenied(gettext("Bara samordnare kan hantera konton."))
 
 
 def locked_usernames(usernames):
@@ -139,19 +141,21 @@ def reporter_reinvite(*, user, request):
 
     Only for an invitation not yet taken up: an account with a password resets it itself."""
     if user.has_usable_password() or not user.is_active:
-        raise PermissionDenied("Bara en aktiv rapportör som inte har valt lösenord kan bjudas in igen.")
+        raise PermissionDenied(gettext("Bara en aktiv rapportör som inte har valt lösenord kan bjudas in igen."))
     if not user.email:
-        raise PermissionDenied("Kontot har ingen e-postadress att skicka inbjudan till.")
+        raise PermissionDenied(gettext("Kontot har ingen e-postadress att skicka inbjudan till."))
     membership = Membership.objects.filter(user=user).select_related("organisation").first()
     if membership is None:
-        raise PermissionDenied("Kontot hör inte till någon organisation. Flytta det till en organisation först.")
+        raise PermissionDenied(gettext("Kontot hör inte till någon organisation. Flytta det till en organisation först."))
     _send_invitation(user, membership.organisation, request)
     return user
 
 
 def _send_invitation(user, organisation, request):
     """The invitation mail: a one-time link to choose a password (a password-reset token, valid
-    PASSWORD_RESET_TIMEOUT), sent at once so that a failure reaches the coordinator."""
+    PASSWORD_RESET_TIMEOUT), sent at once so that a failure reaches the coordinator.
+
+    In Swedish, whatever language the coordinator works in: the new reporter's language is not known."""
     path = reverse(
         "password_reset_confirm",
         kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
@@ -163,11 +167,12 @@ def _send_invitation(user, organisation, request):
         "login": absolute_url(reverse("login")),
         "coordinator": request.user,
     }
-    subject = "".join(render_to_string("workspace/accounts_invite_subject.txt", context).splitlines())
-    message = EmailMultiAlternatives(
-        subject, render_to_string("workspace/accounts_invite_email.txt", context), to=[user.email]
-    )
-    message.attach_alternative(render_to_string("workspace/accounts_invite_email.html", context), "text/html")
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = "".join(render_to_string("workspace/accounts_invite_subject.txt", context).splitlines())
+        text = render_to_string("workspace/accounts_invite_email.txt", context)
+        html = render_to_string("workspace/accounts_invite_email.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[user.email])
+    message.attach_alternative(html, "text/html")
     # Sent inside the transaction: a mail that cannot be sent rolls the account back, so no
     # account is left that nobody was told about (the coordinator sees the failure and can retry).
     message.send()
@@ -184,13 +189,17 @@ def accounts(request):
         except OSError:  # smtplib's errors and a refused connection
             log.exception("Inbjudan till %s kunde inte skickas", invite.cleaned_data["email"])
             messages.error(
-                request, "Mejlet kunde inte skickas, så inget konto skapades. Försök igen om en stund eller kontakta IT."
+                request,
+                gettext("Mejlet kunde inte skickas, så inget konto skapades. Försök igen om en stund eller kontakta IT."),
             )
             return render(request, "workspace/accounts.html", _accounts_context(invite), status=503)
         messages.success(
             request,
-            f"{user.get_full_name()} är inbjuden till {user.membership.organisation}. "
-            f"Ett mejl med en länk för att välja lösenord skickas till {user.email}.",
+            gettext(
+                "%(name)s är inbjuden till %(organisation)s. "
+                "Ett mejl med en länk för att välja lösenord skickas till %(email)s."
+            )
+            % {"name": user.get_full_name(), "organisation": user.membership.organisation, "email": user.email},
         )
         return redirect("workspace:accounts")
     return render(request, "workspace/accounts.html", _accounts_context(invite))
@@ -221,7 +230,7 @@ def account_deactivate(request, pk):
     user = _account(request, pk)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    messages.success(request, f"{_name(user)} är inaktiverad och kan inte längre logga in.")
+    messages.success(request, gettext("%(name)s är inaktiverad och kan inte längre logga in.") % {"name": _name(user)})
     return redirect("workspace:accounts")
 
 
@@ -231,11 +240,13 @@ def account_move(request, pk):
     user = _account(request, pk)
     form = MoveForm(request.POST, prefix=f"move-{user.pk}")
     if not form.is_valid():
-        messages.error(request, f"{_name(user)} flyttades inte: välj en organisation i listan.")
+        messages.error(request, gettext("%(name)s flyttades inte: välj en organisation i listan.") % {"name": _name(user)})
         return redirect("workspace:accounts")
     organisation = form.cleaned_data["organisation"]
     Membership.objects.update_or_create(user=user, defaults={"organisation": organisation})
-    messages.success(request, f"{_name(user)} rapporterar nu för {organisation}.")
+    messages.success(
+        request, gettext("%(name)s rapporterar nu för %(organisation)s.") % {"name": _name(user), "organisation": organisation}
+    )
     return redirect("workspace:accounts")
 
 
@@ -246,12 +257,16 @@ def account_reinvite(request, pk):
     try:
         reporter_reinvite(user=user, request=request)
     except PermissionDenied as exc:
-        messages.error(request, f"{_name(user)}: {exc}")
+        messages.error(request, gettext("%(name)s: %(reason)s") % {"name": _name(user), "reason": exc})
     except OSError:  # smtplib's errors and a refused connection
         log.exception("Ny inbjudan till %s kunde inte skickas", user.email)
-        messages.error(request, f"Mejlet till {user.email} kunde inte skickas. Försök igen om en stund eller kontakta IT.")
+        messages.error(
+            request,
+            gettext("Mejlet till %(email)s kunde inte skickas. Försök igen om en stund eller kontakta IT.")
+            % {"email": user.email},
+        )
     else:
-        messages.success(request, f"En ny inbjudan med en ny länk har skickats till {user.email}.")
+        messages.success(request, gettext("En ny inbjudan med en ny länk har skickats till %(email)s.") % {"email": user.email})
     return redirect("workspace:accounts")
 
 
@@ -261,5 +276,5 @@ def account_unlock(request, pk):
     user = _account(request, pk)
     # django-axes' own reset: the failed attempts for the username go, wherever they came from.
     axes_reset(username=user.username)
-    messages.success(request, f"{_name(user)} kan logga in igen.")
+    messages.success(request, gettext("%(name)s kan logga in igen.") % {"name": _name(user)})
     return redirect("workspace:accounts")

@@ -22,13 +22,14 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from actions.models import StatusReport
 from indicators.models import Value
 from indicators.units import Unit
-from reporting.numbers import swedish_number
+from reporting.numbers import local_number
 from reporting.models import ReportingRound, State
 from reporting import workflow
 from reporting.workflow import posted_version, refusal_message
@@ -44,36 +45,41 @@ RELATIVE_JUMP = Decimal("0.5")
 
 def _require_coordinator(request):
     if not sees_everything(request.user):
-        raise Http404("Finns inte.")
+        raise Http404(gettext("Finns inte."))
 
 
 def implausible_jump(unit, previous, current):
-    """A Swedish warning when `current` is further from `previous` than the unit plausibly moves in a year."""
+    """A warning, in the page's language, when `current` is further from `previous` than the unit plausibly moves in a year."""
     if previous is None or current is None:
         return ""
     change = current - previous
     if unit in ABSOLUTE_JUMP:
         if abs(change) > ABSOLUTE_JUMP[unit]:
-            points = "procentenheter" if unit == Unit.PERCENT else "steg på skalan"
-            return f"Stor förändring: {_signed(change)} {points} sedan förra godkända värdet. Kontrollera värdet."
+            if unit == Unit.PERCENT:
+                text = gettext("Stor förändring: %(change)s procentenheter sedan förra godkända värdet. Kontrollera värdet.")
+            else:
+                text = gettext("Stor förändring: %(change)s steg på skalan sedan förra godkända värdet. Kontrollera värdet.")
+            return text % {"change": _signed(change)}
         return ""
     if previous == 0:
-        return "Förra godkända värdet var 0. Kontrollera värdet." if current != 0 else ""
+        return gettext("Förra godkända värdet var 0. Kontrollera värdet.") if current != 0 else ""
     if abs(change) / abs(previous) > RELATIVE_JUMP:
-        return f"Stor förändring: {_signed(change / previous * 100, decimals=0)} % sedan förra godkända värdet. Kontrollera värdet."
+        return gettext("Stor förändring: %(change)s %% sedan förra godkända värdet. Kontrollera värdet.") % {
+            "change": _signed(change / previous * 100, decimals=0)
+        }
     return ""
 
 
 def _signed(number, decimals=None):
-    """+12, −2,5, +60: a change, in Swedish notation."""
+    """+12, −2,5, +60: a change, in the page's notation (−2.5 in English)."""
     number = Decimal(number)
     if decimals is not None:
         number = number.quantize(Decimal(1).scaleb(-decimals))
-    return ("+" if number >= 0 else "−") + swedish_number(abs(number))
+    return ("+" if number >= 0 else "−") + local_number(abs(number))
 
 
-STATE_FILTERS = {State.SUBMITTED: "Inskickade", State.RETURNED: "Återskickade", State.APPROVED: "Godkända"}
-KIND_FILTERS = {"varden": "Värden", "statusrapporter": "Statusrapporter"}
+STATE_FILTERS = {State.SUBMITTED: _("Inskickade"), State.RETURNED: _("Återskickade"), State.APPROVED: _("Godkända")}
+KIND_FILTERS = {"varden": _("Värden"), "statusrapporter": _("Statusrapporter")}
 ANCHOR = re.compile(r"^[a-z0-9-]{1,80}$")
 
 
@@ -182,7 +188,7 @@ def _groups(entries):
         group = groups.setdefault(
             pk,
             {
-                "name": organisation.display_name if organisation else "Utan ansvarig organisation",
+                "name": organisation.display_name if organisation else gettext("Utan ansvarig organisation"),
                 "anchor": f"org-{organisation.slug}" if organisation else "org-utan-ansvarig",
                 "key": f"organisation-{pk}",
                 "indicators": {},
@@ -224,7 +230,7 @@ def shown_value(indicator, value):
     rounded = Decimal(value.value).quantize(Decimal(1).scaleb(-indicator.decimals))
     if rounded != value.value:
         # A reviewer must see what was entered: 6,95 published as 7,0 is worth a second look.
-        return f"{shown} (inmatat {swedish_number(value.value)})"
+        return gettext("%(shown)s (inmatat %(entered)s)") % {"shown": shown, "entered": local_number(value.value)}
     return shown
 
 
@@ -259,7 +265,7 @@ def queue(request):
 
 def _get(kind, pk):
     if kind not in KINDS:
-        raise Http404("Finns inte.")
+        raise Http404(gettext("Finns inte."))
     return get_object_or_404(KINDS[kind], pk=pk)
 
 
@@ -277,16 +283,19 @@ def transition(request, kind, pk, transition):
         ),
     }
     if transition not in services:
-        raise Http404("Finns inte.")
+        raise Http404(gettext("Finns inte."))
     # Back to the same filters and the item's group, not to the top of a long page.
     back = Filters.of(request.POST).url(request.POST.get("ankare", ""))
     try:
         services[transition]()
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, f"{obj}: {refusal_message(exc)}")
+        messages.error(request, gettext("%(item)s: %(reason)s") % {"item": obj, "reason": refusal_message(exc)})
         return redirect(back)
-    done = "godkänd" if transition == "godkann" else "återskickad med kommentar"
-    messages.success(request, f"{obj}: {done}.")
+    if transition == "godkann":
+        done = gettext("%(item)s: godkänd.")
+    else:
+        done = gettext("%(item)s: återskickad med kommentar.")
+    messages.success(request, done % {"item": obj})
     return redirect(back)
 
 
@@ -345,7 +354,7 @@ def bulk_approve(request):
         anchor = f"org-{organisations.pop().slug}"
     back = filters.url(anchor)
     if not reports and not values:
-        messages.error(request, "Markera de poster som ska godkännas.")
+        messages.error(request, gettext("Markera de poster som ska godkännas."))
         return redirect(back)
     versions = _shown_versions(request.POST)
     if request.POST.get("confirm") != "1":
@@ -370,7 +379,7 @@ def bulk_approve(request):
         shown |= {v: versions.get(f"varde-{v.pk}") for v in values}
         done = workflow.approve_all(items=[*reports, *values], user=request.user, shown_versions=shown)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, f"Inget godkändes. {refusal_message(exc)}")
+        messages.error(request, gettext("Inget godkändes. %(reason)s") % {"reason": refusal_message(exc)})
     else:
         messages.success(
             request, ngettext("%(count)d post godkänd.", "%(count)d poster godkända.", len(done)) % {"count": len(done)}

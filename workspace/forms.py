@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from actions.models import StatusReport
 from reporting.admin_review import VersionedForm
@@ -15,8 +16,8 @@ class StatusReportForm(VersionedForm):
     class Meta:
         model = StatusReport
         fields = ["category", "text"]
-        labels = {"category": "Status", "text": "Redovisning"}
-        help_texts = {"text": "Vad har gjorts under året, och vad återstår?"}
+        labels = {"category": _("Status"), "text": _("Redovisning")}
+        help_texts = {"text": _("Vad har gjorts under året, och vad återstår?")}
         widgets = {"text": forms.Textarea(attrs={"rows": 10})}
 
     def __init__(self, *args, user, **kwargs):

@@ -1,5 +1,9 @@
 """The reporting round's e-mails: who gets them, their Swedish text, and sending after commit.
 
+The mails are written in Swedish whatever language the person whose action sends them works in: the
+recipient's language is not stored. Their strings are marked all the same (templates/emails/), so a
+language per recipient needs only the override below to follow it.
+
 Each mail is one Notification row per recipient (who, what, when, which round,
 organisation or item), created inside the caller's transaction and queued for
 the background worker only after it commits, so a rolled-back return or
@@ -9,6 +13,7 @@ last attempt the mail stays on record as not sent, with its error.
 """
 
 import datetime
+import functools
 import logging
 from typing import NamedTuple
 
@@ -19,8 +24,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django_tasks import task
 
 from reporting.addresses import absolute_url
@@ -28,6 +34,20 @@ from reporting.models import Notification
 from reporting.roles import COORDINATOR
 
 log = logging.getLogger(__name__)
+
+# The language of every mail (see above): Swedish, the site's default.
+MAIL_LANGUAGE = settings.LANGUAGE_CODE
+
+
+def in_mail_language(build):
+    """Build a mail (its templates, dates, state words) in MAIL_LANGUAGE, not the sender's page language."""
+
+    @functools.wraps(build)
+    def wrapper(*args, **kwargs):
+        with translation.override(MAIL_LANGUAGE):
+            return build(*args, **kwargs)
+
+    return wrapper
 
 
 class Mail(NamedTuple):
@@ -125,7 +145,7 @@ def send_notifications(ids, attempt=1):
             message.send()
         except Exception as exc:  # SMTP down, refused address …: record it, go on with the others
             log.exception("Utskick %s kunde inte skickas (försök %s)", notification.pk, attempt)
-            notification.error = f"Försök {attempt}: {exc}"[:1000]
+            notification.error = f"Försök {attempt}: {exc}"[:1000]  # sv-only: the record the admin keeps, written by the worker
             notification.save(update_fields=["error"])
             failed.append(notification.pk)
         else:
@@ -138,9 +158,9 @@ def send_notifications(ids, attempt=1):
     if attempt <= len(delays):
         run_after = timezone.now() + datetime.timedelta(seconds=delays[attempt - 1])
         send_notifications.using(run_after=run_after).enqueue(failed, attempt=attempt + 1)
-        raise MailNotSent(f"{len(failed)} utskick kunde inte skickas (försök {attempt}); nytt försök {run_after:%H:%M:%S}.")
+        raise MailNotSent(f"{len(failed)} utskick kunde inte skickas (försök {attempt}); nytt försök {run_after:%H:%M:%S}.")  # sv-only: the worker's error, for operators
     # The last attempt: the mails stay unsent with their error (the admin's Utskick), and the task is failed.
-    raise MailNotSent(f"{len(failed)} utskick kunde inte skickas efter {attempt} försök: {failed}")
+    raise MailNotSent(f"{len(failed)} utskick kunde inte skickas efter {attempt} försök: {failed}")  # sv-only: the worker's error, for operators
 
 
 def _date(day):
@@ -152,7 +172,7 @@ def task_label(task):
     subject = task.subject
     if task.kind == "commitment":
         return f"{subject.label} {_short(subject.text)}"
-    return f"Indikator {subject.code} {_short(subject.title)}"
+    return gettext("Indikator %(code)s %(title)s") % {"code": subject.code, "title": _short(subject.title)}
 
 
 def _short(text, length=90):
@@ -174,6 +194,7 @@ def item_path(item, year):
 # --- the mails ---------------------------------------------------------------------------------------
 
 
+@in_mail_language
 def round_opened_mails(reporting_round, progress):
     """The opening mails, one per reporting organisation with something to report.
 
@@ -214,6 +235,7 @@ def round_opened(reporting_round, progress):
     return sent
 
 
+@in_mail_language
 def item_returned(item, organisation, reporting_round):
     subject, body, html = render_mail(
         "item_returned",
@@ -237,6 +259,7 @@ def item_returned(item, organisation, reporting_round):
     )
 
 
+@in_mail_language
 def organisation_complete(organisation, reporting_round):
     subject, body, html = render_mail(
         "organisation_complete",
@@ -253,8 +276,14 @@ def organisation_complete(organisation, reporting_round):
     )
 
 
+@in_mail_language
 def reminder(kind, reporting_round, progress, days_left):
-    when = "i dag" if days_left == 0 else ("i morgon" if days_left == 1 else f"om {days_left} dagar")
+    if days_left == 0:
+        when = gettext("i dag")
+    elif days_left == 1:
+        when = gettext("i morgon")
+    else:
+        when = ngettext("om %(count)d dag", "om %(count)d dagar", days_left) % {"count": days_left}
     subject, body, html = render_mail(
         "reminder",
         {

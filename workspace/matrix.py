@@ -13,6 +13,8 @@ from types import SimpleNamespace
 from django.http import Http404, HttpResponse
 from openpyxl import Workbook
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy as _
 
 from reporting.models import ReportingRound, State
 from reporting.scoping import role_required, sees_everything
@@ -113,14 +115,6 @@ def _measures_once(members):
 
 
 SOURCES_SLUG = "datakallor"
-# Column heads of the matrix: short, with soft hyphens, so that all fourteen columns fit 1280 px.
-COLUMN_LABELS = {
-    MISSING: "Saknas",
-    State.DRAFT: "Utkast",
-    State.RETURNED: "Åter\u00adskickad",
-    State.SUBMITTED: "In\u00adskickad",
-    State.APPROVED: "God\u00adkänd",
-}
 
 
 def round_matrix(*, year):
@@ -136,7 +130,7 @@ def round_matrix(*, year):
         top = organisation.parent if organisation.parent_id else organisation
         members.setdefault(top.pk, {"top": top, "progress": []})["progress"].append(p)
     result = []
-    total = Line("Hela omgången")
+    total = Line(gettext("Hela omgången"))
     for group in sorted(members.values(), key=lambda g: g["top"].name):
         top = group["top"]
         tasks = _measures_once(group["progress"])
@@ -156,19 +150,20 @@ def round_matrix(*, year):
     # The data sources are counted too: their figures are part of the round, entered by the coordinators.
     sources = sorted(data_source_progress(year=year).values(), key=lambda p: p.organisation.display_name)
     if sources:
-        lines = [_line(p.organisation, p.tasks, name=f"Datakällor: {p.organisation.display_name}", parent="") for p in sources]
-        summed = Line("Datakällor", slug=SOURCES_SLUG)
+        lines = [_line(p.organisation, p.tasks, name=gettext("Datakällor: %(organisation)s") % {"organisation": p.organisation.display_name}, parent="") for p in sources]
+        sources_name = gettext("Datakällor")
+        summed = Line(sources_name, slug=SOURCES_SLUG)
         for line in lines:
             summed.add(line)
         total.add(summed)
-        top = SimpleNamespace(slug=SOURCES_SLUG, display_name="Datakällor", name="Datakällor")
+        top = SimpleNamespace(slug=SOURCES_SLUG, display_name=sources_name, name=sources_name)
         result.append({"top": top, "own": None, "children": lines, "sum": summed, "sources": True})
     return result, total
 
 
 def _round(request, year):
     if not sees_everything(request.user):
-        raise Http404("Finns inte.")
+        raise Http404(gettext("Finns inte."))
     return get_object_or_404(ReportingRound, year=year)
 
 
@@ -207,7 +202,6 @@ def matrix(request, year):
             "groups": shown,
             "total": total,
             "states": [(s, STATE_LABELS[s]) for s in STATE_ORDER],
-            "columns": [COLUMN_LABELS[s] for s in STATE_ORDER],
             "state": state,
             "chosen": chosen,
             "choices": choices,
@@ -216,11 +210,15 @@ def matrix(request, year):
     )
 
 
+# The download is Swedish in every language, its column names stable (README: Languages): its rows are
+# built under DOWNLOAD_LANGUAGE, and its header names the states in their Swedish words (as STATE_LABELS).
+DOWNLOAD_LANGUAGE = "sv"
+STATE_WORDS = ["saknas", "utkast", "återskickad med kommentar", "inskickad", "godkänd"]  # sv-only: column names
 CSV_HEADER = (
-    ["organisation", "ingår i"]
-    + [f"åtaganden {STATE_LABELS[s].lower()}" for s in STATE_ORDER]
-    + [f"värden {STATE_LABELS[s].lower()}" for s in STATE_ORDER]
-    + ["poster", "inskickade eller godkända", "andel inskickade eller godkända (%)", "andel godkända (%)"]
+    ["organisation", "ingår i"]  # sv-only: column names
+    + [f"åtaganden {word}" for word in STATE_WORDS]  # sv-only: column names
+    + [f"värden {word}" for word in STATE_WORDS]  # sv-only: column names
+    + ["poster", "inskickade eller godkända", "andel inskickade eller godkända (%)", "andel godkända (%)"]  # sv-only: column names
 )
 
 
@@ -241,14 +239,14 @@ def _export_rows(groups, total):
         for line in group["children"]:
             yield _csv_row(line, "" if group["sources"] else group["top"].display_name)
         if group["children"]:
-            yield _csv_row(Line(f"{group['sum'].name}, sammanlagt", commitments=group["sum"].commitments, values=group["sum"].values))
+            name = gettext("%(name)s, sammanlagt") % {"name": group["sum"].name}
+            yield _csv_row(Line(name, commitments=group["sum"].commitments, values=group["sum"].values))
     yield _csv_row(total)
 
 
 @role_required
 def matrix_csv(request, year):
     _round(request, year)
-    groups, total = round_matrix(year=year)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rapporteringslage-{year}.csv"'
     # For the coordinator's Excel: Swedish dialect (";", every field quoted), UTF-8 with a BOM, and
@@ -256,7 +254,8 @@ def matrix_csv(request, year):
     response.write(BOM)
     writer = csv_writer(response, dialect=ExcelSwedish)
     writer.writerow(CSV_HEADER)
-    writer.writerows(_export_rows(groups, total))
+    with translation.override(DOWNLOAD_LANGUAGE):
+        writer.writerows(_export_rows(*round_matrix(year=year)))
     return response
 
 
@@ -267,15 +266,15 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def matrix_xlsx(request, year):
     """The same rows as the CSV in a workbook: counts and percentages as numbers, names as neutralised text."""
     _round(request, year)
-    groups, total = round_matrix(year=year)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(f"Rapporteringsläge {year}")
+    sheet = book.create_sheet(f"Rapporteringsläge {year}")  # sv-only: the download's sheet name
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = 45
     sheet.column_dimensions["B"].width = 25
     sheet.append(xlsx_row(sheet, CSV_HEADER))
-    for row in _export_rows(groups, total):
-        sheet.append(xlsx_row(sheet, row))
+    with translation.override(DOWNLOAD_LANGUAGE):
+        for row in _export_rows(*round_matrix(year=year)):
+            sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

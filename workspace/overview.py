@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from reporting import services
@@ -26,7 +27,7 @@ from .forms import ReportingRoundForm
 from .tasks import round_progress
 
 PLANNED, OPEN, CLOSED = "planned", "open", "closed"
-STAGE_LABELS = {None: "Ingen omgång än", PLANNED: "Planerad", OPEN: "Öppen", CLOSED: "Stängd"}
+STAGE_LABELS = {None: _("Ingen omgång än"), PLANNED: _("Planerad"), OPEN: _("Öppen"), CLOSED: _("Stängd")}
 
 
 @dataclass
@@ -82,12 +83,14 @@ class Year:
         if self.published:
             return None
         if self.stage is None:
-            return Action(f"Skapa omgången {self.year}", reverse("workspace:round_create") + f"?year={self.year}")
+            return Action(gettext("Skapa omgången %(year)s") % {"year": self.year}, reverse("workspace:round_create") + f"?year={self.year}")
         if self.stage == PLANNED:
-            return Action(f"Öppna omgången {self.year}", reverse("workspace:round_open", args=[self.year]))
+            return Action(gettext("Öppna omgången %(year)s") % {"year": self.year}, reverse("workspace:round_open", args=[self.year]))
         if self.stage == OPEN:
-            return Action(f"Stäng omgången {self.year}", reverse("workspace:round_close", args=[self.year]))
-        return Action(f"Skriv och publicera lägesrapporten {self.year}", reverse("report_editions"))
+            return Action(gettext("Stäng omgången %(year)s") % {"year": self.year}, reverse("workspace:round_close", args=[self.year]))
+        return Action(
+            gettext("Skriv och publicera lägesrapporten %(year)s") % {"year": self.year}, reverse("report_editions")
+        )
 
 
 def overview_years(today=None):
@@ -118,21 +121,24 @@ def overview(request):
 
 def _coordinator_round(request, year):
     if not may_coordinate(request.user):
-        raise PermissionDenied("Bara samordnare kan öppna och stänga en rapporteringsomgång.")
+        raise PermissionDenied(gettext("Bara samordnare kan öppna och stänga en rapporteringsomgång."))
     return get_object_or_404(ReportingRound, year=year)
 
 
-def _confirmed(request, reporting_round, service, *, verb, failed, done):
-    """Run an open/close service once the confirmation is ticked; back to the overview with what happened."""
+def _confirmed(request, reporting_round, service, *, unconfirmed, failed, done):
+    """Run an open/close service once the confirmation is ticked; back to the overview with what happened.
+
+    The three messages are whole sentences with %(round)s (and %(reason)s for `failed`)."""
     if request.POST.get("confirm") != "1":
-        messages.error(request, f"Bekräfta att omgången ska {verb}.")
+        messages.error(request, unconfirmed)
         return redirect(request.path)
     try:
         service(reporting_round=reporting_round, user=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, f"{reporting_round} {failed}. " + " ".join(getattr(exc, "messages", [str(exc)])))
+        reason = " ".join(getattr(exc, "messages", [str(exc)]))
+        messages.error(request, failed % {"round": reporting_round, "reason": reason})
     else:
-        messages.success(request, f"{reporting_round} {done}")
+        messages.success(request, done % {"round": reporting_round})
     return redirect("workspace:home")
 
 
@@ -142,12 +148,16 @@ def round_open(request, year):
     """Opening a round, a confirmed step: first what happens and every mail it sends, then Öppna."""
     reporting_round = _coordinator_round(request, year)
     if request.method == "POST" and reporting_round.is_open:
-        messages.info(request, f"{reporting_round} är redan öppen; inga utskick skickades igen.")
+        messages.info(
+            request, gettext("%(round)s är redan öppen; inga utskick skickades igen.") % {"round": reporting_round}
+        )
         return redirect("workspace:home")
     if request.method == "POST":
         return _confirmed(
             request, reporting_round, services.reporting_round_open,
-            verb="öppnas", failed="öppnades inte", done="är öppen. Utskicken till rapportörerna skickas nu.",
+            unconfirmed=gettext("Bekräfta att omgången ska öppnas."),
+            failed=gettext("%(round)s öppnades inte. %(reason)s"),
+            done=gettext("%(round)s är öppen. Utskicken till rapportörerna skickas nu."),
         )
     mails = mail.round_opened_mails(reporting_round, round_progress(year=year))
     return render(
@@ -169,7 +179,9 @@ def round_close(request, year):
     if request.method == "POST":
         return _confirmed(
             request, reporting_round, services.reporting_round_close,
-            verb="stängas", failed="stängdes inte", done="är stängd. Rapportörerna kan inte längre ändra sina poster.",
+            unconfirmed=gettext("Bekräfta att omgången ska stängas."),
+            failed=gettext("%(round)s stängdes inte. %(reason)s"),
+            done=gettext("%(round)s är stängd. Rapportörerna kan inte längre ändra sina poster."),
         )
     lines = sorted(round_progress(year=year).values(), key=lambda p: p.organisation.display_name)
     return render(
@@ -186,11 +198,15 @@ def round_close(request, year):
 def round_create(request):
     """A new round, planned: year, opening day and deadline. Opening it is the next, confirmed step."""
     if not may_coordinate(request.user):
-        raise PermissionDenied("Bara samordnare kan skapa en rapporteringsomgång.")
+        raise PermissionDenied(gettext("Bara samordnare kan skapa en rapporteringsomgång."))
     initial = {"year": request.GET["year"]} if request.GET.get("year", "").isdigit() else {}
     form = ReportingRoundForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         reporting_round = form.save()
-        messages.success(request, f"{reporting_round} är skapad. Öppna den när det är dags; rapportörerna får då ett mejl.")
+        messages.success(
+            request,
+            gettext("%(round)s är skapad. Öppna den när det är dags; rapportörerna får då ett mejl.")
+            % {"round": reporting_round},
+        )
         return redirect("workspace:home")
     return render(request, "workspace/round_create.html", {"form": form})

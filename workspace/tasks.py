@@ -15,6 +15,8 @@ gives the data sources' own progress (for the completeness matrix).
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from actions.models import ActionPlan, Commitment, StatusReport, reporting_pairs
 from indicators.models import Indicator, Series, Value
 from reporting.models import State
@@ -22,11 +24,11 @@ from strategy.models import Organisation
 
 MISSING = "missing"
 STATE_LABELS = {
-    MISSING: "Saknas",
-    State.DRAFT: "Utkast",
-    State.SUBMITTED: "Inskickad",
-    State.RETURNED: "Återskickad med kommentar",
-    State.APPROVED: "Godkänd",
+    MISSING: _("Saknas"),
+    State.DRAFT: _("Utkast"),
+    State.SUBMITTED: _("Inskickad"),
+    State.RETURNED: _("Återskickad med kommentar"),
+    State.APPROVED: _("Godkänd"),
 }
 STATE_ORDER = [MISSING, State.DRAFT, State.RETURNED, State.SUBMITTED, State.APPROVED]
 # Done from the reporter's side: nothing more to do until the coordinator answers.

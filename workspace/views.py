@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from actions.models import Commitment, StatusReport
 from indicators.grid import ValuesGridForm, area_choices, cell_text, values_grid_submit
@@ -51,7 +51,7 @@ def _organisation(request):
     """The reporter's organisation; 404 for anyone without one (another organisation's item does not exist)."""
     organisation = organisation_for(request.user)
     if organisation is None or sees_everything(request.user):
-        raise Http404("Finns inte.")
+        raise Http404(gettext("Finns inte."))
     return organisation
 
 
@@ -66,7 +66,7 @@ def home(request):
         return year_overview(request)
     organisation = organisation_for(request.user)
     if organisation is None:
-        raise PermissionDenied("Ditt konto hör inte till någon organisation.")
+        raise PermissionDenied(gettext("Ditt konto hör inte till någon organisation."))
     reporting_round = current_round()
     progress = organisation_progress(organisation=organisation, year=reporting_round.year) if reporting_round else None
     drafts = sum(1 for task in progress.tasks if task.state in EDITABLE_BY_REPORTER) if progress else 0
@@ -109,7 +109,7 @@ def commitment(request, year, pk):
         )
     if request.method == "POST":
         if not editable:
-            raise PermissionDenied("Posten kan inte ändras nu.")
+            raise PermissionDenied(gettext("Posten kan inte ändras nu."))
         submitting = SUBMIT_BUTTON in request.POST
         with transaction.atomic():
             form = StatusReportForm(request.POST, instance=report, user=request.user)
@@ -123,9 +123,12 @@ def commitment(request, year, pk):
         if form.is_valid():  # an error from the save itself was added to the form above
             label = subject.label
             if submitting:
-                messages.success(request, f"{label} är inskickat för granskning.")
+                messages.success(request, gettext("%(label)s är inskickat för granskning.") % {"label": label})
                 return redirect("workspace:home")
-            messages.success(request, f"{label}: utkastet är sparat. Det skickas inte in förrän du väljer Skicka in.")
+            messages.success(
+                request,
+                gettext("%(label)s: utkastet är sparat. Det skickas inte in förrän du väljer Skicka in.") % {"label": label},
+            )
             return redirect("workspace:commitment", year, pk)
     previous = (
         StatusReport.objects.filter(commitment=subject, year__lt=year, state=State.APPROVED)
@@ -180,16 +183,32 @@ def indicator(request, year, pk):
                 except (ValidationError, PermissionDenied) as exc:
                     transaction.set_rollback(True)
                     result = None
-                    form.add_error(None, f"Inget sparades. {workflow.refusal_message(exc)}")
+                    form.add_error(None, gettext("Inget sparades. %(reason)s") % {"reason": workflow.refusal_message(exc)})
         if result is not None:
-            saved = f"{result['created']} nya, {result['updated']} ändrade och {result['deleted']} borttagna värden"
+            saved = ngettext(
+                "%(created)d nya, %(updated)d ändrade och %(count)d borttaget värde",
+                "%(created)d nya, %(updated)d ändrade och %(count)d borttagna värden",
+                result["deleted"],
+            ) % {"created": result["created"], "updated": result["updated"], "count": result["deleted"]}
+            words = {"code": subject.code, "saved": saved, "year": year, "count": len(submitted)}
             if submitting and submitted:
-                messages.success(request, f"{subject.code}: sparat ({saved}); {len(submitted)} värden för {year} inskickade för granskning.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(code)s: sparat (%(saved)s); %(count)d värde för %(year)s inskickat för granskning.",
+                        "%(code)s: sparat (%(saved)s); %(count)d värden för %(year)s inskickade för granskning.",
+                        len(submitted),
+                    ) % words,
+                )
                 return redirect("workspace:home")
             if submitting:
-                messages.warning(request, f"{subject.code}: sparat ({saved}). Det fanns inga värden för {year} att skicka in.")
+                messages.warning(
+                    request, gettext("%(code)s: sparat (%(saved)s). Det fanns inga värden för %(year)s att skicka in.") % words
+                )
             else:
-                messages.success(request, f"{subject.code}: utkast sparat ({saved}). Skicka in när värdena är klara.")
+                messages.success(
+                    request, gettext("%(code)s: utkast sparat (%(saved)s). Skicka in när värdena är klara.") % words
+                )
             return redirect(url)
     else:
         form = ValuesGridForm(indicator=subject, area=area, user=request.user, notes=True, note_years=[year])
@@ -258,13 +277,13 @@ def submit_all(request, year):
     ready = [i for i in reports + values if checker.may(policy.Action.SUBMIT, policy.item_of(i))]
     not_ready = [i for i in reports + values if i not in ready]
     if request.method == "POST" and request.POST.get("confirm") == "1" and not ready:
-        messages.info(request, "Det finns inget utkast som kan skickas in nu.")
+        messages.info(request, gettext("Det finns inget utkast som kan skickas in nu."))
         return redirect("workspace:submit_all", year)
     if request.method == "POST" and request.POST.get("confirm") == "1":
         try:
             workflow.submit_all(items=ready, user=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "Inget skickades in. " + workflow.refusal_message(exc))
+            messages.error(request, gettext("Inget skickades in. %(reason)s") % {"reason": workflow.refusal_message(exc)})
         else:
             count = len(ready)
             messages.success(
@@ -321,7 +340,7 @@ def import_template(request, year):
             missing = value is not None and value.value is None
             writer.writerow(
                 [
-                    indicator.code, indicator.title, year, indicator.area.name, series.key or "Totalt",
+                    indicator.code, indicator.title, year, indicator.area.name, series.key or "Totalt",  # sv-only: the import reads this breakdown key
                     "" if missing else text, text if missing else "",
                     value.footnote if value else "", value.source_ref if value else "",
                 ]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, ngettext
 
 from indicators.grid import ValuesGridForm, values_grid_submit
 from indicators.models import FIRST_YEAR, LAST_YEAR, Indicator, Series, Value
@@ -82,9 +83,9 @@ def worklist_lines(year):
 
 def _coordinator_year(request, year):
     if not may_coordinate(request.user):
-        raise PermissionDenied("Bara samordnare kan föra in siffror för datakällorna.")
+        raise PermissionDenied(gettext("Bara samordnare kan föra in siffror för datakällorna."))
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Http404("Året finns inte.")
+        raise Http404(gettext("Året finns inte."))
 
 
 @role_required
@@ -121,8 +122,15 @@ def entry(request, year, pk):
             recorded = result["created"] + result["updated"]
             messages.success(
                 request,
-                f"{subject.code}: {recorded} värden för {year} förda in och godkända, {result['deleted']} borttagna. "
-                "De godkända syns på den öppna webbplatsen.",
+                # The Swedish reads as it always has for one figure too (the tests read it); English has its singular.
+                ngettext(
+                    "%(code)s: %(count)d värden för %(year)s förda in och godkända, %(deleted)d borttagna. "
+                    "De godkända syns på den öppna webbplatsen.",
+                    "%(code)s: %(count)d värden för %(year)s förda in och godkända, %(deleted)d borttagna. "
+                    "De godkända syns på den öppna webbplatsen.",
+                    recorded,
+                )
+                % {"code": subject.code, "count": recorded, "year": year, "deleted": result["deleted"]},
             )
             return redirect("workspace:worklist", year)
     else:
@@ -137,7 +145,9 @@ def entry(request, year, pk):
             "rows": [
                 {
                     "series": series,
-                    "fields": [(f"Värde {year}", v), ("Fotnot", f), ("Källa", s)],
+                    "fields": [
+                        (gettext("Värde %(year)s") % {"year": year}, v), (gettext("Fotnot"), f), (gettext("Källa"), s)
+                    ],
                     "stored": form.existing.get((series.pk, year)),
                 }
                 for series, ((v, f, s),) in form.note_rows()
