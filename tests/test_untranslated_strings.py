@@ -65,7 +65,6 @@ ALLOWED = [
 NOT_YET_SWEPT = {
     "actions/importing.py",
     "actions/seed.py",
-    "config/postgresql/base.py",
     "indicators/importing.py",
     "indicators/services.py",
     "reporting/admin_history.py",
