@@ -5,10 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from strategy.models import Goal, Organisation, Strategy, ViolenceType
-from reporting.models import Reviewed, ReviewedQuerySet
+from reporting.models import Reviewed, ReviewedQuerySet, reviewed_history
 
 NUMBER_RE = re.compile(r"^(\d+)[.:](\d+)$")
 
@@ -265,7 +264,7 @@ class StatusReport(Reviewed):
     )
     text = models.TextField(_("redovisning"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = reviewed_history("commitment", "organisation")
     objects = ReviewedQuerySet.as_manager()
 
     class Meta:

@@ -93,3 +93,34 @@ def status_report_queries():
 
     queries(rows[:1])  # the first import fills caches (content types, groups)
     return queries(rows[1:2]), queries(rows[2:102])
+
+
+def floor_seconds():
+    """Seconds for writing the rows the import wrote (the values and their history rows) once more by bare
+    COPY into their own tables, indexes, constraints and the commit's foreign-key checks included: what
+    any importer that keeps those tables as they are pays at least. The rows are copied out, deleted and
+    written back as they were; (seconds, values)."""
+    from reporting.importing import CHANGE_REASON
+
+    values, history = Value._meta.db_table, Value.history.model._meta.db_table
+    imported = f"history_change_reason = '{CHANGE_REASON}'"  # a constant of ours, not input
+    connection.ensure_connection()
+    raw = connection.connection
+    with raw.cursor() as cur:
+        saved = {}
+        for table, select in ((values, f"SELECT * FROM {values}"),
+                              (history, f"SELECT * FROM {history} WHERE {imported}")):
+            with cur.copy(f"COPY ({select}) TO STDOUT") as copy:
+                saved[table] = b"".join(bytes(chunk) for chunk in copy)
+        with raw.transaction():
+            cur.execute(f"DELETE FROM {history} WHERE {imported}")
+            cur.execute(f"DELETE FROM {values}")
+        for table in saved:  # as the import found them: no dead index entries
+            cur.execute(f"VACUUM ANALYZE {table}")
+        start = time.perf_counter()
+        with raw.transaction():
+            for table, data in saved.items():
+                with cur.copy(f"COPY {table} FROM STDIN") as copy:
+                    copy.write(data)
+        seconds = time.perf_counter() - start
+    return seconds, Value.objects.count()

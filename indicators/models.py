@@ -4,10 +4,9 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from strategy.models import Area, Goal, Organisation, ViolenceType
-from reporting.models import Reviewed, ReviewedQuerySet
+from reporting.models import Reviewed, ReviewedQuerySet, reviewed_history
 from reporting.numbers import local_number
 
 from .units import UNIT_SUFFIX, UNIT_WORD, Unit, check_value
@@ -283,7 +282,7 @@ class Value(Reviewed):
         _("hämtat från"), max_length=300, blank=True, help_text=_("Dokument och tabell eller avsnitt, t.ex. Lägesrapport 2024, Tabell 1.")
     )
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = reviewed_history("area", "series")
     objects = ValueQuerySet.as_manager()
 
     class Meta:

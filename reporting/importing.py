@@ -9,9 +9,11 @@
    the write policy), for the whole batch at once;
 5. **policy**: `reporting.policy` decides once per distinct (subject, organisation, year, stored state,
    reopened) group, not per row, and the answer is merged back onto the rows;
-6. **write**: new and changed rows are staged in a temporary table (COPY on PostgreSQL, executemany
-   elsewhere) and then the same INSERT … SELECT, UPDATE … FROM and history INSERT … SELECT run on both
-   databases, so the tests on SQLite run the statements production runs.
+6. **write**: new rows get their ids first (the table's sequence; on SQLite after AUTOINCREMENT's
+   highest) and go with their history rows straight from the plan into both tables; changed rows are
+   staged in a temporary table, updated in one UPDATE … FROM and their history read back by primary key.
+   Rows go in as one COPY of one buffer on PostgreSQL and one executemany elsewhere, the statements
+   are otherwise the same, so the tests on SQLite run the code production runs.
 
 A file with any bad row writes nothing. A preview (`dry_run`) and its confirm run the same code; the
 confirm locks the rows it would write, compares their versions with those its preview saw and refuses
@@ -406,6 +408,92 @@ def _q(name):
     return connection.ops.quote_name(name)
 
 
+def write(kind, plan, *, user):
+    """New and changed rows in the state the policy left them (a draft, or returned), each with a
+    history row by the importer; the same statements on PostgreSQL and SQLite."""
+    if plan.empty:
+        return
+    now = timezone.now()
+    plan = plan.assign(state=plan["new_state"])
+    new = plan["pk"].isna().to_numpy()
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        if (~new).any():
+            _update(cursor, kind, plan[~new], now=now, user=user)
+        if new.any():
+            _insert(cursor, kind, plan[new], now=now, user=user)
+    # Bulk writes send no post_save, which is what retires the cached public pages; a changed item that
+    # was approved is no longer public.
+    reviewed_items_written.send(sender=kind.model)
+
+
+def _insert(cursor, kind, plan, *, now, user):
+    """New rows and their history rows, both written straight from the plan: the ids are drawn first, so
+    the history needs no join back to find them."""
+    opts = kind.model._meta
+    rows = _columns(opts, plan, [*kind.key, *kind.written, "state"])
+    rows.insert(0, opts.pk.column, _allocate_ids(cursor, opts, len(plan)))
+    # Besides the state the policy decided, a new row is as the model makes it: not submitted or approved
+    # (nothing imported is public before review).
+    template = kind.model(state=State.DRAFT, created_at=now, updated_at=now)
+    constants = {f.column: f.get_db_prep_save(getattr(template, f.attname), connection)
+                 for f in opts.concrete_fields if f.column not in rows.columns}
+    history = opts.model.history.model._meta
+    tracked = {f.column for f in history.concrete_fields if f.attname not in HISTORY_OWN}
+    own = {f.column: value for f, value in _history_own(history, now=now, history_type="+", user=user)}
+    # The history tracks every column the rows have (the version is a constant): the rows' cells are
+    # formatted once for both tables.
+    cells = _Cells(rows)
+    _insert_rows(cursor, _q(opts.db_table), cells, constants)
+    _insert_rows(cursor, _q(history.db_table), cells,
+                 {**{c: value for c, value in constants.items() if c in tracked}, **own})
+
+
+def _update(cursor, kind, plan, *, now, user):
+    """Changed rows: staged, updated in one statement, and their history rows read back by primary key."""
+    opts = kind.model._meta
+    table, temp = _q(opts.db_table), _q(f"import_{opts.db_table}")
+    written = [*kind.written, "state"]
+    rows = _columns(opts, plan, written)
+    rows.insert(0, "pk", plan["pk"].astype("int64").to_numpy())
+    cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+    definitions = [("pk", opts.pk.rel_db_type(connection))] + [
+        (opts.get_field(name).column, opts.get_field(name).db_type(connection)) for name in written]
+    cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({', '.join(f'{_q(c)} {t}' for c, t in definitions)})")
+    _insert_rows(cursor, temp, _Cells(rows), {})
+    cursor.execute(f"ANALYZE {temp}")  # the planner's row count, for the joins below
+    # Besides the state the policy decided, a changed row is not submitted or approved (nothing imported
+    # is public before review), and gets version + 1.
+    draft = {"submitted_at": None, "approved_at": None, "approved_by_id": None, "updated_at": now}
+    assignments = [f"{_q(c)} = s.{_q(c)}" for c in rows.columns[1:]]
+    assignments += [f"{_q(opts.get_field(n).column)} = %s" for n in draft]
+    version = _q(opts.get_field("version").column)
+    assignments.append(f"{version} = {table}.{version} + 1")
+    pk = _q(opts.pk.column)
+    cursor.execute(
+        f"UPDATE {table} SET {', '.join(assignments)} FROM {temp} AS s WHERE {table}.{pk} = s.pk",
+        [opts.get_field(n).get_db_prep_save(v, connection) for n, v in draft.items()],
+    )
+    history = opts.model.history.model._meta
+    tracked = [_q(f.column) for f in history.concrete_fields if f.attname not in HISTORY_OWN]
+    own = _history_own(history, now=now, history_type="~", user=user)
+    cursor.execute(
+        f"INSERT INTO {_q(history.db_table)} ({', '.join([*tracked, *(_q(f.column) for f, _ in own)])}) "
+        f"SELECT {', '.join(f'v.{c}' for c in tracked)}, {', '.join(_param(f) for f, _ in own)} "
+        f"FROM {table} AS v JOIN {temp} AS s ON v.{pk} = s.pk",
+        [value for _, value in own],
+    )
+    cursor.execute(f"DROP TABLE {temp}")
+
+
+def _history_own(history, *, now, history_type, user):
+    """simple_history's own columns of an import's history rows: (field, database value)."""
+    own = {"history_date": now, "history_change_reason": CHANGE_REASON, "history_type": history_type,
+           "history_user": user.pk if user else None}
+    return [(history.get_field(name), history.get_field(name).get_db_prep_save(value, connection))
+            for name, value in own.items()]
+
+
 def _param(model_field):
     # PostgreSQL cannot infer the type of a bare parameter in a SELECT list; SQLite would give a CAST
     # to an unknown type name numeric affinity (a date becomes its year), and takes the value as it is.
@@ -414,81 +502,87 @@ def _param(model_field):
     return "%s"
 
 
-def _stage(cursor, temp, definitions, rows):
-    """A temporary table of the rows to write: COPY on PostgreSQL, one executemany elsewhere."""
-    cursor.execute(f"DROP TABLE IF EXISTS {temp}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({', '.join(f'{_q(c)} {t}' for c, t in definitions)})")
-    names = ", ".join(_q(c) for c, _ in definitions)
+def _columns(opts, plan, names):
+    """The plan's columns `names` as a frame named by their database columns."""
+    return pd.DataFrame({opts.get_field(name).column: plan[name].reset_index(drop=True) for name in names})
+
+
+def _allocate_ids(cursor, opts, count):
+    """Primary keys for `count` new rows, drawn before they are written so that their history rows can be
+    written from the same frame: from the table's sequence on PostgreSQL; on SQLite after the highest
+    key AUTOINCREMENT ever gave (a key is never reused, as history rows name it). Should another
+    connection take the same keys on SQLite, the primary key refuses the insert: nothing is overwritten."""
+    table, pk = opts.db_table, opts.pk.column
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        cursor.executemany(f"INSERT INTO {temp} ({names}) VALUES ({', '.join(['%s'] * len(definitions))})", rows)
-    cursor.execute(f"ANALYZE {temp}")  # the planner's row count, for the joins below
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+        # The sequence named once: pg_get_serial_sequence per row would cost more than the nextval.
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [cursor.fetchone()[0], count])
+        return np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
+    cursor.execute(f"SELECT MAX({_q(pk)}) FROM {_q(table)}")
+    highest = cursor.fetchone()[0] or 0
+    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+    given = cursor.fetchone()
+    return np.arange(count, dtype=np.int64) + max(highest, given[0] if given else 0) + 1
 
 
-def write(kind, plan, *, user):
-    """New and changed rows in the state the policy left them (a draft, or returned), each with a
-    history row by the importer; the same statements on PostgreSQL and SQLite."""
-    if plan.empty:
+# COPY's text format: a backslash, tab, newline or carriage return in a text is escaped; \N is NULL.
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _insert_rows(cursor, table, cells, constants):
+    """The rows of `cells` (_Cells), each with `constants` (column → database value), into `table`: one
+    COPY of one buffer on PostgreSQL, one executemany elsewhere."""
+    names = ", ".join(_q(c) for c in [*cells.frame.columns, *constants])
+    if connection.vendor == "postgresql":
+        text = cells.copy_text(constants)
+        # Django's own error classes (an IntegrityError for a key another import wrote meanwhile), as its
+        # cursor raises them.
+        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            copy.write(text)
         return
-    model = kind.model
-    opts = model._meta
-    now = timezone.now()
-    table, temp = _q(opts.db_table), _q(f"import_{opts.db_table}")
-    columns = [*kind.key, *kind.written, "state"]
-    fields = {name: opts.get_field(name) for name in columns}
-    definitions = [("pk", opts.pk.rel_db_type(connection))] + [
-        (fields[name].column, fields[name].db_type(connection)) for name in columns]
-    plan = plan.assign(state=plan["new_state"])
-    staged = list(zip(_db_values(plan["pk"], integer=True), *(_db_values(plan[name]) for name in columns)))
-    # Besides the state the policy decided, a written row is not submitted or approved (nothing imported
-    # is public before review); a changed one gets version + 1.
-    draft = {"submitted_at": None, "approved_at": None, "approved_by_id": None, "updated_at": now}
-    template = model(state=State.DRAFT, created_at=now, updated_at=now)
-    constants = {f.attname: f for f in opts.concrete_fields if not f.primary_key and f.attname not in columns}
-    history = model.history.model._meta
-    tracked = [f.column for f in history.concrete_fields if f.attname not in HISTORY_OWN]
-    own = [history.get_field(name) for name in ("history_date", "history_change_reason", "history_type",
-                                                "history_user")]
-    col = {name: _q(fields[name].column) for name in columns}
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        _stage(cursor, temp, definitions, staged)
-        assignments = [f"{col[n]} = s.{col[n]}" for n in [*kind.written, "state"]]
-        assignments += [f"{_q(opts.get_field(n).column)} = %s" for n in draft]
-        version = _q(opts.get_field("version").column)
-        assignments.append(f"{version} = {table}.{version} + 1")
-        cursor.execute(
-            f"UPDATE {table} SET {', '.join(assignments)} FROM {temp} AS s WHERE {table}.{_q(opts.pk.column)} = s.pk",
-            [opts.get_field(n).get_db_prep_save(v, connection) for n, v in draft.items()],
-        )
-        target = [col[n] for n in columns] + [_q(f.column) for f in constants.values()]
-        select = [f"s.{col[n]}" for n in columns] + [_param(f) for f in constants.values()]
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(target)}) SELECT {', '.join(select)} FROM {temp} AS s WHERE s.pk IS NULL",
-            [f.get_db_prep_save(getattr(template, f.attname), connection) for f in constants.values()],
-        )
-        join = " AND ".join(f"v.{col[n]} = s.{col[n]}" for n in kind.key)
-        history_columns = [*(_q(c) for c in tracked), *(_q(f.column) for f in own)]
-        history_select = [*(f"v.{_q(c)}" for c in tracked), _param(own[0]), _param(own[1]),
-                          "CASE WHEN s.pk IS NULL THEN '+' ELSE '~' END", _param(own[3])]
-        cursor.execute(
-            f"INSERT INTO {_q(history.db_table)} ({', '.join(history_columns)}) "
-            f"SELECT {', '.join(history_select)} FROM {table} AS v JOIN {temp} AS s ON {join}",
-            [own[0].get_db_prep_save(now, connection), CHANGE_REASON, user.pk if user else None],
-        )
-        cursor.execute(f"DROP TABLE {temp}")
-    # Bulk writes send no post_save, which is what retires the cached public pages; a changed item that
-    # was approved is no longer public.
-    reviewed_items_written.send(sender=model)
+    fixed = tuple(constants.values())
+    marks = ", ".join(["%s"] * (len(cells.frame.columns) + len(fixed)))
+    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [(*row, *fixed) for row in cells.rows()])
 
 
-def _db_values(column, integer=False):
-    """A column as Python values for the database driver: None for a missing one, int for an integer."""
-    if integer:
-        column = column.astype("Int64")
+class _Cells:
+    """A frame's rows as a database takes them: Python values for executemany, or lines in COPY's text
+    format (each distinct cell of a column formatted once, the lines once for every table they go to)."""
+
+    def __init__(self, frame):
+        self.frame = frame
+        self._lines = None
+
+    def rows(self):
+        return zip(*(_db_values(self.frame[c]) for c in self.frame.columns))
+
+    def copy_text(self, constants):
+        if self._lines is None:
+            cells = []
+            for name in self.frame.columns:
+                column = self.frame[name]
+                if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":  # keys and ids: never missing
+                    cells.append(column.to_numpy().astype(str).astype(object))
+                    continue
+                codes, uniques = pd.factorize(column)
+                # Code -1 (a missing cell) takes the last entry: NULL.
+                cells.append(np.array([_copy_cell(u) for u in uniques] + ["\\N"], dtype=object)[codes])
+            self._lines = list(map("\t".join, zip(*cells)))
+        end = "".join("\t" + ("\\N" if value is None else _copy_cell(value)) for value in constants.values()) + "\n"
+        # Every tab and line break inside a cell is escaped, so the lines can be joined as they are.
+        return end.join(self._lines) + end
+
+
+def _copy_cell(value):
+    if isinstance(value, str):
+        return value.translate(COPY_ESCAPES)
+    if isinstance(value, float | np.floating):
+        return repr(float(value))  # the shortest text that reads back as the same number
+    return str(value)  # an integer, a date and time in ISO form
+
+
+def _db_values(column):
+    """A column as Python values for the database driver: None for a missing one."""
     return column.astype(object).where(column.notna(), None).tolist()
 
 

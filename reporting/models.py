@@ -8,6 +8,7 @@ a coordinator may reopen a single item with a reason.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from strategy.models import Strategy
 
@@ -26,6 +27,16 @@ EDITABLE_BY_REPORTER = (State.DRAFT, State.RETURNED)
 class ReviewedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=State.APPROVED)
+
+
+def reviewed_history(*subject_fields):
+    """The history of a reviewed item (Value, StatusReport). An import writes a history row per item
+    (reporting/importing.py), so the history table has no index on the columns no query reads (history is
+    looked up by the item's id and date): the reviewers and `subject_fields`, the item's own foreign keys.
+    Nor a foreign-key check of the user, which PostgreSQL would run once per row at the commit: Django
+    sets a deleted user's history rows to NULL either way."""
+    return HistoricalRecords(excluded_fields=["version"], user_db_constraint=False,
+                             no_db_index=["approved_by", "reopened_by", *subject_fields])
 
 
 class Reviewed(models.Model):

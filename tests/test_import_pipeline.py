@@ -1,6 +1,7 @@
 """The one import pipeline (reporting/importing.py) behind every format: the same file content in each
 format gives the same rows and history rows after a confirm; the same bad content writes nothing after a
-confirm; and an import costs the same number of queries for 1 row as for 100.
+confirm; an import costs the same number of queries for 1 row as for 100; text goes in as written, a new
+row never takes a deleted row's id, and history outlives the user who imported.
 
 Runs on SQLite locally and on PostgreSQL in CI (`DATABASE_URL=… make test`): both run the same statements."""
 
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from actions.models import Commitment, StatusReport
 from actions.resources import StatusReportResource
 from indicators.formats import KoladaJSON, LongCSV, LongXLSX, WideCSV, WideXLSX
+from indicators.importing import import_values_csv
 from indicators.models import Category, Series, Value
 from indicators.resources import ValueResource
 from reporting.models import State
@@ -181,3 +183,41 @@ def test_it_imports_values_in_as_many_queries_for_100_rows_as_for_1(coordinator,
 
     confirm(rows[:1])
     assert confirm(rows[1:2]) == confirm(rows[2:102])
+
+
+def test_it_writes_notes_with_tabs_line_breaks_and_backslashes_as_they_are(coordinator, kolada_indicator):
+    # On PostgreSQL the rows go in as COPY text, where these characters mean something (\N is NULL, \. ends
+    # the data, a tab ends the cell, a line break the row).
+    note = "rad ett\nrad två\tmed tabb, \\N och\n\\.\nsista raden\r\n"
+    source = "C:\\data\\fil.csv"
+    data = csv_bytes([["indicator_code", "year", "area", "breakdown", "value", "note", "source"],
+                      ["9.I91", "2023", "0180", "Totalt", "12,5", note.replace('"', '""'), source]])
+    result = import_values_csv(data, user=coordinator)
+    assert result.totals["new"] == 1 and not result.has_validation_errors()
+    value = Value.objects.get(series__indicator=kolada_indicator)
+    # The reader strips a cell's ends, as for every cell.
+    assert (value.footnote, value.source_ref, value.respondents) == (note.strip(), source, None)
+    assert (value.history.get().footnote, value.history.get().source_ref) == (note.strip(), source)
+
+
+def test_it_never_gives_a_new_value_the_id_of_a_deleted_one(coordinator, kolada_indicator):
+    # History rows name their value by id: a new value under a deleted one's id would inherit its history.
+    def import_one(year):
+        data = csv_bytes([["indicator_code", "year", "area", "breakdown", "value"],
+                          ["9.I91", str(year), "0180", "Totalt", "1"]])
+        assert import_values_csv(data, user=coordinator).totals["new"] == 1
+        return Value.objects.get(series__indicator=kolada_indicator, year=year)
+
+    deleted = import_one(2022).pk
+    Value.objects.filter(pk=deleted).delete()  # the highest id there is
+    new = import_one(2023)
+    assert new.pk > deleted
+    assert [h.year for h in new.history.all()] == [2023]
+
+
+def test_it_keeps_an_imports_history_when_its_user_is_deleted(coordinator, kolada_indicator):
+    data = csv_bytes(LONG)
+    assert import_values_csv(data, user=coordinator).totals["new"] == 3
+    coordinator.delete()
+    history = Value.history.filter(series__indicator=kolada_indicator)
+    assert [(h.history_type, h.history_user_id) for h in history] == [("+", None)] * 3
