@@ -47,7 +47,7 @@ SWEDISH_WORDS = {
     "och", "eller", "inte", "som", "med", "av", "det", "ett", "har", "kan", "ska", "saknas",
     "finns", "ingen", "inget", "inga", "alla", "spara", "logga", "sidan", "hittades", "indikator",
     "indikatorer", "kommun", "kommuner", "rapportering", "uppgifter",
-}  # fmt: skip
+}
 WORD = re.compile(r"[^\W\d_]+")
 PY_MARKER = re.compile(r"#\s*sv-only:\s*\S")
 TEMPLATE_MARKER = re.compile(r"\{#\s*sv-only:\s*\S.*?#\}")
