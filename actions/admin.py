@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -69,11 +70,11 @@ class CommitmentAdmin(OrganisationScopedAdmin, TranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("goal", "plan").prefetch_related("lead_organisations")
 
-    @admin.display(description="åtagande")
+    @admin.display(description=_("åtagande"))
     def short_text(self, obj):
         return obj.text[:90] + ("…" if len(obj.text) > 90 else "")
 
-    @admin.display(description="ansvarig")
+    @admin.display(description=_("ansvarig"))
     def leads(self, obj):
         return ", ".join(str(o) for o in obj.lead_organisations.all())
 

@@ -3,6 +3,8 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from strategy.models import Goal, Organisation, Strategy, ViolenceType
 from reporting.models import Reviewed, ReviewedQuerySet, reviewed_history
@@ -12,29 +14,29 @@ NUMBER_RE = re.compile(r"^(\d+)[.:](\d+)$")
 
 class ActionPlan(models.Model):
     class Kind(models.TextChoices):
-        REGIONAL = "regional", "Regional handlingsplan"
-        LOCAL = "local", "Lokal handlingsplan eller program"
+        REGIONAL = "regional", _("Regional handlingsplan")
+        LOCAL = "local", _("Lokal handlingsplan eller program")
 
-    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="plans", verbose_name="strategi")
-    slug = models.SlugField("adress", unique=True)
-    title = models.CharField("titel", max_length=300)
-    kind = models.CharField("typ", max_length=10, choices=Kind.choices, default=Kind.REGIONAL)
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="plans", verbose_name=_("strategi"))
+    slug = models.SlugField(_("adress"), unique=True)
+    title = models.CharField(_("titel"), max_length=300)
+    kind = models.CharField(_("typ"), max_length=10, choices=Kind.choices, default=Kind.REGIONAL)
     owner = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="plans", verbose_name="ägare"
+        Organisation, on_delete=models.PROTECT, related_name="plans", verbose_name=_("ägare")
     )
-    start_year = models.PositiveSmallIntegerField("från år")
-    end_year = models.PositiveSmallIntegerField("till år")
-    report_number = models.CharField("rapportnummer", max_length=20, blank=True)
-    adopted = models.CharField("beslutad", max_length=200, blank=True)
-    vision = models.TextField("vision", blank=True)
-    description = models.TextField("beskrivning", blank=True)
-    follow_up = models.TextField("uppföljning", blank=True)
-    remarks = models.TextField("synpunkter", blank=True, help_text="En synpunkt per rad, t.ex. från remissvar.")
-    source = models.CharField("källa", max_length=200, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("från år"))
+    end_year = models.PositiveSmallIntegerField(_("till år"))
+    report_number = models.CharField(_("rapportnummer"), max_length=20, blank=True)
+    adopted = models.CharField(_("beslutad"), max_length=200, blank=True)
+    vision = models.TextField(_("vision"), blank=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+    follow_up = models.TextField(_("uppföljning"), blank=True)
+    remarks = models.TextField(_("synpunkter"), blank=True, help_text=_("En synpunkt per rad, t.ex. från remissvar."))
+    source = models.CharField(_("källa"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "handlingsplan"
-        verbose_name_plural = "handlingsplaner"
+        verbose_name = _("handlingsplan")
+        verbose_name_plural = _("handlingsplaner")
         ordering = ["kind", "title"]
         constraints = [
             models.CheckConstraint(
@@ -64,8 +66,8 @@ class ItemWords(NamedTuple):
 
 # In one place: a local plan's items are measures (åtgärder), the regional plan's commitments (åtaganden).
 ITEM_WORDS = {
-    ActionPlan.Kind.LOCAL: ItemWords("åtgärd", "åtgärden", "åtgärder", "åtgärderna"),
-    ActionPlan.Kind.REGIONAL: ItemWords("åtagande", "åtagandet", "åtaganden", "åtagandena"),
+    ActionPlan.Kind.LOCAL: ItemWords(_("åtgärd"), _("åtgärden"), _("åtgärder"), _("åtgärderna")),
+    ActionPlan.Kind.REGIONAL: ItemWords(_("åtagande"), _("åtagandet"), _("åtaganden"), _("åtagandena")),
 }
 
 
@@ -76,30 +78,30 @@ class PlanGoal(models.Model):
     plan's measures point at one of these, which carries the regional link.
     """
 
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="plan_goals", verbose_name="plan")
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="plan_goals", verbose_name=_("plan"))
     # Blank where the document quotes a goal without a number (Stockholms stad's programme).
-    number = models.CharField("nummer", max_length=10, blank=True)
-    title = models.CharField("rubrik", max_length=300)
-    description = models.TextField("beskrivning", blank=True)
+    number = models.CharField(_("nummer"), max_length=10, blank=True)
+    title = models.CharField(_("rubrik"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
     prerequisites = models.TextField(
-        "för att nå dit behöver följande vara på plats", blank=True, help_text="En punkt per rad."
+        _("för att nå dit behöver följande vara på plats"), blank=True, help_text=_("En punkt per rad.")
     )
     regional_goals = models.ManyToManyField(
-        Goal, blank=True, related_name="plan_goals", verbose_name="regionala mål som följs"
+        Goal, blank=True, related_name="plan_goals", verbose_name=_("regionala mål som följs")
     )
-    note = models.TextField("anteckning", blank=True)
-    order = models.PositiveSmallIntegerField("ordning", default=0)
+    note = models.TextField(_("anteckning"), blank=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
     class Meta:
-        verbose_name = "lokalt mål eller fokusområde"
-        verbose_name_plural = "lokala mål och fokusområden"
+        verbose_name = _("lokalt mål eller fokusområde")
+        verbose_name_plural = _("lokala mål och fokusområden")
         ordering = ["plan", "order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"],
                 condition=~models.Q(number=""),
                 name="plangoal_unique_number",
-                violation_error_message="Planen har redan ett mål eller fokusområde med det numret.",
+                violation_error_message=_("Planen har redan ett mål eller fokusområde med det numret."),
             ),
         ]
 
@@ -112,13 +114,13 @@ class PlanGoal(models.Model):
 
 
 class PreventionLevel(models.Model):
-    code = models.SlugField("kod", unique=True)
-    name = models.CharField("namn", max_length=50)
-    order = models.PositiveSmallIntegerField("ordning", default=0)
+    code = models.SlugField(_("kod"), unique=True)
+    name = models.CharField(_("namn"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
     class Meta:
-        verbose_name = "preventionsnivå"
-        verbose_name_plural = "preventionsnivåer"
+        verbose_name = _("preventionsnivå")
+        verbose_name_plural = _("preventionsnivåer")
         ordering = ["order"]
 
     def __str__(self):
@@ -157,9 +159,9 @@ class CommitmentQuerySet(models.QuerySet):
 
 
 class Commitment(models.Model):
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="commitments", verbose_name="handlingsplan")
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("handlingsplan"))
     goal = models.ForeignKey(
-        Goal, null=True, blank=True, on_delete=models.PROTECT, related_name="commitments", verbose_name="regionalt mål"
+        Goal, null=True, blank=True, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("regionalt mål")
     )
     plan_goal = models.ForeignKey(
         PlanGoal,
@@ -167,46 +169,46 @@ class Commitment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="measures",
-        verbose_name="lokalt mål eller fokusområde",
+        verbose_name=_("lokalt mål eller fokusområde"),
     )
-    number = models.CharField("nummer", max_length=10, help_text="T.ex. 2.10 eller 1:1")
+    number = models.CharField(_("nummer"), max_length=10, help_text=_("T.ex. 2.10 eller 1:1"))
     # Derived from `number` so that 2.10 sorts after 2.9.
     number_major = models.PositiveSmallIntegerField(editable=False, default=0)
     number_minor = models.PositiveSmallIntegerField(editable=False, default=0)
-    text = models.TextField("åtagande")
+    text = models.TextField(_("åtagande"))
     lead_organisations = models.ManyToManyField(
-        Organisation, related_name="led_commitments", verbose_name="ansvarig organisation"
+        Organisation, related_name="led_commitments", verbose_name=_("ansvarig organisation")
     )
     # The source names no one for some commitments; the follow-up then assumes the lead and
     # says why in `note`. The public pages show the assumption (fixtures/README.md, rule 5).
     lead_assumed = models.BooleanField(
-        "ansvarig antagen av uppföljningen",
+        _("ansvarig antagen av uppföljningen"),
         default=False,
-        help_text="Källan anger inte vem som är ansvarig; uppföljningen har antagit det (skälet står i anteckningen).",
+        help_text=_("Källan anger inte vem som är ansvarig; uppföljningen har antagit det (skälet står i anteckningen)."),
     )
     co_organisations = models.ManyToManyField(
-        Organisation, blank=True, related_name="shared_commitments", verbose_name="medansvariga"
+        Organisation, blank=True, related_name="shared_commitments", verbose_name=_("medansvariga")
     )
-    prevention_levels = models.ManyToManyField(PreventionLevel, blank=True, verbose_name="preventionsnivå")
-    violence_types = models.ManyToManyField(ViolenceType, blank=True, verbose_name="våldstyper")
-    note = models.TextField("anteckning", blank=True)
+    prevention_levels = models.ManyToManyField(PreventionLevel, blank=True, verbose_name=_("preventionsnivå"))
+    violence_types = models.ManyToManyField(ViolenceType, blank=True, verbose_name=_("våldstyper"))
+    note = models.TextField(_("anteckning"), blank=True)
 
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "åtagande"
-        verbose_name_plural = "åtaganden"
+        verbose_name = _("åtagande")
+        verbose_name_plural = _("åtaganden")
         ordering = ["plan", "number_major", "number_minor"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"],
                 name="commitment_unique_number",
-                violation_error_message="Handlingsplanen har redan ett åtagande med det numret.",
+                violation_error_message=_("Handlingsplanen har redan ett åtagande med det numret."),
             ),
             models.CheckConstraint(
                 condition=models.Q(goal__isnull=False) | models.Q(plan_goal__isnull=False),
                 name="commitment_has_goal",
-                violation_error_message="Ange ett regionalt mål eller planens eget mål eller fokusområde.",
+                violation_error_message=_("Ange ett regionalt mål eller planens eget mål eller fokusområde."),
             ),
         ]
 
@@ -220,9 +222,9 @@ class Commitment(models.Model):
 
     def clean(self):
         if not NUMBER_RE.match(self.number or ""):
-            raise ValidationError({"number": "Numret ska skrivas som mål och löpnummer, t.ex. 2.10."})
+            raise ValidationError({"number": gettext("Numret ska skrivas som mål och löpnummer, t.ex. 2.10.")})
         if self.goal_id is None and self.plan_goal_id is None:
-            raise ValidationError("Ange ett regionalt mål eller planens eget mål eller fokusområde.")
+            raise ValidationError(gettext("Ange ett regionalt mål eller planens eget mål eller fokusområde."))
 
     @property
     def regional_goals(self):
@@ -238,40 +240,42 @@ class Commitment(models.Model):
         super().save(*args, **kwargs)
 
 
+# Not yet translated: actions/importing.py reads a file's status by these labels (joined as str, at import
+# time, in the active language), so they stay Swedish until it reads Swedish labels of its own.
 class StatusCategory(models.TextChoices):
-    DONE = "done", "Genomförd"
-    ONGOING = "ongoing", "Pågående"
-    NOT_STARTED = "not_started", "Ej påbörjad"
-    NOT_DONE = "not_done", "Ej genomförd under året"
-    NOT_FOLLOWED_UP = "not_followed_up", "Ej uppföljd"
-    UNSPECIFIED = "unspecified", "Ej angiven"
+    DONE = "done", "Genomförd"  # sv-only: an import file's word (above)
+    ONGOING = "ongoing", "Pågående"  # sv-only: an import file's word (above)
+    NOT_STARTED = "not_started", "Ej påbörjad"  # sv-only: an import file's word (above)
+    NOT_DONE = "not_done", "Ej genomförd under året"  # sv-only: an import file's word (above)
+    NOT_FOLLOWED_UP = "not_followed_up", "Ej uppföljd"  # sv-only: an import file's word (above)
+    UNSPECIFIED = "unspecified", "Ej angiven"  # sv-only: an import file's word (above)
 
 
 class StatusReport(Reviewed):
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="status_reports", verbose_name="åtagande"
+        Commitment, on_delete=models.CASCADE, related_name="status_reports", verbose_name=_("åtagande")
     )
-    year = models.PositiveSmallIntegerField("år")
+    year = models.PositiveSmallIntegerField(_("år"))
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="status_reports", verbose_name="rapporterande organisation"
+        Organisation, on_delete=models.PROTECT, related_name="status_reports", verbose_name=_("rapporterande organisation")
     )
     category = models.CharField(
-        "status", max_length=20, choices=StatusCategory.choices, default=StatusCategory.UNSPECIFIED
+        _("status"), max_length=20, choices=StatusCategory.choices, default=StatusCategory.UNSPECIFIED
     )
-    text = models.TextField("redovisning", blank=True)
+    text = models.TextField(_("redovisning"), blank=True)
 
     history = reviewed_history("commitment", "organisation")
     objects = ReviewedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "statusrapport"
-        verbose_name_plural = "statusrapporter"
+        verbose_name = _("statusrapport")
+        verbose_name_plural = _("statusrapporter")
         ordering = ["-year", "commitment__number_major", "commitment__number_minor"]
         constraints = [
             models.UniqueConstraint(
                 fields=["commitment", "year", "organisation"],
                 name="statusreport_unique_per_year",
-                violation_error_message="Organisationen har redan en statusrapport för åtagandet det året.",
+                violation_error_message=_("Organisationen har redan en statusrapport för åtagandet det året."),
             ),
         ]
 
@@ -280,7 +284,7 @@ class StatusReport(Reviewed):
 
     # The write policy's view of a status report (reporting.policy).
     subject_field = "commitment"
-    empty_message = "Välj en status (inte Ej angiven) och skriv en redovisning innan rapporten skickas in."
+    empty_message = _("Välj en status (inte Ej angiven) och skriv en redovisning innan rapporten skickas in.")
 
     @property
     def reporting_organisation_id(self):
@@ -300,4 +304,6 @@ class StatusReport(Reviewed):
 
     @classmethod
     def out_of_scope_message(cls, organisation):
-        return f"{organisation} varken leder eller delar ansvaret för åtagandet och kan inte rapportera på det."
+        return gettext(
+            "%(organisation)s varken leder eller delar ansvaret för åtagandet och kan inte rapportera på det."
+        ) % {"organisation": organisation}

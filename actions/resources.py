@@ -9,6 +9,8 @@ import io
 
 from django.contrib import admin
 from django.http import HttpResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 
@@ -41,8 +43,9 @@ class StatusReportResource(resources.ModelResource):
     state = fields.Field(column_name="state", readonly=True)
 
     # The export page's names for the columns (reporting.uploads.SwedishExportForm).
-    column_labels = {"plan": "Plan", "commitment": "Åtagande", "year": "År", "organisation": "Organisation",
-                     "category": "Status", "text": "Redovisning", "state": "Granskning"}
+    column_labels = {"plan": _("Plan"), "commitment": _("Åtagande"), "year": _("År"),
+                     "organisation": _("Organisation"), "category": _("Status"), "text": _("Redovisning"),
+                     "state": _("Granskning")}
 
     class Meta:
         model = StatusReport
@@ -54,7 +57,7 @@ class StatusReportResource(resources.ModelResource):
 
     @classmethod
     def get_display_name(cls):
-        return "Statusrapporter"
+        return gettext("Statusrapporter")
 
     def import_data(self, dataset, dry_run=False, preview_versions=None, **kwargs):
         """The pipeline, for the admin's preview (dry_run) and confirm (with what the preview saw)."""
@@ -93,19 +96,19 @@ def status_reports_xlsx(reports):
         org = report.organisation
         if org.pk not in sheets:
             sheets[org.pk] = book.create_sheet((org.short_name or org.name)[:31])
-            sheets[org.pk].append(["Åtagande", "År", "Status", "Redovisning", "Granskning"])
+            sheets[org.pk].append([gettext("Åtagande"), gettext("År"), gettext("Status"), gettext("Redovisning"), gettext("Granskning")])
         sheets[org.pk].append(xlsx_row(sheets[org.pk], [
             report.commitment.number, report.year, report.get_category_display(), report.text,
             report.get_state_display(),
         ]))
     if not sheets:
-        book.create_sheet("Statusrapporter")
+        book.create_sheet(gettext("Statusrapporter"))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-@admin.action(description="Ladda ner valda som Excel, en flik per organisation")
+@admin.action(description=_("Ladda ner valda som Excel, en flik per organisation"))
 def download_status_reports_xlsx(modeladmin, request, queryset):
     reports = scoped(queryset, request.user).select_related("commitment", "organisation").order_by(
         "organisation__name", "commitment__number_major", "commitment__number_minor"
@@ -125,7 +128,7 @@ class StatusReportImportExportMixin(PipelineAdminMixin, SafeImportMixin, ImportE
     import_formats = [TableCSV, TableXLSX]
     export_formats = EXPORT_FORMATS  # every CSV through reporting.spreadsheet
     import_template_name = "admin/actions/statusreport/import.html"
-    import_noun = "statusrapporter"
+    import_noun = "statusrapporter"  # sv-only: goes into the admin log's Swedish entry (reporting.importing)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}

@@ -47,10 +47,10 @@ def database_answers(alias, timeout):
     thread.start()
     thread.join(timeout)
     if thread.is_alive():
-        logger.error("Hälsokontroll: databasen svarade inte inom %s s", timeout)
+        logger.error("Hälsokontroll: databasen svarade inte inom %s s", timeout)  # sv-only: the log, for operators
         return False
     if "error" in outcome:
-        logger.error("Hälsokontroll: databasen svarar inte: %r", outcome["error"])
+        logger.error("Hälsokontroll: databasen svarar inte: %r", outcome["error"])  # sv-only: the log, for operators
     return outcome.get("ok", False)
 
 

@@ -10,6 +10,7 @@ from urllib.parse import unquote
 
 from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -21,8 +22,8 @@ class ControlCharactersMiddleware:
     def __call__(self, request):
         if CONTROL.search(request.path_info) or CONTROL.search(request.path):
             if request.path_info.startswith("/api/"):
-                return JsonResponse({"detail": "Finns inte."}, status=404)  # as the API's own 404
-            raise Http404("Sidan finns inte.")
+                return JsonResponse({"detail": "Finns inte."}, status=404)  # sv-only: as the API's own 404, Swedish in every language
+            raise Http404(gettext("Sidan finns inte."))
         if "\x00" in unquote(request.META.get("QUERY_STRING", "")):
-            raise BadRequest("Adressen innehåller ogiltiga tecken.")
+            raise BadRequest(gettext("Adressen innehåller ogiltiga tecken."))
         return self.get_response(request)

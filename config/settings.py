@@ -37,7 +37,7 @@ def env_int(name, default):
 def required(name):
     value = os.environ.get(name, "")
     if not value:
-        raise ImproperlyConfigured(
+        raise ImproperlyConfigured(  # sv-only: for the operator at start-up, before translations can load
             f"{name} måste anges i miljön när DEBUG är avstängt (produktion)."
         )
     return value
@@ -53,7 +53,7 @@ else:
     SECRET_KEY = required("SECRET_KEY")
     if len(SECRET_KEY) < 50:
         # Sessions, password reset links and CSRF tokens are signed with it: a short key can be guessed.
-        raise ImproperlyConfigured(
+        raise ImproperlyConfigured(  # sv-only: for the operator at start-up, before translations can load
             f"SECRET_KEY är för kort ({len(SECRET_KEY)} tecken, minst 50 krävs i produktion). Skapa en med: "
             "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
@@ -219,7 +219,7 @@ for _proxy in TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_proxy, strict=False)
     except ValueError:
-        raise ImproperlyConfigured(
+        raise ImproperlyConfigured(  # sv-only: for the operator at start-up, before translations can load
             f"TRUSTED_PROXIES: {_proxy!r} är ingen adress eller inget nät (t.ex. 10.0.0.2 eller 10.0.0.0/24)."
         ) from None
 
@@ -364,6 +364,6 @@ LOGGING = {
 # default: what /data/ has always promised, and what DIGG recommends for open data.
 DATA_LICENCE_URL = os.environ.get("DATA_LICENCE_URL", "http://creativecommons.org/publicdomain/zero/1.0/")
 DATA_LICENCE_NAME = os.environ.get("DATA_LICENCE_NAME", "CC0 1.0")
-DATA_PUBLISHER_NAME = os.environ.get("DATA_PUBLISHER_NAME", "Länsstyrelsen Stockholm")
+DATA_PUBLISHER_NAME = os.environ.get("DATA_PUBLISHER_NAME", "Länsstyrelsen Stockholm")  # sv-only: a name, data
 DATA_PUBLISHER_URL = os.environ.get("DATA_PUBLISHER_URL", "https://www.lansstyrelsen.se/stockholm")
 DATA_CONTACT_EMAIL = os.environ.get("DATA_CONTACT_EMAIL", "stockholm@lansstyrelsen.se")

@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from config.health import healthz
 from config.locale import switch_language
@@ -9,9 +10,9 @@ from django.contrib.auth import views as auth_views
 from workspace import accounts
 from workspace.views import login as workspace_login
 
-admin.site.site_header = "Våldsstrategin i Stockholms län – uppföljning"
-admin.site.site_title = "Uppföljning av våldsstrategin"
-admin.site.index_title = "Administration"
+admin.site.site_header = _("Våldsstrategin i Stockholms län – uppföljning")
+admin.site.site_title = _("Uppföljning av våldsstrategin")
+admin.site.index_title = _("Administration")
 
 # A database that cannot be reached answers 503 with Retry-After, any other fault Django's 500.
 handler500 = "config.health.server_error"

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -65,10 +67,10 @@ class IndicatorAdmin(OrganisationScopedAdmin, TranslationAdmin):
     inlines = [SeriesInline]
     fieldsets = [
         (None, {"fields": ["goal", "report_goal", "code", "position", "slug", "title", "kind", "origin", "theme"]}),
-        ("Mätning", {"fields": ["source", "unit", "decimals", "direction", "period_kind", "area", "kolada_kpi"]}),
-        ("Ansvar och våldstyper", {"fields": ["responsible", "violence_types"]}),
-        ("Status", {"fields": ["status", "retired_last_year", "retired_reason"]}),
-        ("Beskrivning", {"fields": ["description"]}),
+        (_("Mätning"), {"fields": ["source", "unit", "decimals", "direction", "period_kind", "area", "kolada_kpi"]}),
+        (_("Ansvar och våldstyper"), {"fields": ["responsible", "violence_types"]}),
+        (_("Status"), {"fields": ["status", "retired_last_year", "retired_reason"]}),
+        (_("Beskrivning"), {"fields": ["description"]}),
     ]
 
     def get_urls(self):
@@ -93,13 +95,16 @@ class IndicatorAdmin(OrganisationScopedAdmin, TranslationAdmin):
         if result is not None:
             messages.success(
                 request,
-                f"Sparat: {result['created']} nya, {result['updated']} ändrade och {result['deleted']} borttagna värden. "
-                "Ändrade värden granskas innan de publiceras.",
+                gettext(
+                    "Sparat: %(created)s nya, %(updated)s ändrade och %(deleted)s borttagna värden. "
+                    "Ändrade värden granskas innan de publiceras."
+                )
+                % result,
             )
             url = reverse("admin:indicators_indicator_values", args=[indicator.pk])
             return redirect(f"{url}?omrade={area.slug}")
         if request.method == "POST":
-            messages.error(request, "Inget sparades. Rätta de markerade cellerna.")
+            messages.error(request, gettext("Inget sparades. Rätta de markerade cellerna."))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -109,7 +114,7 @@ class IndicatorAdmin(OrganisationScopedAdmin, TranslationAdmin):
             "area": area,
             "areas": areas,
             "missing_codes": MISSING_CODES,
-            "title": f"Värden för {indicator.code}",
+            "title": gettext("Värden för %(code)s") % {"code": indicator.code},
         }
         return TemplateResponse(request, "admin/indicators/indicator/values_grid.html", context)
 
@@ -129,7 +134,7 @@ class SeriesForm(forms.ModelForm):
         key, label = Series.breakdown_of(categories)
         self.instance.indicator = cleaned["indicator"]
         if self.instance.duplicate_breakdown(key):
-            self.add_error("categories", "Indikatorn har redan en serie med den uppdelningen.")
+            self.add_error("categories", gettext("Indikatorn har redan en serie med den uppdelningen."))
         self.instance.key = key
         if not cleaned.get("label"):
             cleaned["label"] = label
@@ -160,6 +165,6 @@ class ValueAdmin(ValueImportAdminMixin, ReviewedAdmin, ReadableHistoryAdmin, Sim
     organisation_lookups = ["series__indicator__responsible"]
     export_formats = EXPORT_FORMATS  # every CSV through reporting.spreadsheet
 
-    @admin.display(description="värde", ordering="value")
+    @admin.display(description=_("värde"), ordering="value")
     def shown_value(self, obj):
         return swedish_number(obj.value)

@@ -12,6 +12,8 @@ import re
 
 import pandas as pd
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Reading a file within the limits, in any of the encodings Excel writes: shared with the status
 # report import.
@@ -46,7 +48,7 @@ def kolada_to_long(data):
     except FileRefused:
         raise
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise FileRefused("Filen är inte Koladas JSON-format med en lista ”values”.") from exc
+        raise FileRefused(gettext("Filen är inte Koladas JSON-format med en lista ”values”.")) from exc
 
 
 def _kolada_rows(entries):
@@ -69,20 +71,22 @@ def _kolada_rows(entries):
                 f"Kolada {entry.get('kpi', '')}",
             )])
             if len(rows) > max_rows:
-                raise FileRefused(f"Filen har fler än {max_rows} värden; en import får ha högst så många.")
+                raise FileRefused(
+                    gettext("Filen har fler än %(max)s värden; en import får ha högst så många.") % {"max": max_rows}
+                )
     return named_frame(pd.DataFrame(rows, columns=KOLADA_COLUMNS, dtype=object))
 
 
 class LongCSV(TableCSV):
-    title = "Långt format, CSV (en rad per värde)"
+    title = _("Långt format, CSV (en rad per värde)")
 
 
 class LongXLSX(TableXLSX):
-    title = "Långt format, Excel (en rad per värde)"
+    title = _("Långt format, Excel (en rad per värde)")
 
 
 class WideCSV(SafeFormat):
-    title = "Brett format, CSV (år som kolumner)"
+    title = _("Brett format, CSV (år som kolumner)")
     extension = "csv"
 
     def read(self, data):
@@ -90,7 +94,7 @@ class WideCSV(SafeFormat):
 
 
 class WideXLSX(SafeFormat):
-    title = "Brett format, Excel (år som kolumner)"
+    title = _("Brett format, Excel (år som kolumner)")
     extension = "xlsx"
 
     def read(self, data):

@@ -15,13 +15,14 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reporting.models import State
 from reporting.policy import Action, Policy, Write
 from reporting.workflow import apply_content_state
 from strategy.models import Area
 
-from .models import FIRST_YEAR, LAST_YEAR, Indicator, MissingReason, Value
+from .models import FIRST_YEAR, LAST_YEAR, Indicator, MissingReason, Value, year_range_message
 from .services import record_change_reason, value_item
 
 MISSING_CODES = {
@@ -44,9 +45,9 @@ def parse_cell(text):
     try:
         number = Decimal(text.rstrip("%").replace(",", "."))
     except InvalidOperation:
-        raise forms.ValidationError("Ange ett tal, t.ex. 6,9, eller en kod för saknat värde (x, .. eller –).")
+        raise forms.ValidationError(gettext("Ange ett tal, t.ex. 6,9, eller en kod för saknat värde (x, .. eller –)."))
     if not number.is_finite():
-        raise forms.ValidationError("Ange ett tal, t.ex. 6,9.")
+        raise forms.ValidationError(gettext("Ange ett tal, t.ex. 6,9."))
     return number, ""
 
 
@@ -112,11 +113,11 @@ class ValuesGridForm(forms.Form):
                 )
                 if self.has_notes(year):
                     self.fields[self.footnote_name(s, year)] = forms.CharField(
-                        required=False, label=f"Fotnot: {label}", initial=existing.footnote if existing else "",
+                        required=False, label=gettext("Fotnot: %(cell)s") % {"cell": label}, initial=existing.footnote if existing else "",
                         widget=forms.TextInput(attrs={"size": 16}),
                     )
                     self.fields[self.source_name(s, year)] = forms.CharField(
-                        required=False, max_length=300, label=f"Källa: {label}",
+                        required=False, max_length=300, label=gettext("Källa: %(cell)s") % {"cell": label},
                         initial=existing.source_ref if existing else "",
                         widget=forms.TextInput(attrs={"size": 16}),
                     )
@@ -159,7 +160,7 @@ class ValuesGridForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("fingerprint") and cleaned["fingerprint"] != fingerprint(self.existing.values(), self.notes):
             raise forms.ValidationError(
-                "Någon annan har ändrat värdena sedan du öppnade sidan. Ladda om sidan och gör om dina ändringar."
+                gettext("Någon annan har ändrat värdena sedan du öppnade sidan. Ladda om sidan och gör om dina ändringar.")
             )
         self.cells = {}  # (series, year) → (parsed, the state the policy leaves it in)
         for s in self.series:
@@ -173,22 +174,24 @@ class ValuesGridForm(forms.Form):
                     self.add_error(name, exc)
                     continue
                 if not FIRST_YEAR <= year <= LAST_YEAR:
-                    self.add_error(name, f"Året måste ligga mellan {FIRST_YEAR} och {LAST_YEAR}.")
+                    self.add_error(name, year_range_message(FIRST_YEAR, LAST_YEAR))
                     continue
                 existing = self.existing.get((s.pk, year))
                 notes = self._notes(s, year)
                 if notes is not None and len(notes[1]) > 300:
-                    self.add_error(self.source_name(s, year), "Källan får vara högst 300 tecken.")
+                    self.add_error(self.source_name(s, year), gettext("Källan får vara högst 300 tecken."))
                     continue
                 if notes is not None and any(ord(c) < 32 or ord(c) == 127 for c in notes[1]):
-                    self.add_error(self.source_name(s, year), "Källan ska stå på en rad, utan styrtecken.")
+                    self.add_error(self.source_name(s, year), gettext("Källan ska stå på en rad, utan styrtecken."))
                     continue
                 if not cell_changed(existing, parsed, notes):
                     continue
                 if self.record and parsed is not None and not notes[1]:
                     self.add_error(
                         self.source_name(s, year),
-                        "Ange källan siffran är hämtad från, t.ex. Brå, Nationella trygghetsundersökningen 2025, tabell 3.",
+                        gettext(
+                            "Ange källan siffran är hämtad från, t.ex. Brå, Nationella trygghetsundersökningen 2025, tabell 3."
+                        ),
                     )
                     continue
                 decision = self.policy.decide(self.write(existing, year, parsed))
@@ -252,7 +255,7 @@ def _save_cells(form, user):
             value.approved_by, value.reopened_at = user, None
             value._change_reason = record_change_reason(user=user, source=value.source_ref)
         elif existing:
-            value._change_reason = "Ändrat i värdetabellen"
+            value._change_reason = "Ändrat i värdetabellen"  # sv-only: stored in the history as written
         value.save()
         if existing:
             updated += 1

@@ -1,6 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from strategy.models import Area, Goal, Organisation, ViolenceType
 from reporting.models import Reviewed, ReviewedQuerySet, reviewed_history
@@ -12,9 +15,13 @@ FIRST_YEAR = 2000
 LAST_YEAR = 2100
 
 
+def year_range_message(first, last):
+    return gettext("Året måste ligga mellan %(first)s och %(last)s.") % {"first": first, "last": last}
+
+
 class PeriodKind(models.TextChoices):
-    CALENDAR = "calendar", "Kalenderår"
-    SCHOOL = "school", "Läsår"
+    CALENDAR = "calendar", _("Kalenderår")
+    SCHOOL = "school", _("Läsår")
 
 
 def period_label(year, period_kind):
@@ -31,48 +38,48 @@ class IndicatorQuerySet(models.QuerySet):
 
 class Indicator(models.Model):
     class Kind(models.TextChoices):
-        INDICATOR = "indicator", "Indikator"
-        DEVELOPMENT = "development", "Utvecklingsindikator"
+        INDICATOR = "indicator", _("Indikator")
+        DEVELOPMENT = "development", _("Utvecklingsindikator")
 
     class Direction(models.TextChoices):
-        INCREASE = "increase", "Ökning är önskvärd"
-        DECREASE = "decrease", "Minskning är önskvärd"
-        NEUTRAL = "neutral", "Ingen önskad riktning"
+        INCREASE = "increase", _("Ökning är önskvärd")
+        DECREASE = "decrease", _("Minskning är önskvärd")
+        NEUTRAL = "neutral", _("Ingen önskad riktning")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Aktiv"
-        RETIRED = "retired", "Utgått"
+        ACTIVE = "active", _("Aktiv")
+        RETIRED = "retired", _("Utgått")
 
     class Origin(models.TextChoices):
-        BILAGA1 = "bilaga1", "Strategins bilaga 1"
-        REPORT = "report2024", "Lägesrapport 2024"
+        BILAGA1 = "bilaga1", _("Strategins bilaga 1")
+        REPORT = "report2024", _("Lägesrapport 2024")
 
-    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="indicators", verbose_name="mål")
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("mål"))
     report_goal = models.ForeignKey(
         Goal,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="reported_indicators",
-        verbose_name="redovisas under mål",
-        help_text="Om lägesrapporten redovisar indikatorn under ett annat mål än bilaga 1.",
+        verbose_name=_("redovisas under mål"),
+        help_text=_("Om lägesrapporten redovisar indikatorn under ett annat mål än bilaga 1."),
     )
-    code = models.CharField("kod", max_length=20, unique=True)
-    position = models.PositiveSmallIntegerField("ordning", default=0)
-    slug = models.SlugField("adress", max_length=80, unique=True)
-    title = models.CharField("indikator", max_length=500)
-    kind = models.CharField("typ", max_length=12, choices=Kind.choices, default=Kind.INDICATOR)
-    origin = models.CharField("ursprung", max_length=12, choices=Origin.choices, default=Origin.BILAGA1)
-    theme = models.CharField("tema", max_length=200, blank=True)
-    source = models.CharField("källa", max_length=300, blank=True)
-    unit = models.CharField("enhet", max_length=12, choices=Unit.choices, default=Unit.PERCENT)
-    decimals = models.PositiveSmallIntegerField("decimaler", default=0)
+    code = models.CharField(_("kod"), max_length=20, unique=True)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    slug = models.SlugField(_("adress"), max_length=80, unique=True)
+    title = models.CharField(_("indikator"), max_length=500)
+    kind = models.CharField(_("typ"), max_length=12, choices=Kind.choices, default=Kind.INDICATOR)
+    origin = models.CharField(_("ursprung"), max_length=12, choices=Origin.choices, default=Origin.BILAGA1)
+    theme = models.CharField(_("tema"), max_length=200, blank=True)
+    source = models.CharField(_("källa"), max_length=300, blank=True)
+    unit = models.CharField(_("enhet"), max_length=12, choices=Unit.choices, default=Unit.PERCENT)
+    decimals = models.PositiveSmallIntegerField(_("decimaler"), default=0)
     direction = models.CharField(
-        "önskad riktning", max_length=10, choices=Direction.choices, default=Direction.NEUTRAL
+        _("önskad riktning"), max_length=10, choices=Direction.choices, default=Direction.NEUTRAL
     )
-    period_kind = models.CharField("period", max_length=10, choices=PeriodKind.choices, default=PeriodKind.CALENDAR)
+    period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.CALENDAR)
     area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="+", verbose_name="område", help_text="Området värdena avser."
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("område"), help_text=_("Området värdena avser.")
     )
     responsible = models.ForeignKey(
         Organisation,
@@ -80,26 +87,26 @@ class Indicator(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="indicators",
-        verbose_name="ansvarig organisation",
+        verbose_name=_("ansvarig organisation"),
     )
     # As Commitment.lead_assumed: the source names no one; the notes say why this organisation.
     responsible_assumed = models.BooleanField(
-        "ansvarig antagen av uppföljningen",
+        _("ansvarig antagen av uppföljningen"),
         default=False,
-        help_text="Källan anger inte vem som är ansvarig; uppföljningen har antagit det (skälet står i anteckningarna).",
+        help_text=_("Källan anger inte vem som är ansvarig; uppföljningen har antagit det (skälet står i anteckningarna)."),
     )
-    violence_types = models.ManyToManyField(ViolenceType, blank=True, related_name="indicators", verbose_name="våldstyper")
-    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    retired_last_year = models.PositiveSmallIntegerField("senaste år med data", null=True, blank=True)
-    retired_reason = models.TextField("skäl till att indikatorn utgått", blank=True)
-    description = models.TextField("beskrivning", blank=True)
-    kolada_kpi = models.CharField("Kolada-KPI", max_length=20, blank=True)
+    violence_types = models.ManyToManyField(ViolenceType, blank=True, related_name="indicators", verbose_name=_("våldstyper"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    retired_last_year = models.PositiveSmallIntegerField(_("senaste år med data"), null=True, blank=True)
+    retired_reason = models.TextField(_("skäl till att indikatorn utgått"), blank=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+    kolada_kpi = models.CharField(_("Kolada-KPI"), max_length=20, blank=True)
 
     objects = IndicatorQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "indikator"
-        verbose_name_plural = "indikatorer"
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
         ordering = ["goal__number", "kind", "position", "code"]
         constraints = [
             models.CheckConstraint(
@@ -116,7 +123,7 @@ class Indicator(models.Model):
 
     def clean(self):
         if self.status == self.Status.RETIRED and self.retired_last_year is None:
-            raise ValidationError({"retired_last_year": "Ange senaste år med data för en indikator som utgått."})
+            raise ValidationError({"retired_last_year": gettext("Ange senaste år med data för en indikator som utgått.")})
 
     def check_value(self, value):
         check_value(self.unit, value)
@@ -139,13 +146,13 @@ class Indicator(models.Model):
 class Dimension(models.Model):
     """A breakdown vocabulary: kön, ålder, årskurs, relation …"""
 
-    code = models.SlugField("kod", max_length=40, unique=True)
-    name = models.CharField("namn", max_length=100)
-    order = models.PositiveSmallIntegerField("ordning", default=0)
+    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
     class Meta:
-        verbose_name = "uppdelning"
-        verbose_name_plural = "uppdelningar"
+        verbose_name = _("uppdelning")
+        verbose_name_plural = _("uppdelningar")
         ordering = ["order", "code"]
 
     def __str__(self):
@@ -153,14 +160,14 @@ class Dimension(models.Model):
 
 
 class Category(models.Model):
-    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="categories", verbose_name="uppdelning")
-    code = models.SlugField("kod", max_length=60)
-    label = models.CharField("benämning", max_length=300)
-    order = models.PositiveSmallIntegerField("ordning", default=0)
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="categories", verbose_name=_("uppdelning"))
+    code = models.SlugField(_("kod"), max_length=60)
+    label = models.CharField(_("benämning"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
     class Meta:
-        verbose_name = "kategori"
-        verbose_name_plural = "kategorier"
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategorier")
         ordering = ["dimension__order", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["dimension", "code"], name="category_unique_code"),
@@ -178,28 +185,28 @@ def breakdown_key(pairs):
 class Series(models.Model):
     """One line of an indicator's table: the headline or a combination of breakdown categories."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="series", verbose_name="indikator")
-    key = models.CharField("uppdelning (kod)", max_length=300, blank=True, editable=False)
-    label = models.CharField("uppdelning", max_length=500, blank=True)
-    categories = models.ManyToManyField(Category, blank=True, related_name="series", verbose_name="kategorier")
-    is_headline = models.BooleanField("huvudserie", default=False)
-    order = models.PositiveSmallIntegerField("ordning", default=0)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="series", verbose_name=_("indikator"))
+    key = models.CharField(_("uppdelning (kod)"), max_length=300, blank=True, editable=False)
+    label = models.CharField(_("uppdelning"), max_length=500, blank=True)
+    categories = models.ManyToManyField(Category, blank=True, related_name="series", verbose_name=_("kategorier"))
+    is_headline = models.BooleanField(_("huvudserie"), default=False)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
     # Where the source changes what a series measures (4.I5: 2023 counts referrals to social
     # services, 2024 support in the municipality's own services), the years before and after
     # are not one series: no trend is drawn across the break, and chart and table show it.
     break_year = models.PositiveSmallIntegerField(
-        "tidsseriebrott före år",
+        _("tidsseriebrott före år"),
         null=True,
         blank=True,
-        help_text="Första året med den nya definitionen. Ingen trend räknas över brottet.",
+        help_text=_("Första året med den nya definitionen. Ingen trend räknas över brottet."),
     )
     break_note = models.TextField(
-        "om tidsseriebrottet", blank=True, help_text="Varför serien bryts, med källans ord."
+        _("om tidsseriebrottet"), blank=True, help_text=_("Varför serien bryts, med källans ord.")
     )
 
     class Meta:
-        verbose_name = "serie"
-        verbose_name_plural = "serier"
+        verbose_name = _("serie")
+        verbose_name_plural = _("serier")
         ordering = ["indicator", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "key"], name="series_unique_breakdown"),
@@ -213,13 +220,13 @@ class Series(models.Model):
 
     @property
     def display_label(self):
-        return self.label or "Totalt"
+        return self.label or "Totalt"  # sv-only: the total's label is data, as in the downloads and the API
 
     def clean(self):
         if self.break_year is not None and not self.break_note.strip():
-            raise ValidationError({"break_note": "Ange varför serien bryts."})
+            raise ValidationError({"break_note": gettext("Ange varför serien bryts.")})
         if self.break_year is not None and not FIRST_YEAR < self.break_year <= LAST_YEAR:
-            raise ValidationError({"break_year": f"Året måste ligga mellan {FIRST_YEAR + 1} och {LAST_YEAR}."})
+            raise ValidationError({"break_year": year_range_message(FIRST_YEAR + 1, LAST_YEAR)})
 
     @staticmethod
     def breakdown_of(categories):
@@ -241,10 +248,12 @@ class Series(models.Model):
         self.categories.set(categories)
 
 
+# Not yet translated: indicators/importing.py matches a file's cell against these labels in the active
+# language, so they stay Swedish until it reads indicators.selectors.MISSING_LABELS (Swedish) instead.
 class MissingReason(models.TextChoices):
-    TOO_FEW = "too_few", "För få fall / sekretess"
-    NOT_AVAILABLE = "not_available", "Ej tillgänglig"
-    NOT_APPLICABLE = "not_applicable", "Ej tillämplig"
+    TOO_FEW = "too_few", "För få fall / sekretess"  # sv-only: an import file's word (above)
+    NOT_AVAILABLE = "not_available", "Ej tillgänglig"  # sv-only: an import file's word (above)
+    NOT_APPLICABLE = "not_applicable", "Ej tillämplig"  # sv-only: an import file's word (above)
 
 
 class ValueQuerySet(ReviewedQuerySet):
@@ -262,23 +271,23 @@ class ValueQuerySet(ReviewedQuerySet):
 
 
 class Value(Reviewed):
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values", verbose_name="serie")
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="values", verbose_name="område")
-    year = models.PositiveSmallIntegerField("år", help_text="För läsår: det första året (2022 = 2022/2023).")
-    value = models.DecimalField("värde", max_digits=14, decimal_places=4, null=True, blank=True)
-    missing_reason = models.CharField("orsak till saknat värde", max_length=20, choices=MissingReason.choices, blank=True)
-    respondents = models.PositiveIntegerField("antal svarande", null=True, blank=True)
-    footnote = models.TextField("fotnot", blank=True)
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values", verbose_name=_("serie"))
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="values", verbose_name=_("område"))
+    year = models.PositiveSmallIntegerField(_("år"), help_text=_("För läsår: det första året (2022 = 2022/2023)."))
+    value = models.DecimalField(_("värde"), max_digits=14, decimal_places=4, null=True, blank=True)
+    missing_reason = models.CharField(_("orsak till saknat värde"), max_length=20, choices=MissingReason.choices, blank=True)
+    respondents = models.PositiveIntegerField(_("antal svarande"), null=True, blank=True)
+    footnote = models.TextField(_("fotnot"), blank=True)
     source_ref = models.CharField(
-        "hämtat från", max_length=300, blank=True, help_text="Dokument och tabell eller avsnitt, t.ex. Lägesrapport 2024, Tabell 1."
+        _("hämtat från"), max_length=300, blank=True, help_text=_("Dokument och tabell eller avsnitt, t.ex. Lägesrapport 2024, Tabell 1.")
     )
 
     history = reviewed_history("area", "series")
     objects = ValueQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "värde"
-        verbose_name_plural = "värden"
+        verbose_name = _("värde")
+        verbose_name_plural = _("värden")
         # Column ids, not the related models: ordering by "series" would pull in the
         # series', indicator's and goal's own orderings as joins on every list.
         ordering = ["series_id", "area_id", "year"]
@@ -286,18 +295,18 @@ class Value(Reviewed):
             models.UniqueConstraint(
                 fields=["series", "year", "area"],
                 name="value_unique_series_year_area",
-                violation_error_message="Det finns redan ett värde för den här serien, året och området.",
+                violation_error_message=_("Det finns redan ett värde för den här serien, året och området."),
             ),
             models.CheckConstraint(
                 condition=(models.Q(value__isnull=False) & models.Q(missing_reason=""))
                 | (models.Q(value__isnull=True) & ~models.Q(missing_reason="")),
                 name="value_number_xor_missing_reason",
-                violation_error_message="Ange antingen ett värde eller en orsak till att det saknas.",
+                violation_error_message=_("Ange antingen ett värde eller en orsak till att det saknas."),
             ),
             models.CheckConstraint(
                 condition=models.Q(year__gte=FIRST_YEAR) & models.Q(year__lte=LAST_YEAR),
                 name="value_year_plausible",
-                violation_error_message=f"Året måste ligga mellan {FIRST_YEAR} och {LAST_YEAR}.",
+                violation_error_message=lazy(year_range_message, str)(FIRST_YEAR, LAST_YEAR),
             ),
         ]
         indexes = [
@@ -329,16 +338,18 @@ class Value(Reviewed):
 
     @classmethod
     def out_of_scope_message(cls, organisation):
-        return f"{organisation} ansvarar inte för indikatorn och kan inte rapportera dess värden."
+        return gettext("%(organisation)s ansvarar inte för indikatorn och kan inte rapportera dess värden.") % {
+            "organisation": organisation
+        }
 
     def clean(self):
         errors = {}
         if self.value is None and not self.missing_reason:
-            errors["value"] = "Ange ett värde eller en orsak till att det saknas."
+            errors["value"] = gettext("Ange ett värde eller en orsak till att det saknas.")
         if self.value is not None and self.missing_reason:
-            errors["missing_reason"] = "Ett värde som finns kan inte samtidigt ha en orsak till att det saknas."
+            errors["missing_reason"] = gettext("Ett värde som finns kan inte samtidigt ha en orsak till att det saknas.")
         if self.year is not None and not FIRST_YEAR <= self.year <= LAST_YEAR:
-            errors["year"] = f"Året måste ligga mellan {FIRST_YEAR} och {LAST_YEAR}."
+            errors["year"] = year_range_message(FIRST_YEAR, LAST_YEAR)
         if self.value is not None and self.series_id:
             try:
                 self.series.indicator.check_value(self.value)

@@ -5,6 +5,8 @@ django-import-export draws the screens and writes the export; the import itself 
 (indicators/importing.py over reporting/importing.py), which `ValueResource.import_data` runs.
 """
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -36,9 +38,9 @@ class ValueResource(resources.ModelResource):
     source = fields.Field(attribute="source_ref", column_name="source", readonly=True)
 
     # The export page's names for the columns (reporting.uploads.SwedishExportForm).
-    column_labels = {"indicator_code": "Indikatorkod", "year": "År", "area": "Område", "breakdown": "Uppdelning",
-                     "value": "Värde", "missing_reason": "Orsak till saknat värde", "respondents": "Antal svarande",
-                     "note": "Fotnot", "source": "Källa"}
+    column_labels = {"indicator_code": _("Indikatorkod"), "year": _("År"), "area": _("Område"),
+                     "breakdown": _("Uppdelning"), "value": _("Värde"), "missing_reason": _("Orsak till saknat värde"),
+                     "respondents": _("Antal svarande"), "note": _("Fotnot"), "source": _("Källa")}
 
     class Meta:
         model = Value
@@ -51,7 +53,7 @@ class ValueResource(resources.ModelResource):
 
     @classmethod
     def get_display_name(cls):
-        return "Värden (långt format)"
+        return gettext("Värden (långt format)")
 
     def import_data(self, dataset, dry_run=False, preview_versions=None, **kwargs):
         """The pipeline, for the admin's preview (dry_run) and confirm (with what the preview saw)."""
@@ -87,7 +89,7 @@ class ValueImportAdminMixin(PipelineAdminMixin, SafeImportMixin, ImportExportMix
     import_formats = VALUE_IMPORT_FORMATS
     export_formats = [CSV, XLSX]
     import_template_name = "admin/indicators/value/import.html"
-    import_noun = "värden"
+    import_noun = "värden"  # sv-only: goes into the admin log's Swedish entry (reporting.importing)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}

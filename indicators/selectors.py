@@ -1,6 +1,11 @@
 """Reads of published indicator data, shared by downloads, the API and the pages."""
 
-from .models import MissingReason, PeriodKind, Value, period_label
+from collections.abc import Mapping
+from functools import cached_property
+
+from django.utils import translation
+
+from .models import Indicator, MissingReason, PeriodKind, Value, period_label
 from .units import Unit
 
 LONG_COLUMNS = [
@@ -25,9 +30,37 @@ LONG_COLUMNS = [
     "series_break_note",
 ]
 
-KIND_LABELS = {"indicator": "Indikator", "development": "Utvecklingsindikator"}
-UNIT_LABELS = dict(Unit.choices)
-MISSING_LABELS = dict(MissingReason.choices)
+
+
+class SwedishLabels(Mapping):
+    """A TextChoices' labels in Swedish whatever the reader's language: code → label.
+
+    The downloads, the catalogue and the imported files use these words as data, the same in
+    every language (README: Languages), while the pages show the choices in the page's language.
+    Made on first use (translations need the app registry), then kept: the Swedish never changes.
+    """
+
+    def __init__(self, choices):
+        self.choices = choices
+
+    @cached_property
+    def labels(self):
+        with translation.override("sv"):
+            return {value: str(label) for value, label in self.choices.choices}
+
+    def __getitem__(self, code):
+        return self.labels[code]
+
+    def __iter__(self):
+        return iter(self.labels)
+
+    def __len__(self):
+        return len(self.labels)
+
+
+KIND_LABELS = SwedishLabels(Indicator.Kind)
+UNIT_LABELS = SwedishLabels(Unit)
+MISSING_LABELS = SwedishLabels(MissingReason)
 
 
 def format_number(value):
@@ -88,7 +121,7 @@ def published_value_rows(indicator=None):
             "period": period_label(year, period_kind or PeriodKind.CALENDAR),
             "area": area,
             "area_code": area_code,
-            "breakdown": label or "Totalt",
+            "breakdown": label or "Totalt",  # sv-only: the downloads' stable word for the whole group
             "value": format_number(value),
             "unit": UNIT_LABELS[unit],
             "missing_reason": MISSING_LABELS.get(missing, "") if missing else "",

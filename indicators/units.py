@@ -5,15 +5,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
 class Unit(models.TextChoices):
-    PERCENT = "percent", "Procent"
-    COUNT = "count", "Antal"
-    MEAN_SCORE = "mean_score", "Medelvärde (skala 0–10)"
-    RATE = "rate_100k", "Per 100 000 invånare"
-    DAYS = "days", "Dagar"
+    PERCENT = "percent", _("Procent")
+    COUNT = "count", _("Antal")
+    MEAN_SCORE = "mean_score", _("Medelvärde (skala 0–10)")
+    RATE = "rate_100k", _("Per 100 000 invånare")
+    DAYS = "days", _("Dagar")
 
 
 # After a number in the downloads, which are Swedish in every language (reports.downloads).
@@ -46,10 +47,10 @@ def check_value(unit, value):
         return
     value = Decimal(value)
     if value < 0:
-        raise ValidationError("Värdet får inte vara negativt.", code="negative")
+        raise ValidationError(gettext("Värdet får inte vara negativt."), code="negative")
     if unit == Unit.PERCENT and value > 100:
-        raise ValidationError("En andel i procent måste ligga mellan 0 och 100.", code="percent_range")
+        raise ValidationError(gettext("En andel i procent måste ligga mellan 0 och 100."), code="percent_range")
     if unit == Unit.MEAN_SCORE and value > 10:
-        raise ValidationError("Ett medelvärde måste ligga mellan 0 och 10.", code="score_range")
+        raise ValidationError(gettext("Ett medelvärde måste ligga mellan 0 och 10."), code="score_range")
     if unit == Unit.COUNT and value != value.to_integral_value():
-        raise ValidationError("Ett antal måste vara ett heltal.", code="count_integer")
+        raise ValidationError(gettext("Ett antal måste vara ett heltal."), code="count_integer")

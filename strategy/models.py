@@ -3,6 +3,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # A name is one line: it goes into mail subjects and spreadsheet cells, where a line break
 # would end the header (the mail is refused) or the row.
@@ -25,18 +27,18 @@ NAME_COLUMNS = [
 
 
 class Strategy(models.Model):
-    slug = models.SlugField("kortnamn", unique=True)
-    title = models.CharField("titel", max_length=300)
-    start_year = models.PositiveSmallIntegerField("från år")
-    end_year = models.PositiveSmallIntegerField("till år")
-    vision = models.TextField("vision")
-    report_number = models.CharField("rapportnummer", max_length=20, blank=True)
-    publisher = models.CharField("utgivare", max_length=200, blank=True)
-    introduction = models.TextField("inledning", blank=True)
+    slug = models.SlugField(_("kortnamn"), unique=True)
+    title = models.CharField(_("titel"), max_length=300)
+    start_year = models.PositiveSmallIntegerField(_("från år"))
+    end_year = models.PositiveSmallIntegerField(_("till år"))
+    vision = models.TextField(_("vision"))
+    report_number = models.CharField(_("rapportnummer"), max_length=20, blank=True)
+    publisher = models.CharField(_("utgivare"), max_length=200, blank=True)
+    introduction = models.TextField(_("inledning"), blank=True)
 
     class Meta:
-        verbose_name = "strategi"
-        verbose_name_plural = "strategier"
+        verbose_name = _("strategi")
+        verbose_name_plural = _("strategier")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_year__gte=models.F("start_year")),
@@ -58,14 +60,14 @@ class Strategy(models.Model):
 
 
 class ViolenceType(models.Model):
-    slug = models.SlugField("kortnamn", unique=True)
-    name = models.CharField("namn", max_length=100)
-    definition = models.TextField("definition", blank=True)
-    order = models.PositiveSmallIntegerField("ordning", default=0)
+    slug = models.SlugField(_("kortnamn"), unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+    definition = models.TextField(_("definition"), blank=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
     class Meta:
-        verbose_name = "våldstyp"
-        verbose_name_plural = "våldstyper"
+        verbose_name = _("våldstyp")
+        verbose_name_plural = _("våldstyper")
         ordering = ["order", "name"]
 
     def __str__(self):
@@ -73,33 +75,33 @@ class ViolenceType(models.Model):
 
 
 class NationalGoal(models.Model):
-    code = models.CharField("beteckning", max_length=20, unique=True)
-    title = models.CharField("titel", max_length=300)
-    description = models.TextField("beskrivning", blank=True)
-    source = models.CharField("källa", max_length=200, blank=True)
+    code = models.CharField(_("beteckning"), max_length=20, unique=True)
+    title = models.CharField(_("titel"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
+    source = models.CharField(_("källa"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "nationellt jämställdhetspolitiskt delmål"
-        verbose_name_plural = "nationella jämställdhetspolitiska delmål"
+        verbose_name = _("nationellt jämställdhetspolitiskt delmål")
+        verbose_name_plural = _("nationella jämställdhetspolitiska delmål")
         ordering = ["code"]
 
     def __str__(self):
-        return f"Delmål {self.code}: {self.title}"
+        return gettext("Delmål %(code)s: %(title)s") % {"code": self.code, "title": self.title}
 
 
 class Goal(models.Model):
-    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="goals", verbose_name="strategi")
-    number = models.PositiveSmallIntegerField("nummer")
-    title = models.CharField("målsättning", max_length=300)
-    short_name = models.CharField("kortnamn", max_length=100)
-    indicator_intro = models.TextField("om indikatorerna", blank=True)
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="goals", verbose_name=_("strategi"))
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    title = models.CharField(_("målsättning"), max_length=300)
+    short_name = models.CharField(_("kortnamn"), max_length=100)
+    indicator_intro = models.TextField(_("om indikatorerna"), blank=True)
     national_goals = models.ManyToManyField(
-        NationalGoal, blank=True, related_name="goals", verbose_name="nationella delmål"
+        NationalGoal, blank=True, related_name="goals", verbose_name=_("nationella delmål")
     )
 
     class Meta:
-        verbose_name = "mål"
-        verbose_name_plural = "mål"
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
         ordering = ["strategy", "number"]
         constraints = [
             models.UniqueConstraint(fields=["strategy", "number"], name="goal_unique_number"),
@@ -107,7 +109,7 @@ class Goal(models.Model):
         ]
 
     def __str__(self):
-        return f"Mål {self.number}: {self.short_name}"
+        return gettext("Mål %(number)s: %(name)s") % {"number": self.number, "name": self.short_name}
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -122,19 +124,19 @@ class GoalItem(models.Model):
     MEASURE = "measure"
     NATIONAL_MEASURE = "national_measure"
     KIND_CHOICES = [
-        (PREREQUISITE, "För att nå dit behöver följande vara på plats"),
-        (MEASURE, "Förslag på åtgärder"),
-        (NATIONAL_MEASURE, "Förslag på åtgärder enligt delmål 6"),
+        (PREREQUISITE, _("För att nå dit behöver följande vara på plats")),
+        (MEASURE, _("Förslag på åtgärder")),
+        (NATIONAL_MEASURE, _("Förslag på åtgärder enligt delmål 6")),
     ]
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="items", verbose_name="mål")
-    kind = models.CharField("typ", max_length=20, choices=KIND_CHOICES)
-    order = models.PositiveSmallIntegerField("ordning", default=0)
-    text = models.TextField("text")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="items", verbose_name=_("mål"))
+    kind = models.CharField(_("typ"), max_length=20, choices=KIND_CHOICES)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    text = models.TextField(_("text"))
 
     class Meta:
-        verbose_name = "punkt under mål"
-        verbose_name_plural = "punkter under mål"
+        verbose_name = _("punkt under mål")
+        verbose_name_plural = _("punkter under mål")
         ordering = ["goal", "kind", "order"]
         constraints = [
             models.UniqueConstraint(fields=["goal", "kind", "order"], name="goalitem_unique_position"),
@@ -154,30 +156,30 @@ class Organisation(models.Model):
     ASSOCIATION = "association"
     PARTNERSHIP = "partnership"
     KIND_CHOICES = [
-        (AUTHORITY, "Statlig myndighet"),
-        (REGION, "Region"),
-        (MUNICIPALITY, "Kommun"),
-        (CITY_DISTRICT, "Stadsdelsnämnd"),
-        (COMMITTEE, "Nämnd eller förvaltning"),
-        (COMPANY, "Kommunalt bolag"),
-        (ASSOCIATION, "Kommunförbund"),
-        (PARTNERSHIP, "Samverkansorgan"),
+        (AUTHORITY, _("Statlig myndighet")),
+        (REGION, _("Region")),
+        (MUNICIPALITY, _("Kommun")),
+        (CITY_DISTRICT, _("Stadsdelsnämnd")),
+        (COMMITTEE, _("Nämnd eller förvaltning")),
+        (COMPANY, _("Kommunalt bolag")),
+        (ASSOCIATION, _("Kommunförbund")),
+        (PARTNERSHIP, _("Samverkansorgan")),
     ]
 
-    slug = models.SlugField("kortnamn i adresser", unique=True)
-    name = models.CharField("namn", max_length=200)
-    short_name = models.CharField("kort namn", max_length=100, blank=True)
-    kind = models.CharField("typ", max_length=20, choices=KIND_CHOICES)
+    slug = models.SlugField(_("kortnamn i adresser"), unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+    short_name = models.CharField(_("kort namn"), max_length=100, blank=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=KIND_CHOICES)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="ingår i"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("ingår i")
     )
-    municipality_code = models.CharField("kommunkod", max_length=4, blank=True)
-    description = models.TextField("roll enligt strategin", blank=True)
-    operation_kvinnofrid_member = models.BooleanField("ingår i Operation Kvinnofrid", default=False)
+    municipality_code = models.CharField(_("kommunkod"), max_length=4, blank=True)
+    description = models.TextField(_("roll enligt strategin"), blank=True)
+    operation_kvinnofrid_member = models.BooleanField(_("ingår i Operation Kvinnofrid"), default=False)
 
     class Meta:
-        verbose_name = "organisation"
-        verbose_name_plural = "organisationer"
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -188,7 +190,7 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=single_line(NAME_COLUMNS),
                 name="organisation_name_single_line",
-                violation_error_message="Namnet får inte innehålla radbrytningar.",
+                violation_error_message=_("Namnet får inte innehålla radbrytningar."),
             ),
         ]
 
@@ -198,7 +200,7 @@ class Organisation(models.Model):
     def clean(self):
         super().clean()
         errors = {
-            field: "Namnet ska stå på en rad, utan radbrytningar eller andra styrtecken."
+            field: gettext("Namnet ska stå på en rad, utan radbrytningar eller andra styrtecken.")
             for field in ("name", "short_name")
             if CONTROL_CHARACTERS.search(getattr(self, field) or "")
         }
@@ -218,25 +220,25 @@ class Area(models.Model):
     NATIONAL_MEDIAN = "national_median"
     MUNICIPALITY = "municipality"
     KIND_CHOICES = [
-        (COUNTY, "Län"),
-        (POLICE_REGION, "Polisregion"),
-        (PROSECUTION_AREA, "Åklagarområde"),
-        (NATION, "Riket"),
-        (NATIONAL_MEDIAN, "Riket, median"),
-        (MUNICIPALITY, "Kommun"),
+        (COUNTY, _("Län")),
+        (POLICE_REGION, _("Polisregion")),
+        (PROSECUTION_AREA, _("Åklagarområde")),
+        (NATION, _("Riket")),
+        (NATIONAL_MEDIAN, _("Riket, median")),
+        (MUNICIPALITY, _("Kommun")),
     ]
     # Areas a chart shows as the national comparison line.
     NATIONAL_KINDS = (NATION, NATIONAL_MEDIAN)
 
-    slug = models.SlugField("kortnamn", unique=True)
-    name = models.CharField("namn", max_length=100)
-    kind = models.CharField("typ", max_length=20, choices=KIND_CHOICES)
-    code = models.CharField("kod", max_length=10, blank=True, help_text="Kommunkod för kommuner, länskod för län.")
-    description = models.TextField("beskrivning", blank=True)
+    slug = models.SlugField(_("kortnamn"), unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+    kind = models.CharField(_("typ"), max_length=20, choices=KIND_CHOICES)
+    code = models.CharField(_("kod"), max_length=10, blank=True, help_text=_("Kommunkod för kommuner, länskod för län."))
+    description = models.TextField(_("beskrivning"), blank=True)
 
     class Meta:
-        verbose_name = "område"
-        verbose_name_plural = "områden"
+        verbose_name = _("område")
+        verbose_name_plural = _("områden")
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="area_unique_code"),
@@ -250,15 +252,15 @@ class Membership(models.Model):
     """Which organisation a user reports for; staff without one see everything only if coordinators."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name="användare"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("användare")
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="members", verbose_name="organisation"
+        Organisation, on_delete=models.PROTECT, related_name="members", verbose_name=_("organisation")
     )
 
     class Meta:
-        verbose_name = "organisationstillhörighet"
-        verbose_name_plural = "organisationstillhörigheter"
+        verbose_name = _("organisationstillhörighet")
+        verbose_name_plural = _("organisationstillhörigheter")
 
     def __str__(self):
         return f"{self.user} – {self.organisation}"

@@ -40,7 +40,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().close_if_health_check_failed()
         if self.health_check_hung:
             self.health_check_hung = False
-            raise OperationalError(
+            raise OperationalError(  # sv-only: a database error, for the log and the operators
                 f"Databasen svarade inte på hälsokontrollen inom {settings.DB_HEALTH_CHECK_SECONDS} s."
             )
 
