@@ -5,6 +5,8 @@ size, so the import costs the same number of queries for 1 row as for 10 000."""
 
 import pandas as pd
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from reporting.importing import Adapter, Distinct, Kind, run_import
 from strategy.models import Organisation
@@ -13,8 +15,18 @@ from .models import ActionPlan, Commitment, StatusCategory, StatusReport
 
 COLUMNS = ["plan", "commitment", "year", "organisation", "category", "text", "state"]
 REQUIRED_COLUMNS = ["commitment", "year", "organisation", "category"]
-CATEGORY_CODES = {**{code: code for code in StatusCategory.values},
-                  **{label.casefold(): code for code, label in StatusCategory.choices}}
+
+
+def swedish_category_labels():
+    """code → the Swedish label, whatever the language: the words the files are written in."""
+    with translation.override("sv"):
+        return {code: str(label) for code, label in StatusCategory.choices}
+
+
+def category_codes():
+    """A status cell (code or Swedish label, any case) → its code."""
+    return {**{code: code for code in StatusCategory.values},
+            **{label.casefold(): code for code, label in swedish_category_labels().items()}}
 
 STATUS_REPORTS = Kind(
     model=StatusReport,
@@ -46,7 +58,7 @@ class StatusReportImport(Adapter):
         def plan_of(slug):
             plan = plans.get(slug) if slug else regional
             if plan is None:
-                raise ValidationError(f"Okänd plan ”{slug}”; ange planens kortnamn eller lämna kolumnen tom.")
+                raise ValidationError(_("Okänd plan ”%(plan)s”; ange planens kortnamn eller lämna kolumnen tom.") % {"plan": slug})
             return plan
 
         def commitment_of(slug, number):
@@ -55,27 +67,29 @@ class StatusReportImport(Adapter):
                 return None  # the plan's own error says why
             commitment = self.commitments.get((plan.pk, number))
             if commitment is None:
-                raise ValidationError(f"Okänt åtagande ”{number}” i {plan}.")
+                raise ValidationError(_("Okänt åtagande ”%(number)s” i %(plan)s.") % {"number": number, "plan": plan})
             return commitment
 
         def year_of(slug, text):
             if not (text.isascii() and text.isdigit()):
-                raise ValidationError(f"Ogiltigt år ”{text}”; ange året med fyra siffror, t.ex. 2024.")
+                raise ValidationError(_("Ogiltigt år ”%(year)s”; ange året med fyra siffror, t.ex. 2024.") % {"year": text})
             plan = plans.get(slug) if slug else regional
             if plan is not None and not plan.start_year <= int(text) <= plan.end_year:
-                raise ValidationError(f"Året {text} ligger utanför handlingsplanens år {plan.start_year}–{plan.end_year}.")
+                raise ValidationError(_("Året %(year)s ligger utanför handlingsplanens år %(first)s–%(last)s.")
+                                      % {"year": text, "first": plan.start_year, "last": plan.end_year})
             return int(text)
 
         def organisation_of(slug):
             if slug not in self.organisations:
-                raise ValidationError(f"Okänd organisation ”{slug}”; ange kortnamnet, t.ex. polisen.")
+                raise ValidationError(_("Okänd organisation ”%(slug)s”; ange kortnamnet, t.ex. polisen.") % {"slug": slug})
             return self.organisations[slug].pk
 
         def category_of(text):
-            if text.casefold() not in CATEGORY_CODES:
-                labels = ", ".join(label for _, label in StatusCategory.choices)
-                raise ValidationError(f"Okänd status ”{text}”; ange {labels}.")
-            return CATEGORY_CODES[text.casefold()]
+            codes = category_codes()
+            if text.casefold() not in codes:
+                raise ValidationError(_("Okänd status ”%(status)s”; ange %(labels)s.")
+                                      % {"status": text, "labels": ", ".join(swedish_category_labels().values())})
+            return codes[text.casefold()]
 
         def cells(*columns):
             return pd.DataFrame({c: rows.text(c) for c in columns}, index=rows.frame.index)
@@ -99,7 +113,7 @@ class StatusReportImport(Adapter):
         return StatusReport.objects.filter(commitment_id__in=set(keys["commitment_id"]))
 
     def duplicate_error(self, first):
-        return f"Dubblett av rad {first}."
+        return _("Dubblett av rad %(row)s.") % {"row": first}
 
     def found(self, plan):
         return plan["commitment_id"].astype(str) + "|" + plan["year"].astype(str) + "|" + plan["organisation_id"].astype(str)

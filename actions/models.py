@@ -240,15 +240,13 @@ class Commitment(models.Model):
         super().save(*args, **kwargs)
 
 
-# Not yet translated: actions/importing.py reads a file's status by these labels (joined as str, at import
-# time, in the active language), so they stay Swedish until it reads Swedish labels of its own.
 class StatusCategory(models.TextChoices):
-    DONE = "done", "Genomförd"  # sv-only: an import file's word (above)
-    ONGOING = "ongoing", "Pågående"  # sv-only: an import file's word (above)
-    NOT_STARTED = "not_started", "Ej påbörjad"  # sv-only: an import file's word (above)
-    NOT_DONE = "not_done", "Ej genomförd under året"  # sv-only: an import file's word (above)
-    NOT_FOLLOWED_UP = "not_followed_up", "Ej uppföljd"  # sv-only: an import file's word (above)
-    UNSPECIFIED = "unspecified", "Ej angiven"  # sv-only: an import file's word (above)
+    DONE = "done", _("Genomförd")
+    ONGOING = "ongoing", _("Pågående")
+    NOT_STARTED = "not_started", _("Ej påbörjad")
+    NOT_DONE = "not_done", _("Ej genomförd under året")
+    NOT_FOLLOWED_UP = "not_followed_up", _("Ej uppföljd")
+    UNSPECIFIED = "unspecified", _("Ej angiven")
 
 
 class StatusReport(Reviewed):

@@ -20,7 +20,7 @@ def orgs(slugs):
     found = list(Organisation.objects.filter(slug__in=slugs or []))
     missing = set(slugs or []) - {o.slug for o in found}
     if missing:
-        raise ValueError(f"Okända organisationer: {', '.join(sorted(missing))}")
+        raise ValueError(f"Okända organisationer: {', '.join(sorted(missing))}")  # sv-only: the loader's error, for operators
     return found
 
 

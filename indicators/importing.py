@@ -20,6 +20,8 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reporting.importing import Adapter, Distinct, Kind, run_import
 from reporting.numbers import swedish_number
@@ -27,7 +29,7 @@ from reporting.uploads import read_csv_frame
 from strategy.models import Area
 
 from .grid import MISSING_CODES
-from .models import FIRST_YEAR, LAST_YEAR, Category, Indicator, MissingReason, PeriodKind, Series, Value
+from .models import FIRST_YEAR, LAST_YEAR, Category, Indicator, PeriodKind, Series, Value
 from .selectors import MISSING_LABELS
 from .units import Unit, check_value
 
@@ -55,8 +57,8 @@ VALUES = Kind(
     policy_column="value",
     duplicate_column="breakdown",
 )
-PREVIEW_ACTIONS = {"new": "Ny: läggs till som utkast", "update": "Ändras: blir utkast",
-                   "skip": "Oförändrad: hoppas över"}
+PREVIEW_ACTIONS = {"new": gettext_lazy("Ny: läggs till som utkast"), "update": gettext_lazy("Ändras: blir utkast"),
+                   "skip": gettext_lazy("Oförändrad: hoppas över")}
 
 
 def normalise(text):
@@ -98,14 +100,15 @@ class ValueLookups:
         indicator = self.indicators.get(code) if code else self.by_kpi.get(kpi)
         if indicator is None:
             if code or not kpi:
-                raise ValidationError(f"Okänd indikator ”{code}”. Ange koden, t.ex. 1.I2.")
-            raise ValidationError(f"Ingen indikator har Kolada-KPI ”{kpi}”.")
+                raise ValidationError(_("Okänd indikator ”%(code)s”. Ange koden, t.ex. 1.I2.") % {"code": code})
+            raise ValidationError(_("Ingen indikator har Kolada-KPI ”%(kpi)s”.") % {"kpi": kpi})
         return indicator, bool(kpi)
 
     def area(self, text):
         area = self.areas.get(text) or self.areas.get(normalise(text))
         if area is None:
-            raise ValidationError(f"Okänt område ”{text}”. Ange namn, kod eller kortnamn, t.ex. Stockholms län eller 0180.")
+            raise ValidationError(_("Okänt område ”%(area)s”. Ange namn, kod eller kortnamn, t.ex. Stockholms län eller 0180.")
+                                  % {"area": text})
         return area
 
     def breakdown(self, indicator, text, *, create=False):
@@ -119,12 +122,15 @@ class ValueLookups:
         else:
             key = self._key_from_words(series.values(), wanted, text)
         if key is None:
-            labels = "; ".join(s.label or "Totalt" for s in series.values()) or "inga"
-            raise ValidationError(f"Okänd uppdelning ”{text}” för {indicator.code}. Indikatorn har: {labels}.")
+            labels = "; ".join(s.label or _("Totalt") for s in series.values()) or _("inga")
+            raise ValidationError(_("Okänd uppdelning ”%(breakdown)s” för %(code)s. Indikatorn har: %(labels)s.")
+                                  % {"breakdown": text, "code": indicator.code, "labels": labels})
         if key not in series:
             if not create:
-                what = "ingen totalserie (Totalt)" if key == "" else f"ingen serie ”{text}”"
-                raise ValidationError(f"Indikatorn {indicator.code} har {what}.")
+                if key == "":
+                    raise ValidationError(_("Indikatorn %(code)s har ingen totalserie (Totalt).") % {"code": indicator.code})
+                raise ValidationError(_("Indikatorn %(code)s har ingen serie ”%(breakdown)s”.")
+                                      % {"code": indicator.code, "breakdown": text})
             series[key] = self._create_series(indicator, key, series)
             self.series_by_id[series[key].pk] = series[key]
         return series[key]
@@ -151,7 +157,7 @@ class ValueLookups:
         pairs = [pair.split("=", 1) for pair in key.split("|") if pair]
         categories = [self.categories.get(tuple(p)) for p in pairs]
         if None in categories:
-            raise ValidationError(f"Okänd uppdelning ”{key}”.")
+            raise ValidationError(_("Okänd uppdelning ”%(breakdown)s”.") % {"breakdown": key})
         has_headline = any(s.is_headline for s in series.values())
         created = Series.objects.create(
             indicator=indicator, key=key, is_headline=not key and not has_headline, order=len(series)
@@ -180,16 +186,18 @@ def parse_year(text, indicator, last_year):
     if school:
         first, second = int(school[1]), school[2]
         if int(second[-2:]) != (first + 1) % 100:
-            raise ValidationError(f"Läsåret ”{text}” ska vara två år i följd, t.ex. 2022/2023.")
+            raise ValidationError(_("Läsåret ”%(year)s” ska vara två år i följd, t.ex. 2022/2023.") % {"year": text})
         if indicator.period_kind != PeriodKind.SCHOOL:
-            raise ValidationError(f"{indicator.code} redovisas per kalenderår; ange året, t.ex. {first}.")
+            raise ValidationError(_("%(code)s redovisas per kalenderår; ange året, t.ex. %(year)s.")
+                                  % {"code": indicator.code, "year": first})
         year = first
     elif match:
         year = int(match[1])
     else:
-        raise ValidationError(f"Ogiltigt år ”{text}”. Ange året, t.ex. 2023, eller läsåret, t.ex. 2022/2023.")
+        raise ValidationError(_("Ogiltigt år ”%(year)s”. Ange året, t.ex. 2023, eller läsåret, t.ex. 2022/2023.") % {"year": text})
     if not FIRST_YEAR <= year <= last_year:
-        raise ValidationError(f"Året {year} är inte rimligt; det ska ligga mellan {FIRST_YEAR} och {last_year}.")
+        raise ValidationError(_("Året %(year)s är inte rimligt; det ska ligga mellan %(first)s och %(last)s.")
+                              % {"year": year, "first": FIRST_YEAR, "last": last_year})
     return year
 
 
@@ -199,11 +207,13 @@ def parse_missing_reason(text):
     lowered = text.casefold()
     if lowered in MISSING_CODES:
         return MISSING_CODES[lowered]
-    for code, label in MissingReason.choices:
+    # The Swedish labels whatever the language: they are the words the files are written in.
+    for code, label in MISSING_LABELS.items():
         if lowered in (code, label.casefold()):
             return code
     labels = ", ".join(f"”{label}”" for label in MISSING_LABELS.values())
-    raise ValidationError(f"Okänd orsak till saknat värde ”{text}”. Ange {labels} eller x, .. eller –.")
+    raise ValidationError(_("Okänd orsak till saknat värde ”%(reason)s”. Ange %(labels)s eller x, .. eller –.")
+                          % {"reason": text, "labels": labels})
 
 
 def parse_value(text, unit):
@@ -217,18 +227,18 @@ def parse_value(text, unit):
     try:
         number = Decimal(compact.rstrip("%").replace(",", "."))
     except InvalidOperation:
-        raise ValidationError(f"”{text}” är inget tal. Ange ett tal, t.ex. 6,9, eller en kod för saknat värde "
-                              "(x, .. eller –).")
+        raise ValidationError(_("”%(text)s” är inget tal. Ange ett tal, t.ex. 6,9, eller en kod för saknat värde "
+                                "(x, .. eller –).") % {"text": text})
     if not number.is_finite():
-        raise ValidationError(f"”{text}” är inget tal. Ange ett tal, t.ex. 6,9.")
+        raise ValidationError(_("”%(text)s” är inget tal. Ange ett tal, t.ex. 6,9.") % {"text": text})
     if not re.fullmatch(NUMBER_PATTERN, compact):
-        raise ValidationError(f"”{text}” är inget tal. Skriv talet med siffror och decimalkomma eller "
-                              "decimalpunkt, t.ex. 1000 eller 6,9.")
+        raise ValidationError(_("”%(text)s” är inget tal. Skriv talet med siffror och decimalkomma eller "
+                                "decimalpunkt, t.ex. 1000 eller 6,9.") % {"text": text})
     if abs(number) >= VALUE_LIMIT:
-        raise ValidationError(f"Värdet {text} är för stort; det får ha högst tio siffror före decimaltecknet.")
+        raise ValidationError(_("Värdet %(text)s är för stort; det får ha högst tio siffror före decimaltecknet.") % {"text": text})
     if number != number.quantize(VALUE_QUANTUM):
         # Rounding would store another figure than the file's, or 0 for a very small one.
-        raise ValidationError(f"Värdet {text} har fler än fyra decimaler; avrunda det i filen.")
+        raise ValidationError(_("Värdet %(text)s har fler än fyra decimaler; avrunda det i filen.") % {"text": text})
     check_value(unit, number)
     return float(number), ""
 
@@ -239,9 +249,9 @@ def parse_respondents(text):
         return None
     # [0-9], not isdigit(): "²" is a digit to Python but no number.
     if not re.fullmatch(r"[0-9]+", compact):
-        raise ValidationError(f"Antal svarande ”{text}” ska vara ett heltal, 0 eller större.")
+        raise ValidationError(_("Antal svarande ”%(text)s” ska vara ett heltal, 0 eller större.") % {"text": text})
     if int(compact) > RESPONDENTS_LIMIT:
-        raise ValidationError(f"Antal svarande {text} är för stort.")
+        raise ValidationError(_("Antal svarande %(text)s är för stort.") % {"text": text})
     return int(compact)
 
 
@@ -331,14 +341,14 @@ class ValueImport(Adapter):
         if rows.has("source"):
             resolved["source_ref"] = rows.text("source")
             rows.refuse("source", known & (rows.text("source").str.len() > SOURCE_LENGTH).to_numpy(),
-                        f"Källan får vara högst {SOURCE_LENGTH} tecken.")
+                        _("Källan får vara högst %(limit)s tecken.") % {"limit": SOURCE_LENGTH})
         # A number or a reason it is missing, not both and not neither.
         reasons = reason.column().fillna("")
         both = known & number.notna().to_numpy() & (reasons != "").to_numpy()
         rows.refuse("missing_reason", both & ~rows.bad(),
-                    "Ange antingen ett värde eller en orsak till att det saknas, inte båda.")
+                    _("Ange antingen ett värde eller en orsak till att det saknas, inte båda."))
         neither = known & number.isna().to_numpy() & (code == "").to_numpy() & (reasons == "").to_numpy()
-        rows.refuse("value", neither & ~rows.bad(), "Ange ett värde eller en orsak till att det saknas.")
+        rows.refuse("value", neither & ~rows.bad(), _("Ange ett värde eller en orsak till att det saknas."))
         resolved["missing_reason"] = code.where(code != "", reasons)
         return resolved
 
@@ -351,7 +361,7 @@ class ValueImport(Adapter):
         return stored
 
     def duplicate_error(self, first):
-        return f"Dubblett: rad {first} har redan ett värde för samma indikator, uppdelning, område och år."
+        return _("Dubblett: rad %(row)s har redan ett värde för samma indikator, uppdelning, område och år.") % {"row": first}
 
     def found(self, plan):
         # By the series' indicator and breakdown, not its id: a Kolada series the preview created (and

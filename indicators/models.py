@@ -248,12 +248,10 @@ class Series(models.Model):
         self.categories.set(categories)
 
 
-# Not yet translated: indicators/importing.py matches a file's cell against these labels in the active
-# language, so they stay Swedish until it reads indicators.selectors.MISSING_LABELS (Swedish) instead.
 class MissingReason(models.TextChoices):
-    TOO_FEW = "too_few", "För få fall / sekretess"  # sv-only: an import file's word (above)
-    NOT_AVAILABLE = "not_available", "Ej tillgänglig"  # sv-only: an import file's word (above)
-    NOT_APPLICABLE = "not_applicable", "Ej tillämplig"  # sv-only: an import file's word (above)
+    TOO_FEW = "too_few", _("För få fall / sekretess")
+    NOT_AVAILABLE = "not_available", _("Ej tillgänglig")
+    NOT_APPLICABLE = "not_applicable", _("Ej tillämplig")
 
 
 class ValueQuerySet(ReviewedQuerySet):

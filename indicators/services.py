@@ -27,8 +27,9 @@ def value_item(*, indicator, year, stored=None):
 
 def record_change_reason(*, user, source):
     """The history line of a figure a coordinator took from a published statistic and approved at once."""
-    name = (user.get_full_name() or user.get_username()) if user is not None else "okänd"
-    reason = f"Ur publicerad statistik, godkänd av {name}. Källa: {source}"
+    # sv-only: the history line is stored, read by every later reader (as the other history reasons)
+    name = (user.get_full_name() or user.get_username()) if user is not None else "okänd"  # sv-only: as below
+    reason = f"Ur publicerad statistik, godkänd av {name}. Källa: {source}"  # sv-only: a stored history reason
     # The history's reason column holds 100 characters; the full source stays in the value's own field.
     return reason if len(reason) <= 100 else reason[:99] + "…"
 

@@ -209,7 +209,7 @@ class ReviewedAdmin(OrganisationScopedAdmin):
     def review_view(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            raise Http404("Finns inte.")
+            raise Http404(gettext("Finns inte."))
         name = request.POST.get("transition", "")
         if name not in self.transition_services:
             raise PermissionDenied

@@ -9,6 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from strategy.models import Organisation
 from .scoping import organisation_for, sees_everything
@@ -67,7 +68,7 @@ class OrganisationScopedAdmin:
         if object_id is None or sees_everything(request.user):
             return
         if self.get_object(request, unquote(object_id)) is None:
-            raise Http404("Finns inte.")
+            raise Http404(gettext("Finns inte."))
 
     # Permissions
 

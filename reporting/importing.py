@@ -33,6 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from import_export.results import Error, Result, RowResult
 
 from .models import State
@@ -44,8 +45,9 @@ NEW, UPDATE, SKIP, INVALID = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_U
                               RowResult.IMPORT_TYPE_INVALID)
 # Rows of each kind (new, changed, unchanged) the result keeps for the preview.
 PREVIEW_ROWS = 50
-CHANGE_REASON = "Importerad från fil"
-NOTHING_TO_IMPORT = "Filen innehåller inget att importera. Kontrollera att den har rätt kolumnrubriker och minst en rad."
+CHANGE_REASON = "Importerad från fil"  # sv-only: stored in the history, read by every later reader
+NOTHING_TO_IMPORT = gettext_noop(
+    "Filen innehåller inget att importera. Kontrollera att den har rätt kolumnrubriker och minst en rad.")
 # simple_history's own columns; every other column of a history table is the tracked model's.
 HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
 
@@ -100,7 +102,7 @@ class Rows:
         for column in self.frame.columns:
             cells = self.frame[column].to_numpy(dtype=object)
             if "\x00" in "".join(map(str, cells)):
-                self.refuse(column, ["\x00" in str(cell) for cell in cells], NUL_MESSAGE)
+                self.refuse(column, ["\x00" in str(cell) for cell in cells], gettext(NUL_MESSAGE))
 
     def bad(self):
         bad = np.zeros(len(self.frame), dtype=bool)
@@ -285,7 +287,7 @@ def _run(adapter, rows, *, confirm, preview_versions):
     result = ImportResult()
     result.total_rows = len(rows)
     if not len(rows):  # the preview says so before it runs (import-export); a confirm of a changed file here
-        result.append_base_error(Error(ValidationError(NOTHING_TO_IMPORT)))
+        result.append_base_error(Error(ValidationError(gettext(NOTHING_TO_IMPORT))))
         return result
     rows.refuse_nul()
     try:
@@ -609,7 +611,7 @@ class PipelineAdminMixin:
         new, changed = result.totals[NEW], result.totals[UPDATE]
         if new or changed:
             noun = self.import_noun
-            LogEntry.objects.create(
+            LogEntry.objects.create(  # sv-only: the admin log is stored, read by every later reader
                 user_id=request.user.pk,
                 content_type=ContentType.objects.get_for_model(self.model),
                 object_repr=f"Import: {new} nya och {changed} ändrade {noun}",

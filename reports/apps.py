@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "Lägesrapporter"
+    verbose_name = _("Lägesrapporter")
 
     def ready(self):
         from . import signals

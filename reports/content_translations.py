@@ -30,7 +30,7 @@ def _each(model, entries, language, **lookup_of):
     for key, texts in (entries or {}).items():
         obj = objects.get(str(key))
         if obj is None:
-            raise ValueError(f"{model._meta.verbose_name} {key!r} finns inte (översättningsfilen).")
+            raise ValueError(f"{model._meta.verbose_name} {key!r} finns inte (översättningsfilen).")  # sv-only: the loader's error, for operators
         _write(obj, language, texts)
 
 

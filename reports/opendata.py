@@ -153,7 +153,7 @@ def api_cache_key(path, etag):
 def api_busy():
     """503 for an API request beyond the machine's bound on uncached work (reports.apislots)."""
     response = JsonResponse(
-        {"detail": "API:et har många frågor just nu. Försök igen om en stund."},
+        {"detail": "API:et har många frågor just nu. Försök igen om en stund."},  # sv-only: the API answers in Swedish
         status=503, json_dumps_params={"ensure_ascii": False},
     )
     response["Retry-After"] = str(settings.API_RETRY_AFTER_SECONDS)

@@ -187,7 +187,7 @@ def accounts(request):
         try:
             user = reporter_invite(**invite.cleaned_data, request=request)
         except OSError:  # smtplib's errors and a refused connection
-            log.exception("Inbjudan till %s kunde inte skickas", invite.cleaned_data["email"])
+            log.exception("Inbjudan till %s kunde inte skickas", invite.cleaned_data["email"])  # sv-only: the log
             messages.error(
                 request,
                 gettext("Mejlet kunde inte skickas, så inget konto skapades. Försök igen om en stund eller kontakta IT."),
@@ -259,7 +259,7 @@ def account_reinvite(request, pk):
     except PermissionDenied as exc:
         messages.error(request, gettext("%(name)s: %(reason)s") % {"name": _name(user), "reason": exc})
     except OSError:  # smtplib's errors and a refused connection
-        log.exception("Ny inbjudan till %s kunde inte skickas", user.email)
+        log.exception("Ny inbjudan till %s kunde inte skickas", user.email)  # sv-only: the log
         messages.error(
             request,
             gettext("Mejlet till %(email)s kunde inte skickas. Försök igen om en stund eller kontakta IT.")

@@ -144,7 +144,7 @@ def send_notifications(ids, attempt=1):
                 message.attach_alternative(notification.body_html, "text/html")
             message.send()
         except Exception as exc:  # SMTP down, refused address …: record it, go on with the others
-            log.exception("Utskick %s kunde inte skickas (försök %s)", notification.pk, attempt)
+            log.exception("Utskick %s kunde inte skickas (försök %s)", notification.pk, attempt)  # sv-only: the log
             notification.error = f"Försök {attempt}: {exc}"[:1000]  # sv-only: the record the admin keeps, written by the worker
             notification.save(update_fields=["error"])
             failed.append(notification.pk)
