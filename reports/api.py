@@ -21,8 +21,9 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 from ninja import Field, NinjaAPI, Path, Schema
 from ninja.renderers import JSONRenderer
@@ -195,7 +196,10 @@ def index(request):
     }
 
 
-@api.get("/goals/", response=GoalList, url_name="api_goals", summary=_("Mål"), description=_("Strategins mål."))
+@api.get(
+    "/goals/", response=GoalList, url_name="api_goals", summary=pgettext_lazy("API-operation", "Mål"),
+    description=_("Strategins mål."),
+)
 def goals(request):
     return {
         "goals": [
@@ -310,16 +314,16 @@ def openapi_json(request):
 
 def _type_text(schema, schemas):
     if "$ref" in schema:
-        return gettext_now("objekt")
+        return gettext("objekt")
     if "anyOf" in schema:
-        return f" {gettext_now('eller')} ".join(_type_text(option, schemas) for option in schema["anyOf"])
+        return f" {gettext('eller')} ".join(_type_text(option, schemas) for option in schema["anyOf"])
     if "enum" in schema:
-        return gettext_now("text: %(codes)s") % {"codes": ", ".join(str(v) for v in schema["enum"])}
+        return gettext("text: %(codes)s") % {"codes": ", ".join(str(v) for v in schema["enum"])}
     if schema.get("type") == "array":
-        return gettext_now("lista av %(type)s") % {"type": _type_text(schema.get("items", {}), schemas)}
+        return gettext("lista av %(type)s") % {"type": _type_text(schema.get("items", {}), schemas)}
     return {
-        "string": gettext_now("text"), "integer": gettext_now("heltal"), "number": gettext_now("tal"),
-        "boolean": gettext_now("sant/falskt"), "null": "null",
+        "string": gettext("text"), "integer": gettext("heltal"), "number": gettext("tal"),
+        "boolean": gettext("sant/falskt"), "null": "null",
     }.get(schema.get("type"), schema.get("type", ""))
 
 
