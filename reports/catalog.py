@@ -10,6 +10,11 @@ properties (tests/test_catalog.py).
 
 A graph is built once per page version (reports.pagecache), host and format and kept
 in the shared cache; ETag and 304 come from reports.opendata.
+
+Titles and descriptions are language-tagged literals in every language of the site
+(`"…"@sv`, `"…"@en`): the interface's words through the catalogues (locale/), the
+indicators' own titles from their translations. The data themselves, and so the datasets'
+dct:language, stay Swedish.
 """
 
 from django.conf import settings
@@ -17,7 +22,9 @@ from django.core.cache import cache
 from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
@@ -25,7 +32,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from strategy.models import Area, Strategy
 
 from indicators.models import Indicator, PeriodKind, Value
-from indicators.selectors import KIND_LABELS, UNIT_LABELS
+from indicators.units import Unit
 from reporting.addresses import absolute_url
 
 from . import pagecache
@@ -77,6 +84,14 @@ def sv(text):
     return Literal(text, lang="sv")
 
 
+def catalogue_languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+# The language of the catalogue's texts in the EU vocabulary, per language of the site.
+LANGUAGE_TERMS = {"sv": LANGUAGE.SWE, "en": LANGUAGE.ENG}
+
+
 def year_literal(year):
     return Literal(str(year), datatype=XSD.gYear)
 
@@ -107,6 +122,12 @@ class CatalogBuilder:
 
     def add(self, subject, predicate, obj):
         self.g.add((subject, predicate, obj))
+
+    def add_text(self, subject, predicate, text):
+        """One literal per language: `text()` is called with that language active."""
+        for language in catalogue_languages():
+            with translation.override(language):
+                self.add(subject, predicate, Literal(str(text()), lang=language))
 
     def typed(self, resource, *classes):
         """A resource of a vocabulary (EU authority tables, IANA, the licence), typed inline:
@@ -173,8 +194,8 @@ class CatalogBuilder:
         dataset = self.node(name)
         self.add(dataset, RDF.type, DCAT.Dataset)
         self.add(dataset, DCTERMS.identifier, Literal(str(dataset)))
-        self.add(dataset, DCTERMS.title, sv(title))
-        self.add(dataset, DCTERMS.description, sv(description))
+        self.add_text(dataset, DCTERMS.title, title)
+        self.add_text(dataset, DCTERMS.description, description)
         self.add(dataset, DCTERMS.publisher, self.agent)
         self.add(dataset, DCAT.contactPoint, self.contact)
         for keyword in keywords:
@@ -205,8 +226,8 @@ class CatalogBuilder:
         media_type, file_type = DISTRIBUTION_TYPES[kind]
         distribution = self.node(name)
         self.add(distribution, RDF.type, DCAT.Distribution)
-        self.add(distribution, DCTERMS.title, sv(title))
-        self.add(distribution, DCTERMS.description, sv(description))
+        self.add_text(distribution, DCTERMS.title, title)
+        self.add_text(distribution, DCTERMS.description, description)
         self.add(distribution, DCAT.accessURL, self.web_resource(url))
         if kind == "json":
             self.add(distribution, DCAT.accessService, self.service)
@@ -224,27 +245,31 @@ class CatalogBuilder:
 
     def build(self):
         strategy = Strategy.objects.order_by("id").first()
-        strategy_title = strategy.title if strategy else "Strategi för att förebygga och bekämpa våld i Stockholms län"
+
+        def strategy_title():
+            # The strategy's title in the active language (its Swedish where it has no translation).
+            return strategy.title if strategy else _("Strategi för att förebygga och bekämpa våld i Stockholms län")
+
         self.agent = self.publisher()
         self.contact = self.contact_point()
 
         catalog = self.catalog = self.node("katalog")
         self.add(catalog, RDF.type, DCAT.Catalog)
-        self.add(catalog, DCTERMS.title, sv("Våldsstrategin i Stockholms län – öppna data"))
-        self.add(catalog, DCTERMS.description, sv(
-            f"Godkända värden för indikatorerna i uppföljningen av {strategy_title}, "
-            f"sammanställda av {settings.DATA_PUBLISHER_NAME}."
-        ))
+        self.add_text(catalog, DCTERMS.title, lambda: _("Våldsstrategin i Stockholms län – öppna data"))
+        self.add_text(catalog, DCTERMS.description, lambda: _(
+            "Godkända värden för indikatorerna i uppföljningen av %(strategy)s, sammanställda av %(publisher)s."
+        ) % {"strategy": strategy_title(), "publisher": settings.DATA_PUBLISHER_NAME})
         self.add(catalog, DCTERMS.publisher, self.agent)
         self.add(catalog, FOAF.homepage, self.url(reverse("data_index")))
-        self.add(catalog, DCTERMS.language, self.typed(LANGUAGE.SWE, DCTERMS.LinguisticSystem))
+        for language in catalogue_languages():  # the languages of the catalogue's own texts
+            self.add(catalog, DCTERMS.language, self.typed(LANGUAGE_TERMS[language], DCTERMS.LinguisticSystem))
         self.add(catalog, DCTERMS.license, self.licence)
         self.add(catalog, DCAT.themeTaxonomy, self.theme_scheme)
 
         service = self.service = self.node("api")
         self.add(service, RDF.type, DCAT.DataService)
-        self.add(service, DCTERMS.title, sv("JSON-API för uppföljningen av våldsstrategin"))
-        self.add(service, DCTERMS.description, sv(
+        self.add_text(service, DCTERMS.title, lambda: _("JSON-API för uppföljningen av våldsstrategin"))
+        self.add_text(service, DCTERMS.description, lambda: _(
             "Läsbart utan inloggning: strategins mål, indikatorerna med metadata och deras godkända värden."
         ))
         self.add(service, DCAT.endpointURL, self.web_resource(self.url(reverse("api_index"))))
@@ -297,21 +322,21 @@ class CatalogBuilder:
             values_csv, values_xlsx = self.url(reverse("values_csv")), self.url(reverse("values_xlsx"))
             self.dataset(
                 "alla-varden",
-                title="Våldsstrategin i Stockholms län: alla godkända värden",
-                description=(
-                    f"Alla godkända värden för indikatorerna i uppföljningen av {strategy_title}, i långt format: "
+                title=lambda: _("Våldsstrategin i Stockholms län: alla godkända värden"),
+                description=lambda: _(
+                    "Alla godkända värden för indikatorerna i uppföljningen av %(strategy)s, i långt format: "
                     "en rad per indikator, uppdelning, område och år."
-                ),
-                keywords=["våld", "våldsprevention", "indikatorer", "uppföljning", "Stockholms län"],
+                ) % {"strategy": strategy_title()},
+                keywords=["våld", "våldsprevention", "indikatorer", "uppföljning", "Stockholms län"],  # sv-only: tagged @sv
                 landing_page=self.url(reverse("data_index")),
                 areas=area_list(r["area_id"] for r in all_rows),
                 first=whole["first"], last=whole_end, period_kind=PeriodKind.CALENDAR,
                 issued=whole["issued"], modified=whole["modified"],
                 distributions=[
-                    ("csv", "Alla värden som CSV", "UTF-8, kommatecken som avgränsare, punkt som decimaltecken.",
-                     values_csv),
-                    ("xlsx", "Alla värden som Excel (XLSX)",
-                     "Samma kolumner som CSV-filen; värdena som tal, med ett blad som förklarar kolumnerna.",
+                    ("csv", lambda: _("Alla värden som CSV"),
+                     lambda: _("UTF-8, kommatecken som avgränsare, punkt som decimaltecken."), values_csv),
+                    ("xlsx", lambda: _("Alla värden som Excel (XLSX)"),
+                     lambda: _("Samma kolumner som CSV-filen; värdena som tal, med ett blad som förklarar kolumnerna."),
                      values_xlsx),
                 ],
             )
@@ -325,37 +350,60 @@ class CatalogBuilder:
         for ind in indicators:
             rows = coverage[ind.id]
             when = span(rows)
-            types = [v.name for v in ind.violence_types.all()]
-            description = (
-                f"{KIND_LABELS[ind.kind]} {ind.code} under mål {ind.goal.number} ({ind.goal.title}) i {strategy_title}. "
-                f"Enhet: {UNIT_LABELS[ind.unit].lower()}."
-            )
-            if ind.source and ind.source not in ind.description:
-                description += f" Källa: {ind.source}."
-            if ind.description:
-                description += " " + ind.description
-            keywords = ["våld", ind.goal.short_name, *types]
+            with translation.override(settings.LANGUAGE_CODE):  # the keywords are tagged @sv
+                types = [v.name for v in ind.violence_types.all()]
+                goal_short_name = ind.goal.short_name
+            keywords = ["våld", goal_short_name, *types]  # sv-only: tagged @sv
             if ind.theme:
                 keywords.append(ind.theme)
             self.dataset(
                 ind.slug,
-                title=ind.title,
-                description=description,
+                title=lambda ind=ind: indicator_title(ind),
+                description=lambda ind=ind: indicator_description(ind, strategy_title()),
                 keywords=list(dict.fromkeys(keywords)),
                 landing_page=self.url(ind.get_absolute_url()),
                 areas=area_list([ind.area_id, *(r["area_id"] for r in rows)]),
                 first=when["first"], last=when["last"], period_kind=ind.period_kind,
                 issued=when["issued"], modified=when["modified"],
                 distributions=[
-                    ("csv", f"{ind.code} som CSV", "Indikatorns godkända värden, samma kolumner som alla värden.",
+                    ("csv", lambda code=ind.code: _("%(code)s som CSV") % {"code": code},
+                     lambda: _("Indikatorns godkända värden, samma kolumner som alla värden."),
                      self.url(reverse("indicator_csv", args=[ind.slug]))),
-                    ("xlsx", f"{ind.code} som Excel (XLSX)", "Indikatorns godkända värden, värdena som tal.",
+                    ("xlsx", lambda code=ind.code: _("%(code)s som Excel (XLSX)") % {"code": code},
+                     lambda: _("Indikatorns godkända värden, värdena som tal."),
                      self.url(reverse("indicator_xlsx", args=[ind.slug]))),
-                    ("json", f"{ind.code} i JSON-API:et", "Indikatorns godkända värden som JSON.",
+                    ("json", lambda code=ind.code: _("%(code)s i JSON-API:et") % {"code": code},
+                     lambda: _("Indikatorns godkända värden som JSON."),
                      self.url(reverse("api_indicator_values", args=[ind.slug]))),
                 ],
             )
         return self.g
+
+
+def translated(obj, field):
+    """The field's text in the active language, or "" where it has none (no fallback to the Swedish)."""
+    return getattr(obj, f"{field}_{translation.get_language()}", "") or ""
+
+
+def indicator_title(indicator):
+    """The indicator's title in the active language; without a translation, its kind and code in that
+    language rather than the Swedish title tagged as another language."""
+    return translated(indicator, "title") or _("%(kind)s %(code)s") % {
+        "kind": indicator.get_kind_display(), "code": indicator.code,
+    }
+
+
+def indicator_description(indicator, strategy_title):
+    description = _("%(kind)s %(code)s under mål %(number)s (%(goal)s) i %(strategy)s. Enhet: %(unit)s.") % {
+        "kind": indicator.get_kind_display(), "code": indicator.code, "number": indicator.goal.number,
+        "goal": indicator.goal.title, "strategy": strategy_title, "unit": Unit(indicator.unit).label.lower(),
+    }
+    own = translated(indicator, "description")
+    if indicator.source and indicator.source not in indicator.description_sv:
+        description += " " + _("Källa: %(source)s.") % {"source": indicator.source}
+    if own:
+        description += " " + own
+    return description
 
 
 def build_catalog(base):
@@ -386,7 +434,7 @@ def respond(request, suffix):
 @require_safe
 def catalog_file(request, suffix):
     if suffix not in FORMATS:
-        raise Http404("Okänt format")
+        raise Http404(_("Okänt format"))
     return respond(request, suffix)
 
 

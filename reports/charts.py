@@ -317,7 +317,7 @@ def build_figure(indicator, panel, *, keep_hidden=False):
             # Every period of the table, in order, even where the first series has a gap.
             "categoryorder": "array",
             "categoryarray": panel.period_labels,
-            "title": {"text": "Läsår" if indicator.period_kind == "school" else "År"},
+            "title": {"text": gettext("Läsår") if indicator.period_kind == "school" else gettext("År")},
             "automargin": True,
         },
         "yaxis": {

@@ -3,7 +3,6 @@ from django.urls import include, path
 from . import api, catalog, downloads
 
 urlpatterns = [
-    path("data/", downloads.data_index, name="data_index"),
     path("data/values.csv", downloads.values_csv, name="values_csv"),
     path("data/values.xlsx", downloads.values_xlsx, name="values_xlsx"),
     path("data/katalog", catalog.catalog_negotiated, name="catalog"),

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from indicators.models import Indicator
@@ -27,27 +29,30 @@ from .workbook import Header, Number, Workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# What each column of the long format means; shown on /data/ next to the downloads.
+# What each column of the long format means: on /data/ in the page's language, on the XLSX file's
+# "Om data" sheet in Swedish (write_xlsx).
 COLUMN_MEANINGS = {
-    "goal": "Strategins mål (1–8) som indikatorn hör till.",
-    "indicator_code": "Indikatorns kod, t.ex. 1.I2 (I = indikator, U = utvecklingsindikator).",
-    "indicator": "Indikatorns namn.",
-    "kind": "Indikator eller Utvecklingsindikator.",
-    "year": "År; för läsår det första året (2022 = läsåret 2022/2023).",
-    "period": "Året som det skrivs i rapporten: 2022 eller 2022/2023.",
-    "area": "Område: Stockholms län, en kommun, Polisregion Stockholm, Riket …",
-    "area_code": "Områdets kod: kommunkod (t.ex. 0180), länskod 01, 00 för riket; tom om koden saknas.",
-    "breakdown": "Uppdelning, t.ex. ”Flickor, Åk 8 i grundskolan”; ”Totalt” för hela gruppen.",
-    "value": "Värdet med punkt som decimaltecken, t.ex. 6.9; tomt om värdet saknas.",
-    "unit": "Enhet: Procent, Antal, Medelvärde (skala 0–10), Per 100 000 invånare eller Dagar.",
-    "missing_reason": "Varför värdet saknas: För få fall / sekretess, Ej tillgänglig eller Ej tillämplig.",
-    "respondents": "Antal svarande eller fall som värdet bygger på, om det är känt.",
-    "note": "Fotnot till värdet.",
-    "source": "Var värdet är hämtat, t.ex. Lägesrapport 2024, Tabell 1.",
-    "data_source": "Indikatorns datakälla, t.ex. Skolinspektionens skolenkät.",
-    "series_break": "Tidsseriebrott: första året med en ny definition av serien; värden före det året jämförs inte med "
-    "värdena från det. Tomt om serien inte bryts.",
-    "series_break_note": "Varför serien bryts, med källans ord.",
+    "goal": _("Strategins mål (1–8) som indikatorn hör till."),
+    "indicator_code": _("Indikatorns kod, t.ex. 1.I2 (I = indikator, U = utvecklingsindikator)."),
+    "indicator": _("Indikatorns namn."),
+    "kind": _("Indikator eller Utvecklingsindikator."),
+    "year": _("År; för läsår det första året (2022 = läsåret 2022/2023)."),
+    "period": _("Året som det skrivs i rapporten: 2022 eller 2022/2023."),
+    "area": _("Område: Stockholms län, en kommun, Polisregion Stockholm, Riket …"),
+    "area_code": _("Områdets kod: kommunkod (t.ex. 0180), länskod 01, 00 för riket; tom om koden saknas."),
+    "breakdown": _("Uppdelning, t.ex. ”Flickor, Åk 8 i grundskolan”; ”Totalt” för hela gruppen."),
+    "value": _("Värdet med punkt som decimaltecken, t.ex. 6.9; tomt om värdet saknas."),
+    "unit": _("Enhet: Procent, Antal, Medelvärde (skala 0–10), Per 100 000 invånare eller Dagar."),
+    "missing_reason": _("Varför värdet saknas: För få fall / sekretess, Ej tillgänglig eller Ej tillämplig."),
+    "respondents": _("Antal svarande eller fall som värdet bygger på, om det är känt."),
+    "note": _("Fotnot till värdet."),
+    "source": _("Var värdet är hämtat, t.ex. Lägesrapport 2024, Tabell 1."),
+    "data_source": _("Indikatorns datakälla, t.ex. Skolinspektionens skolenkät."),
+    "series_break": _(
+        "Tidsseriebrott: första året med en ny definition av serien; värden före det året jämförs inte med "
+        "värdena från det. Tomt om serien inte bryts."
+    ),
+    "series_break_note": _("Varför serien bryts, med källans ord."),
 }
 
 
@@ -83,7 +88,9 @@ def write_xlsx(file, rows, *, about):
     """
     decimals = dict(Indicator.objects.values_list("code", "decimals"))
     with Workbook(file) as book:
-        sheet = book.sheet("Värden", widths=[XLSX_WIDTHS.get(c, 14) for c in LONG_COLUMNS], frozen_header=True)
+        sheet = book.sheet(
+            ABOUT_SHEET["values_sheet"], widths=[XLSX_WIDTHS.get(c, 14) for c in LONG_COLUMNS], frozen_header=True
+        )
         sheet.row([Header(column) for column in LONG_COLUMNS])
         formats = {}
         for row in rows:
@@ -104,27 +111,48 @@ def write_xlsx(file, rows, *, about):
             sheet.row(cells)
         sheet.close()
 
-        info = book.sheet("Om data", widths=[18, 100])
+        info = book.sheet(ABOUT_SHEET["sheet"], widths=[18, 100])
         for label, value in about:
             info.row([Header(label), value])
         info.row([])
-        info.row([Header("Kolumn"), Header("Betydelse")])
-        for column in LONG_COLUMNS:
-            info.row([column, COLUMN_MEANINGS[column]])
+        info.row([Header(ABOUT_SHEET["column"]), Header(ABOUT_SHEET["meaning"])])
+        # The file is the same for every reader (stored once per version): its explanations in Swedish.
+        with translation.override(settings.LANGUAGE_CODE):
+            for column in LONG_COLUMNS:
+                info.row([column, str(COLUMN_MEANINGS[column])])
         info.close()
+
+
+# The XLSX file's "Om data" sheet is Swedish in every language, as its sheet and column names are: the
+# file is one download for everyone.
+ABOUT_SHEET = {  # sv-only: the XLSX's explaining sheet stays Swedish (one file for every reader)
+    "values_sheet": "Värden",
+    "sheet": "Om data",
+    "column": "Kolumn",
+    "meaning": "Betydelse",
+    "contents": "Innehåll",
+    "contents_text": "Godkända värden i uppföljningen av Strategi för att förebygga och bekämpa våld i Stockholms "
+                     "län 2020–2026, i långt format: en rad per indikator, uppdelning, område och år.",
+    "compiled_by": "Sammanställt av",
+    "sources": "Källor",
+    "sources_text": "De källor som anges per indikator (kolumnen data_source) och per värde (kolumnen source).",
+    "licence": "Licens",
+    "website": "Webbplats",
+    "values": "Värden",
+    "values_text": "Värdena är tal; enheten står i kolumnen unit och i talformatet. "
+                   "Ett saknat värde är en tom cell med orsaken i missing_reason.",
+}
 
 
 def about_rows(request):
     """What the XLSX file's explaining sheet says about the source and the licence."""
     return [
-        ("Innehåll", "Godkända värden i uppföljningen av Strategi för att förebygga och bekämpa våld i Stockholms "
-                     "län 2020–2026, i långt format: en rad per indikator, uppdelning, område och år."),
-        ("Sammanställt av", settings.DATA_PUBLISHER_NAME),
-        ("Källor", "De källor som anges per indikator (kolumnen data_source) och per värde (kolumnen source)."),
-        ("Licens", f"{settings.DATA_LICENCE_NAME}, {settings.DATA_LICENCE_URL}"),
-        ("Webbplats", absolute_url(reverse("data_index"))),
-        ("Värden", "Värdena är tal; enheten står i kolumnen unit och i talformatet. "
-                   "Ett saknat värde är en tom cell med orsaken i missing_reason."),
+        (ABOUT_SHEET["contents"], ABOUT_SHEET["contents_text"]),
+        (ABOUT_SHEET["compiled_by"], settings.DATA_PUBLISHER_NAME),
+        (ABOUT_SHEET["sources"], ABOUT_SHEET["sources_text"]),
+        (ABOUT_SHEET["licence"], f"{settings.DATA_LICENCE_NAME}, {settings.DATA_LICENCE_URL}"),
+        (ABOUT_SHEET["website"], absolute_url(reverse("data_index"))),
+        (ABOUT_SHEET["values"], ABOUT_SHEET["values_text"]),
     ]
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actions.models import ActionPlan, Commitment, StatusReport
 from reports.plans import latest_public_reports, local_measures_for_goal
@@ -35,7 +37,7 @@ from .status import (
     trend_status,
 )
 
-OTHER_TYPES = "Övergripande, utan särskild våldstyp"
+OTHER_TYPES = gettext_lazy("Övergripande, utan särskild våldstyp")
 
 
 def indicators_for_goals(goal_ids):
@@ -104,11 +106,11 @@ def by_violence_type(items):
         types = list(panel.indicator.violence_types.all())
         order = min((t.order for t in types), default=-1)
         if not types:
-            heading = OTHER_TYPES
+            heading = str(OTHER_TYPES)
         elif len(types) == 1:
             heading = types[0].name
         else:
-            heading = "Flera våldstyper: " + ", ".join(t.name for t in types)
+            heading = _("Flera våldstyper: %(types)s") % {"types": ", ".join(t.name for t in types)}
             order += 0.5
         groups.setdefault((order, heading), []).append(panel)
     for group in groups.values():
@@ -468,7 +470,7 @@ def indicator_index(params):
                 ind,
                 latest,
                 period,
-                found.text(ind.period_label) if found else "för få värden för en trend",
+                found.text(ind.period_label) if found else _("för få värden för en trend"),
                 trend_status(found),
             )
         )

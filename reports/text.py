@@ -7,6 +7,8 @@ it works the same for any field (indicator notes today, an edition's analysis te
 """
 
 import re
+
+from django.utils.translation import gettext as _
 from difflib import SequenceMatcher
 
 CORRECTION = re.compile(r"\[rättat:\s*([^\]]*?)\s*\]")
@@ -74,7 +76,7 @@ def correction_note(corrections):
     if not corrections:
         return ""
     pairs = ", ".join(f"”{was}” → ”{now}”" for was, now in corrections)
-    return f"Om texten: stavningen har rättats av uppföljningen: {pairs}."
+    return _("Om texten: stavningen har rättats av uppföljningen: %(pairs)s.") % {"pairs": pairs}
 
 
 def _closing_bracket(text, opening):

@@ -18,4 +18,7 @@ urlpatterns = [
     path("lagesrapport/<int:year>/lagesrapport-<int:file_year>.pdf", views.report_pdf, name="report_pdf"),
     path("lagesrapport/<int:year>/forhandsgranska.pdf", views.report_preview_pdf, name="report_preview_pdf"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    # The page that describes the downloads and the API is a public page (/en/data/ in English); the
+    # files and the API themselves keep one address (reports.data_urls).
+    path("data/", downloads.data_index, name="data_index"),
 ]

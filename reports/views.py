@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from reporting.scoping import may_coordinate, sees_everything
@@ -107,7 +108,7 @@ def report(request, year):
     if not edition.is_published:
         # A draft is a coordinator's preview: never public, never cached.
         if not sees_everything(request.user):
-            raise Http404("Ingen publicerad lägesrapport för året.")
+            raise Http404(_("Ingen publicerad lägesrapport för året."))
         context = {"edition": edition, **report_opening(render_edition_body(edition)), "preview": True}
         return render(request, "public/report.html", context)
     if not edition.frozen_html:
@@ -132,12 +133,12 @@ def pdf_response(data, *, filename, etag=None):
 def report_pdf(request, year, file_year):
     """The PDF stored at publication: the same bytes for ever, so its SHA-256 is its ETag."""
     if file_year != year:
-        raise Http404("Ingen sådan fil.")
+        raise Http404(_("Ingen sådan fil."))
     pdf = EditionPdf.objects.filter(
         edition__year=year, edition__state=ReportEdition.State.PUBLISHED, state=EditionPdf.State.READY
     ).defer("content").first()
     if pdf is None:
-        raise Http404("PDF:en för lägesrapporten finns inte ännu.")
+        raise Http404(_("PDF:en för lägesrapporten finns inte ännu."))
     # Django's reading of If-None-Match: a list of tags, a weak tag and * match too, not only the literal one.
     not_modified = get_conditional_response(request, etag=f'"{pdf.sha256}"')
     if not_modified is not None:
@@ -155,7 +156,7 @@ def report_preview_pdf(request, year):
     """A coordinator's PDF of the edition as it would be published now: made on request, never stored."""
     edition = get_object_or_404(ReportEdition, year=year)
     if not may_coordinate(request.user):
-        raise Http404("Ingen förhandsgranskning för dig.")
+        raise Http404(_("Ingen förhandsgranskning för dig."))
     data = edition_pdf_bytes(edition, body_html=edition_source_html(edition))
     response = pdf_response(data, filename=f"lagesrapport-{year}-forhandsgranskning.pdf")
     response["Cache-Control"] = "private, no-store"

@@ -10,13 +10,15 @@ import re
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports import markup as light_markup
 from reports.text import correction_note, corrected_text, follow_up_remark, split_corrections
 
 register = template.Library()
 
-FOLLOW_UP_LABEL = "Uppföljningens anmärkning:"
+FOLLOW_UP_LABEL = gettext_lazy("Uppföljningens anmärkning:")
 
 EMPHASIS = re.compile(r"\*([^*\n]+)\*")
 
@@ -104,18 +106,23 @@ def lines(text):
 # Transcription notes are in […] (fixtures/README.md): they tell staff where a figure comes
 # from in the report. A reader gets them in plain words; the exact wording stays in the
 # data and in the downloads.
+# The patterns read the source's Swedish notes; the plain words are the interface's, in the page's language.
 READER_PHRASES = [
-    (re.compile(r"^Cellen för (\d{4}(?:/\d{4})?) är tom i rapportens Tabell \d+\.?$"), r"Uppgift saknas för \1 i källan."),
+    (re.compile(r"^Cellen för (\d{4}(?:/\d{4})?) är tom i rapportens Tabell \d+\.?$"),
+     lambda m: _("Uppgift saknas för %(year)s i källan.") % {"year": m[1]}),
     (
         re.compile(r"^Rapporten anger ingen procentsats; (\d+) procent är härlett ur: (.*)$", re.S),
-        r"Källan anger ingen procentsats; \1 procent bygger på uppgiften \2",
+        lambda m: _("Källan anger ingen procentsats; %(percent)s procent bygger på uppgiften %(source)s") % {
+            "percent": m[1], "source": m[2],
+        },
     ),
     (re.compile(r"^Lägesrapport (\d{4}) visar (?:serien|i Diagram \d+).*\(bild(?:er)?, inga värden i texten\).*$", re.S),
-     r"Lägesrapport \1 visar uppgiften bara som diagram, utan siffror."),
+     lambda m: _("Lägesrapport %(year)s visar uppgiften bara som diagram, utan siffror.") % {"year": m[1]}),
     (re.compile(r"^Rapporten anger inte vem som tagit fram uppgiften\..*$", re.S),
-     "Lägesrapporten anger inte vem som har tagit fram uppgiften."),
+     lambda m: _("Lägesrapporten anger inte vem som har tagit fram uppgiften.")),
 ]
-REWORDINGS = [("rapportens ", "lägesrapportens "), ("Rapporten ", "Lägesrapporten ")]
+# Rewords the source's own (Swedish) note, which stays in its language.
+REWORDINGS = [("rapportens ", "lägesrapportens "), ("Rapporten ", "Lägesrapporten ")]  # sv-only: the source's words
 
 
 @register.filter
