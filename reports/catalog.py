@@ -59,7 +59,7 @@ NUTS_BY_COUNTY_CODE = {"01": "SE110"}
 # Violence prevention is justice and public safety; the figures describe society.
 THEMES = [DATA_THEME.JUST, DATA_THEME.SOCI]
 # Their labels in the EU vocabulary, given inline (DCAT-AP asks a skos:Concept for a prefLabel).
-THEME_LABELS = {
+THEME_LABELS = {  # sv-only: the EU vocabulary's labels, each language tagged
     DATA_THEME.JUST: {"sv": "Rättvisa, rättsliga system och allmän säkerhet", "en": "Justice, legal system and public safety"},
     DATA_THEME.SOCI: {"sv": "Befolkning och samhälle", "en": "Population and society"},
 }

@@ -11,7 +11,7 @@ import re
 from django.utils.translation import gettext as _
 from difflib import SequenceMatcher
 
-CORRECTION = re.compile(r"\[rättat:\s*([^\]]*?)\s*\]")
+CORRECTION = re.compile(r"\[rättat:\s*([^\]]*?)\s*\]")  # sv-only: the fixtures' own markup
 # A correction replaces the last word before it, or the last few when the source split one
 # word in two ("personuppläringens procenten [rättat: personuppklaringsprocenten]").
 MAX_REPLACED_WORDS = 3
@@ -48,7 +48,7 @@ def split_corrections(text):
     The one function for corrected text: filters, API and search all call it.
     """
     text = text or ""
-    if "[rättat:" not in text:
+    if "[rättat:" not in text:  # sv-only: the fixtures' own markup
         return text, []
     out, found, position = [], [], 0
     for match in CORRECTION.finditer(text):

@@ -108,17 +108,17 @@ def lines(text):
 # data and in the downloads.
 # The patterns read the source's Swedish notes; the plain words are the interface's, in the page's language.
 READER_PHRASES = [
-    (re.compile(r"^Cellen för (\d{4}(?:/\d{4})?) är tom i rapportens Tabell \d+\.?$"),
+    (re.compile(r"^Cellen för (\d{4}(?:/\d{4})?) är tom i rapportens Tabell \d+\.?$"),  # sv-only: reads the data's Swedish
      lambda m: _("Uppgift saknas för %(year)s i källan.") % {"year": m[1]}),
     (
-        re.compile(r"^Rapporten anger ingen procentsats; (\d+) procent är härlett ur: (.*)$", re.S),
+        re.compile(r"^Rapporten anger ingen procentsats; (\d+) procent är härlett ur: (.*)$", re.S),  # sv-only: reads the data's Swedish
         lambda m: _("Källan anger ingen procentsats; %(percent)s procent bygger på uppgiften %(source)s") % {
             "percent": m[1], "source": m[2],
         },
     ),
-    (re.compile(r"^Lägesrapport (\d{4}) visar (?:serien|i Diagram \d+).*\(bild(?:er)?, inga värden i texten\).*$", re.S),
+    (re.compile(r"^Lägesrapport (\d{4}) visar (?:serien|i Diagram \d+).*\(bild(?:er)?, inga värden i texten\).*$", re.S),  # sv-only: reads the data's Swedish
      lambda m: _("Lägesrapport %(year)s visar uppgiften bara som diagram, utan siffror.") % {"year": m[1]}),
-    (re.compile(r"^Rapporten anger inte vem som tagit fram uppgiften\..*$", re.S),
+    (re.compile(r"^Rapporten anger inte vem som tagit fram uppgiften\..*$", re.S),  # sv-only: reads the data's Swedish
      lambda m: _("Lägesrapporten anger inte vem som har tagit fram uppgiften.")),
 ]
 # Rewords the source's own (Swedish) note, which stays in its language.
