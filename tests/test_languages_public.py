@@ -95,6 +95,11 @@ def test_it_describes_the_api_and_the_columns_on_the_data_page_in_its_language(c
     assert 'href="/data/values.csv"' in english
 
 
+def test_it_links_the_menu_to_the_data_page_in_the_pages_language(client):
+    assert '<a href="/en/data/">Data and API</a>' in client.get("/en/").content.decode()
+    assert '<a href="/data/">Data och API</a>' in client.get("/").content.decode()
+
+
 def test_it_answers_an_unknown_english_address_in_english(client):
     response = client.get("/en/finns-inte/")
     assert response.status_code == 404
