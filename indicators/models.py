@@ -1,9 +1,14 @@
 from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from strategy.models import Area, Goal, Organisation, ViolenceType
 from reporting.models import Reviewed, ReviewedQuerySet, reviewed_history
@@ -181,6 +186,15 @@ def breakdown_key(pairs):
     """Canonical text for a set of (dimension code, category code) pairs; "" is the total."""
     return "|".join(f"{d}={c}" for d, c in sorted(pairs))
 
+# The categories' labels per language, as the pages read series labels (indicators.selectors.category_labels).
+CATEGORY_LABELS_KEY = "indicators:category-labels:%s"
+
+
+@receiver([post_save, post_delete], sender=Category)
+def forget_category_labels(**kwargs):
+    cache.delete_many([CATEGORY_LABELS_KEY % code for code, _name in settings.LANGUAGES])
+
+
 
 class Series(models.Model):
     """One line of an indicator's table: the headline or a combination of breakdown categories."""
@@ -235,7 +249,10 @@ class Series(models.Model):
         Used by the admin's series form, the importers and the loaders alike.
         """
         categories = sorted(categories, key=lambda c: (c.dimension.order, c.dimension.code))
-        return breakdown_key((c.dimension.code, c.code) for c in categories), ", ".join(c.label for c in categories)
+        # The Swedish labels, whatever the language of the coordinator saving it: the stored label is data.
+        swedish = build_localized_fieldname("label", "sv")
+        return (breakdown_key((c.dimension.code, c.code) for c in categories),
+                ", ".join(getattr(c, swedish) or c.label for c in categories))
 
     def duplicate_breakdown(self, key):
         """Whether another series of the indicator has this breakdown (series_unique_breakdown)."""

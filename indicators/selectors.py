@@ -3,9 +3,12 @@
 from collections.abc import Mapping
 from functools import cached_property
 
+from django.core.cache import cache
 from django.utils import translation
+from django.utils.translation import gettext
+from modeltranslation.utils import build_localized_fieldname
 
-from .models import Indicator, MissingReason, PeriodKind, Value, period_label
+from .models import CATEGORY_LABELS_KEY, Category, Indicator, MissingReason, PeriodKind, Value, period_label
 from .units import Unit
 
 LONG_COLUMNS = [
@@ -170,3 +173,42 @@ def values_by_indicator(indicator_ids, *, published_only=True, up_to_year=None, 
     for row in values.order_by("series__order", "series_id", "area_id", "year").values(*PANEL_VALUE_FIELDS):
         grouped.setdefault(row["series__indicator_id"], []).append(row)
     return grouped
+
+
+def category_labels(language):
+    """Each category's Swedish label → its label in `language` (the Swedish where it has none). Read once
+    and kept in the shared cache until a category changes (indicators.models forgets it then)."""
+    key = CATEGORY_LABELS_KEY % language
+    labels = cache.get(key)
+    if labels is None:
+        pairs = Category.objects.values_list(build_localized_fieldname("label", "sv"),
+                                             build_localized_fieldname("label", language))
+        labels = {swedish: other or swedish for swedish, other in pairs}
+        cache.set(key, labels, None)
+    return labels
+
+
+def series_label(series):
+    """A series' breakdown as a page in the active language says it: the stored label is the Swedish
+    one the downloads and the API carry ("Flickor, Åk 8 i grundskolan"); another language reads each
+    category in its own words ("Girls, Year 8 of compulsory school"), or in Swedish where it has none."""
+    if not series.label:
+        return gettext("Totalt")
+    language = translation.get_language() or "sv"
+    if language == "sv":
+        return series.label
+    labels = category_labels(language)
+    # The label is the categories' labels joined by ", ", and a category's own label may hold a comma:
+    # at each place the longest run of parts that is a category's label.
+    parts, words, start = series.label.split(", "), [], 0
+    while start < len(parts):
+        for end in range(len(parts), start, -1):
+            label = ", ".join(parts[start:end])
+            if label in labels:
+                words.append(labels[label])
+                start = end
+                break
+        else:
+            # A label of the series' own, not its categories': all of it in Swedish rather than half.
+            return series.label
+    return ", ".join(words)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from strategy.models import Area
 
 from indicators.models import MissingReason
+from indicators.selectors import series_label
 from indicators.trends import crosses_break, trend
 from indicators.units import AXIS_TITLE, Unit
 from reporting.numbers import separators
@@ -187,12 +188,12 @@ def build_panel(indicator, series_list, values, *, selected=None, keep_hidden=Fa
     years = sorted({v["year"] for by_year in (*own.values(), *national.values()) for v in by_year.values()})
     panel = Panel(indicator, years, [indicator.period_label(y) for y in years], keep_hidden=keep_hidden)
 
-    labels = {s.id: s.display_label for s in series_list}
+    labels = {s.id: series_label(s) for s in series_list}
     breaks = {s.id: (s.break_year, s.break_note) for s in series_list}
     for s in series_list:
         if s.id in own:
             panel.rows.append(
-                _row(indicator, f"s{s.id}", s.display_label, own[s.id], years, s.id in selected, breaks[s.id])
+                _row(indicator, f"s{s.id}", labels[s.id], own[s.id], years, s.id in selected, breaks[s.id])
             )
     order = {series_id: i for i, series_id in enumerate(labels)}
     # A national value of a series the panel does not show (the start page shows

@@ -18,7 +18,7 @@ from actions.models import ActionPlan, Commitment, StatusReport
 from reports.plans import latest_public_reports, local_measures_for_goal
 from reports.charts import build_panel
 from indicators.models import Indicator, Series, Value
-from indicators.selectors import values_by_indicator
+from indicators.selectors import series_label, values_by_indicator
 from strategy.models import Goal, GoalItem, NationalGoal, Strategy
 
 from .models import GoalSection, IndicatorAnalysis, ReportEdition
@@ -364,7 +364,7 @@ def changed_since_publication(edition):
             changed.append(
                 {
                     "indicator": indicator,
-                    "series": value.series.display_label,
+                    "series": series_label(value.series),
                     "period": indicator.period_label(value.year),
                     "frozen": indicator.format_value(row["value"]) if row["value"] is not None else "–",
                     "now": indicator.format_value(value.value),

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from reports import markup as light_markup
 from reports.text import correction_note, corrected_text, follow_up_remark, split_corrections
 
+from .languages import swedish
+
 register = template.Library()
 
 FOLLOW_UP_LABEL = gettext_lazy("Uppföljningens anmärkning:")
@@ -93,7 +95,8 @@ def follow_up_note(text):
     text = (text or "").strip()
     if not text:
         return ""
-    return mark_safe(f"{_label()} {_inline(corrected_text(text))}")
+    # The label is the page's language, the remark itself the follow-up's Swedish.
+    return mark_safe(f"{_label()} {swedish(mark_safe(_inline(corrected_text(text))))}")
 
 
 @register.filter
