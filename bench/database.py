@@ -52,6 +52,7 @@ def production_environment(url, static_root):
         DATABASE_URL=url,
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SITE_URL="http://127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         STATIC_ROOT=str(static_root),
         LOG_LEVEL="ERROR",

@@ -307,8 +307,10 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     if DEBUG and not os.environ.get("EMAIL_HOST")
     else "django.core.mail.backends.smtp.EmailBackend"
 )
-# The site's address as the mails link to it (no trailing slash).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The site's address (no trailing slash): the links in the mails, the API's answers, the DCAT catalogue and
+# the downloads (reporting.addresses), never the request's Host. Required in production: a default
+# would publish links to a machine no reader can reach.
+SITE_URL = os.environ.get("SITE_URL") or ("http://127.0.0.1:8000" if DEBUG else required("SITE_URL"))
 # Who the round's mails name as the coordinator to contact (their signature).
 COORDINATOR_CONTACT_NAME = os.environ.get("COORDINATOR_CONTACT_NAME", "")
 COORDINATOR_CONTACT_EMAIL = os.environ.get("COORDINATOR_CONTACT_EMAIL", "")

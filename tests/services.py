@@ -30,6 +30,7 @@ def production_env(tmp_path, *, database_url, **extra):
         SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL=database_url,
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="http://127.0.0.1",
         TRUSTED_PROXIES="127.0.0.1",
         STATIC_ROOT=str(tmp_path / "static"),
         **extra,

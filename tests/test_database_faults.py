@@ -161,7 +161,8 @@ def test_it_fails_a_download_with_an_error_status_not_a_truncated_file(db, url_n
 
 def production_databases(database_url):
     """DATABASES as the production settings build them for `database_url`."""
-    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org", DEBUG="")
+    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org",
+               SITE_URL="https://example.org", DEBUG="")
     code = "import json, config.settings as s; print(json.dumps(s.DATABASES['default']))"
     out = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True,
                          check=True)

@@ -34,6 +34,7 @@ def production_env(tmp_path, **extra):
         # settings treat every database URL alike.
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         ALLOWED_HOSTS="example.org",
+        SITE_URL="https://example.org",
         STATIC_ROOT=str(tmp_path / "static"),
         DJANGO_SETTINGS_MODULE="config.settings",
     )
@@ -60,7 +61,7 @@ def test_it_passes_the_deploy_checks_with_production_settings(tmp_path):
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SITE_URL"])
 def test_it_refuses_to_start_without_required_settings(tmp_path, missing):
     env = production_env(tmp_path)
     del env[missing]
