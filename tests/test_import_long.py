@@ -249,3 +249,9 @@ def test_it_refuses_a_reporter_values_of_a_locked_year_unless_reopened(school_re
     draft.save()
     assert import_values_csv(text, user=school_reporter).totals["update"] == 1
     assert import_values_csv(text.replace('"5,5"', '"5,6"'), user=coordinator).totals["update"] == 1
+
+
+def test_it_shows_the_confirm_form_below_the_preview(coordinator_client):
+    page = admin_preview(coordinator_client, csv_file("1.I2,2021,0180,År 2 på gymnasiet,7.0,,,")).content.decode()
+    assert f'action="{reverse("admin:indicators_value_process_import")}"' in page
+    assert 'name="confirm" value="Bekräfta import"' in page and "Avbryt importen" in page
