@@ -250,8 +250,10 @@ class StatusCategory(models.TextChoices):
 
 
 class StatusReport(Reviewed):
+    # No index of its own: the unique key (commitment, year, organisation) begins with it.
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="status_reports", verbose_name=_("åtagande")
+        Commitment, on_delete=models.CASCADE, related_name="status_reports", verbose_name=_("åtagande"),
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("år"))
     organisation = models.ForeignKey(
@@ -265,7 +267,7 @@ class StatusReport(Reviewed):
     history = reviewed_history("commitment", "organisation")
     objects = ReviewedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         verbose_name = _("statusrapport")
         verbose_name_plural = _("statusrapporter")
         ordering = ["-year", "commitment__number_major", "commitment__number_minor"]

@@ -261,9 +261,13 @@ LOGIN_URL = "admin:login"
 # Where a login lands when its `next` is missing or unsafe (Django's default /accounts/profile/ is a 404 here).
 LOGIN_REDIRECT_URL = "admin:index"
 
+# History rows are read per item (by its id) and sorted there; no query reads them by date across items,
+# and an index on the date would be one more for an import to write per row.
+SIMPLE_HISTORY_DATE_INDEX = False
+
 # Imports (values, status reports): what a file may be at most. Reading stops with a Swedish message at
 # the first limit passed (reporting/uploads.py). The largest file benchmarked, /data/values.csv of 100 000
-# values exported and imported again, is 25.5 MB; 200 000 rows is twice its rows.
+# values exported and imported again, is 29.6 MB; 200 000 rows is twice its rows.
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_BYTES", 32_000_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 100_000_000)  # an XLSX, unzipped
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)

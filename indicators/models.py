@@ -286,7 +286,9 @@ class ValueQuerySet(ReviewedQuerySet):
 
 
 class Value(Reviewed):
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values", verbose_name=_("serie"))
+    # No index of its own: the unique key (series, year, area) begins with it.
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values", verbose_name=_("serie"),
+                               db_index=False)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="values", verbose_name=_("område"))
     year = models.PositiveSmallIntegerField(_("år"), help_text=_("För läsår: det första året (2022 = 2022/2023)."))
     value = models.DecimalField(_("värde"), max_digits=14, decimal_places=4, null=True, blank=True)
@@ -300,7 +302,7 @@ class Value(Reviewed):
     history = reviewed_history("area", "series")
     objects = ValueQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         verbose_name = _("värde")
         verbose_name_plural = _("värden")
         # Column ids, not the related models: ordering by "series" would pull in the
@@ -325,6 +327,7 @@ class Value(Reviewed):
             ),
         ]
         indexes = [
+            *Reviewed.Meta.indexes,
             # Public pages and downloads read approved values only.
             models.Index(fields=["state", "year"], name="value_state_year_idx"),
         ]
