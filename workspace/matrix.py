@@ -1,9 +1,12 @@
 """The completeness matrix: reporting organisations × commitments and values, counts and percent, and its CSV.
 
 Committees and municipal companies are grouped under their municipality, and a
-local-plan measure counts once in its group; the data sources (organisations
-that only answer for indicators, see workspace.tasks) follow as rows of their
-own, "Datakällor: Brå", and are counted in the round's total.
+local-plan measure counts once in its group; the data sources (the year's
+indicators of organisations without a reporter, whose figures the coordinators
+enter: workspace.tasks decides, as it does for the worklist) follow as rows of
+their own, "Datakällor: Brå", and are counted in the round's total. An
+organisation in the round without a reporter has both: its row for its
+commitments and a data-source row for its indicators.
 """
 
 import io
