@@ -105,6 +105,11 @@ def test_it_gives_the_figures_of_an_organisation_in_the_round_without_a_reporter
     assert "2.I1" in indicator_codes(sources["socialstyrelsen"])
     assert indicator_codes(own["socialstyrelsen"]) == set()  # its row keeps its commitment 8.6 only
     assert [t.subject.number for t in own["socialstyrelsen"].tasks] == ["8.6"]
+    # Chosen in the matrix, Socialstyrelsen shows both: one choice, its commitment and its figures.
+    response = coordinator_client.get(reverse("workspace:matrix", args=[YEAR]), {"organisation": "socialstyrelsen"})
+    assert [name for slug, name in response.context["choices"] if slug == "socialstyrelsen"] == ["Socialstyrelsen"]
+    items = {(name, getattr(task.subject, "code", None) or task.subject.number) for name, task in response.context["items"]}
+    assert {("Socialstyrelsen", "8.6"), ("Datakällor: Socialstyrelsen", "2.I1")} <= items
     # The coordinator can open it from the worklist and record it.
     entry = reverse("workspace:worklist_entry", args=[YEAR, Indicator.objects.get(code="2.I1").pk])
     assert coordinator_client.get(entry).status_code == 200
