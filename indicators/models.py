@@ -40,6 +40,13 @@ class IndicatorQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Indicator.Status.ACTIVE)
 
+    def in_use(self, year):
+        """The indicators followed in `year`: active, or retired after it (its last year with data is `year` or later).
+
+        A round for a past year still needs the values of an indicator retired since.
+        """
+        return self.filter(models.Q(status=Indicator.Status.ACTIVE) | models.Q(retired_last_year__gte=year))
+
 
 class Indicator(models.Model):
     class Kind(models.TextChoices):
