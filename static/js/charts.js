@@ -59,7 +59,43 @@
     element.setAttribute("role", "group");
     element.setAttribute("aria-labelledby", svg ? svg.getAttribute("aria-labelledby") : "");
     element.textContent = "";
-    return window.Plotly.newPlot(element, figure.data, figure.layout, figure.config);
+    return window.Plotly.newPlot(element, figure.data, figure.layout, figure.config).then(function () {
+      // plotly.js redraws its legend and hover labels (a series switched, a point hovered): mark them each time.
+      markLanguages(element);
+      element.on("plotly_afterplot", function () { markLanguages(element); });
+      element.on("plotly_hover", function () { markLanguages(element); });
+    });
+  }
+
+  // A series' name in another language than the page's (the trace's meta.name_parts, from
+  // reports/charts.py: 4.I5's own Swedish labels on an English page) gets lang on plotly's SVG text,
+  // as the legend drawn on the server has <span lang>. A name of several languages keeps the page's:
+  // plotly draws it as one text (its line breaks are its own tspans), with nowhere to put a second.
+  function nameLanguage(trace) {
+    var parts = trace && trace.meta && trace.meta.name_parts;
+    if (!parts || !parts.length) {
+      return null;
+    }
+    var language = parts[0][1];
+    return parts.every(function (part) { return part[1] === language; }) ? language : null;
+  }
+
+  function markText(text, trace) {
+    var language = nameLanguage(trace);
+    if (text && language) {
+      text.setAttribute("lang", language);
+      text.setAttributeNS("http://www.w3.org/XML/1998/namespace", "xml:lang", language);
+    }
+  }
+
+  function markLanguages(element) {
+    element.querySelectorAll(".legend .traces").forEach(function (item) {
+      var data = item.__data__;
+      markText(item.querySelector("text.legendtext"), data && data[0] && data[0].trace);
+    });
+    element.querySelectorAll(".hoverlayer .hovertext").forEach(function (label) {
+      markText(label.querySelector("text.name"), label.__data__ && label.__data__.trace);
+    });
   }
 
   function enableInteractive(button) {
