@@ -156,3 +156,12 @@ def test_it_marks_an_area_name_and_a_summary_that_name_a_swedish_series(client):
     assert [(e.text, language_of(e)) for e in national.xpath("span[@lang]")] == [("Riket", "sv")]
     names = {trace["name"]: trace.get("meta") for trace in figure_traces(doc)}
     assert names["Riket"] == {"name_parts": [["Riket", "sv"]]}
+
+
+def test_it_marks_a_series_own_swedish_label_among_the_reports_later_corrections(client):
+    own = Indicator.objects.get(code="4.I5").series.get(label=OWN_LABEL)
+    own.values.filter(year=2024).update(value=93)  # corrected after the edition was published
+    doc = html.fromstring(client.get("/en/lagesrapport/2024/").content)
+    cells = [td for td in doc.xpath("//td") if td.text_content() == OWN_LABEL]
+    assert cells and all(language_of((td.xpath(".//*[text()]") or [td])[0]) == "sv" for td in cells)
+    assert unmarked_swedish(client.get("/en/lagesrapport/2024/").content) == []
