@@ -205,7 +205,8 @@ def build_panel(indicator, series_list, values, *, selected=None, keep_hidden=Fa
         area_name = next(iter(by_year.values()))["area__name"]
         # An area's name is the source's Swedish in every language (areas have no translation).
         area = LanguageText.of(area_name, "sv")
-        label = area if len(series_list) == 1 or series_id == series_list[0].id else LanguageText.join(", ", [area, labels[series_id]])
+        first = len(series_list) == 1 or series_id == series_list[0].id
+        label = area if first else LanguageText.join(", ", [area, labels[series_id]])
         # The comparison is of the same measure, so it breaks where the series does.
         row = _row(indicator, f"n{series_id}-{_area_id}", label, by_year, years, series_id in selected, breaks[series_id])
         row.national = True

@@ -120,7 +120,8 @@ def test_it_marks_a_series_own_swedish_label_wherever_an_english_page_shows_it(c
 def test_it_adds_no_language_marks_to_series_labels_on_a_swedish_page(client):
     doc = html.fromstring(client.get(I5).content)
     assert doc.xpath(f'//th[@scope="row"][.="{OWN_LABEL}"]')
-    assert not doc.xpath('//th[@scope="row"]//*[@lang] | //ul[@class="chart-legend"]//*[@lang] | //form[@data-series-form]//*[@lang]')
+    places = ['//th[@scope="row"]', '//ul[@class="chart-legend"]', "//form[@data-series-form]", '//ul[@class="footnotes"]']
+    assert not doc.xpath(" | ".join(f"{place}//*[@lang]" for place in places))
     assert not any("meta" in trace for trace in figure_traces(doc))
 
 
