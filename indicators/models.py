@@ -194,7 +194,8 @@ def breakdown_key(pairs):
     return "|".join(f"{d}={c}" for d, c in sorted(pairs))
 
 # The categories' labels per language, as the pages read series labels (indicators.selectors.category_labels).
-CATEGORY_LABELS_KEY = "indicators:category-labels:%s"
+# v2: (label, language) pairs; a new key, so that a shared cache's older entries (labels only) are never read.
+CATEGORY_LABELS_KEY = "indicators:category-labels:v2:%s"
 
 
 @receiver([post_save, post_delete], sender=Category)

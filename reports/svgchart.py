@@ -74,6 +74,17 @@ def trace_label(trace):
     return " ".join(trace["name"].replace("<br>", " ").split())
 
 
+def trace_label_html(trace):
+    """The series' name for an element's content: a part the figure says is in another language than the
+    page's (the trace's meta name_parts, from reports.charts) in <span lang="…">, as WCAG 3.1.2 asks."""
+    parts = (trace.get("meta") or {}).get("name_parts")
+    if not parts:
+        return trace_label(trace)
+    return format_html_join(
+        "", "{}", ((format_html('<span lang="{}">{}</span>', language, text) if language else text,) for text, language in parts)
+    )
+
+
 def marker(symbol, x, y, r=5):
     """A marker shape as path data centred on (x, y); open shapes share the filled shape's outline."""
     shape = symbol.removesuffix("-open")
@@ -236,7 +247,7 @@ def legend_html(figure):
         '<ul class="chart-legend" aria-label="Diagrammets serier">{}</ul>',
         format_html_join(
             "", '<li data-uid="{}"{}>{} {}</li>',
-            ((t["uid"], mark_safe("" if t["visible"] else " hidden"), swatch(t), trace_label(t)) for t in traces),
+            ((t["uid"], mark_safe("" if t["visible"] else " hidden"), swatch(t), trace_label_html(t)) for t in traces),
         ),
     )
 
