@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import plotly.graph_objects as go
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from strategy.models import Area
 
@@ -42,7 +42,7 @@ PERCENT_SUFFIX = "\u00a0%"
 
 # The vertical marker at a break in a series (Series.break_year), and its label.
 BREAK_COLOUR = "#4A4A4A"
-BREAK_LABEL = "Tidsseriebrott"
+BREAK_LABEL = gettext_noop("Tidsseriebrott")
 
 MISSING_LABELS = dict(MissingReason.choices)
 
@@ -360,7 +360,7 @@ def build_figure(indicator, panel, *, keep_hidden=False):
         layout["annotations"] = [
             {
                 "xref": "x", "yref": "paper", "x": i - 0.5, "y": 1, "xanchor": "left", "yanchor": "top",
-                "text": BREAK_LABEL, "showarrow": False,
+                "text": gettext(BREAK_LABEL), "showarrow": False,
             }
             for i in sorted(break_at)
         ]

@@ -16,6 +16,7 @@ import math
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from reporting.numbers import swedish_number
 
@@ -244,7 +245,8 @@ def legend_html(figure):
     # A series' second piece after a break (showlegend false) is named by its first.
     traces = [t for t in drawn_traces(figure_data(figure)) if t.get("showlegend", True)]
     return format_html(
-        '<ul class="chart-legend" aria-label="Diagrammets serier">{}</ul>',
+        '<ul class="chart-legend" aria-label="{}">{}</ul>',
+        gettext("Diagrammets serier"),
         format_html_join(
             "", '<li data-uid="{}"{}>{} {}</li>',
             ((t["uid"], mark_safe("" if t["visible"] else " hidden"), swatch(t), trace_label_html(t)) for t in traces),

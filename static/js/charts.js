@@ -116,7 +116,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       button.disabled = true;
-      button.textContent = "Laddar interaktivt diagram …";
+      button.textContent = button.getAttribute("data-loading");
       withPlotly(function () {
         drawInteractive(chart).then(function () {
           // The button has done its work; the reader continues in the chart.
