@@ -364,6 +364,9 @@ LOGGING = {
     # stderr, not stdout: management commands whose output is data (dumpdata > file) must stay clean.
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if not DEBUG else "WARNING")},
+    # WeasyPrint logs every step of every PDF (and of parsing the print style sheet at start-up) at INFO,
+    # and fontTools each font it subsets: their warnings and errors are what an operator needs.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
 # Open data (/data/, /api/v1/, the DCAT-AP-SE catalogue /data/katalog.rdf). CC0 by
