@@ -128,7 +128,7 @@ def edition_part(request, year, part):
             messages.success(request, gettext("Sparat som utkast. Förhandsvisningen visar det som publiceras."))
             return redirect("report_edition_part", year, part)
     edition.refresh_from_db()
-    context = report_page(edition)
+    context = report_page(edition, goal_numbers=())  # the title page and texts name the goals, draw none
     return render(
         request,
         "reports/editor/part.html",
@@ -181,7 +181,7 @@ def _goal_part(request, edition, number):
             else:
                 messages.success(request, gettext("Sparat som utkast. Förhandsvisningen visar det som publiceras."))
                 return redirect("report_edition_part", edition.year, f"mal-{number}")
-    context = report_page(edition)
+    context = report_page(edition, goal_numbers={goal.number})
     part = next(p for p in context["goals"] if p["goal"].id == goal.id)
     history_sources = [GoalSection.history.filter(edition_id=edition.pk, goal_id=goal.pk)]
     history_sources.append(IndicatorAnalysis.history.filter(edition_id=edition.pk, indicator_id__in=[i.id for i in indicators]))

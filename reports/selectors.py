@@ -273,16 +273,21 @@ def indicator_page(slug):
     return indicator, values_by_indicator([indicator.id])[indicator.id], {"year": year, "blocks": blocks(text)}
 
 
-def report_page(edition):
-    """What the edition's main content shows, from today's data: a draft's preview, and what publishing freezes."""
+def report_page(edition, *, goal_numbers=None):
+    """What the edition's main content shows, from today's data: a draft's preview, and what publishing freezes.
+
+    `goal_numbers` limits the goals' parts (figures, charts, commitments) to those goals, the others listed
+    by name only: the editor previews one part at a time, and drawing every goal's charts for it took most
+    of its time."""
     goals = list(Goal.objects.filter(strategy_id=edition.strategy_id).select_related("strategy").order_by("number"))
     sections = {s.goal_id: s for s in GoalSection.objects.filter(edition=edition)}
-    indicators = indicators_for_goals([g.id for g in goals])
+    drawn = [g for g in goals if goal_numbers is None or g.number in goal_numbers]
+    indicators = indicators_for_goals([g.id for g in drawn])
     analyses, captions = edition_analyses(edition)
     first_year = goals[0].strategy.first_report_year if goals else None
     # Today's approved data: a draft's preview, or the instant publishing freezes it (frozen_html).
     values = values_by_indicator([ind.id for ind in indicators], up_to_year=edition.year, from_year=first_year)
-    commitments = regional_commitments([g.id for g in goals], StatusReport.objects.published().filter(year=edition.year))
+    commitments = regional_commitments([g.id for g in drawn], StatusReport.objects.published().filter(year=edition.year))
     reports = {c.id: c.public_reports for c in commitments}
     # The indicators the edition itself writes about (its own words or a numbered caption), in the
     # order its analyses were written (reports.seed: the printed report's order). An edition that

@@ -178,3 +178,22 @@ def test_it_keeps_footnote_ids_unique_on_the_whole_report(coordinator_client):
     html = coordinator_client.get(reverse("report", args=[2025])).content.decode()
     ids = re.findall(r'id="(fn(?:ref)?-[^"]+)"', html)
     assert len(ids) >= 8 and len(ids) == len(set(ids)), ids
+
+
+def test_it_draws_only_the_edited_goals_charts_for_a_parts_preview(coordinator_client, monkeypatch):
+    """A part's preview draws what that part shows: a goal's part its own indicators' charts, the title
+    page and the texts none (drawing every goal's charts for each part took most of the editor's time)."""
+    from reports import selectors
+
+    drawn = []
+    build_panel = selectors.build_panel
+    monkeypatch.setattr(selectors, "build_panel", lambda indicator, *a: drawn.append(indicator) or build_panel(indicator, *a))
+    create_2025(coordinator_client)
+
+    for part in ("uppgifter", "texter"):
+        assert coordinator_client.get(reverse("report_edition_part", args=[2025, part])).status_code == 200
+    assert drawn == []
+
+    response = coordinator_client.get(reverse("report_edition_part", args=[2025, "mal-6"]))
+    assert response.status_code == 200 and 'class="panel' in response.content.decode()
+    assert drawn and {indicator.shown_goal.number for indicator in drawn} == {6}
