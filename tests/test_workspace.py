@@ -170,3 +170,24 @@ def test_it_saves_a_footnote_and_a_source_with_the_years_value(kv_client, round_
     assert (value.footnote, value.source_ref, value.state) == (
         "Avser frivården Region Stockholm.", "Kriminalvårdens programstatistik 2025", State.DRAFT
     )
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("1" * 40, "för stort"),  # stored, it broke the grid for everyone after (500 on SQLite, refused by PostgreSQL)
+        ("12345678901", "för stort"),
+        ("6,123456", "fler än fyra decimaler"),  # would be stored rounded, another figure than the one typed
+    ],
+)
+def test_it_refuses_a_figure_the_database_cannot_hold_and_keeps_the_grid_usable(kv_client, round_2025, typed, message):
+    indicator = Indicator.objects.get(code="2.I5")
+    series = indicator.series.order_by("order", "pk").first()
+    url = reverse("workspace:indicator", args=[2025, indicator.pk])
+    form = kv_client.get(url).context["form"]
+    data = {name: field.initial or "" for name, field in form.fields.items()}
+    data[f"v_{series.pk}_2025"] = typed
+    response = kv_client.post(url, data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Value.objects.filter(series=series, year=2025).exists()
+    assert kv_client.get(url).status_code == 200
