@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from indicators.models import Indicator
-from reporting.admin_history import user_name
+from reporting.admin_history import HISTORY_TYPES, user_name
 from reporting.scoping import may_coordinate
 from strategy.models import Goal
 
@@ -105,6 +105,8 @@ def _history(*querysets):
     records = sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORY_SHOWN]
     for record in records:
         record.user_label = user_name(record.history_user)  # as the admin's history names people
+        # Our own words: django-simple-history has no Swedish catalogue, its "Created" would leak through.
+        record.type_label = HISTORY_TYPES.get(record.history_type, record.history_type)
     return records
 
 

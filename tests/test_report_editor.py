@@ -178,3 +178,13 @@ def test_it_keeps_footnote_ids_unique_on_the_whole_report(coordinator_client):
     html = coordinator_client.get(reverse("report", args=[2025])).content.decode()
     ids = re.findall(r'id="(fn(?:ref)?-[^"]+)"', html)
     assert len(ids) >= 8 and len(ids) == len(set(ids)), ids
+
+
+def test_it_tells_the_parts_history_in_the_pages_language(coordinator_client):
+    # django-simple-history has no Swedish: its "Created"/"Changed" leaked into the Swedish editor.
+    create_2025(coordinator_client)
+    url = reverse("report_edition_part", args=[2025, "uppgifter"])
+    coordinator_client.post(url, {"title": "Lägesrapport 2025", "author": "Länsstyrelsen Stockholm", "publication_year": "2026"})
+    history = text_of(coordinator_client.get(url)).split('class="history"')[1].split("</ul>")[0]
+    assert ": skapad av " in history and ": ändrad av " in history
+    assert "created" not in history.lower() and "changed" not in history.lower()
