@@ -188,3 +188,17 @@ def test_it_tells_the_parts_history_in_the_pages_language(coordinator_client):
     history = text_of(coordinator_client.get(url)).split('class="history"')[1].split("</ul>")[0]
     assert ": skapad av " in history and ": ändrad av " in history
     assert "created" not in history.lower() and "changed" not in history.lower()
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("2052-09-01", "Datumet kan inte ligga i framtiden."),  # 2025 mistyped: a rättelse can never be changed or removed
+        ("2024-06-01", "före lägesrapporten"),  # before Lägesrapport 2024 could exist
+    ],
+)
+def test_it_refuses_a_correction_dated_where_it_cannot_be(client, coordinator_client, typed, message):
+    response = coordinator_client.post(reverse("report_correct", args=[2024]), {"corrected_on": typed, "text": "Tabell 5 anger 2023."})
+    assert response.status_code == 200 and message in text_of(response)
+    assert "Tabell 5 anger 2023." in text_of(response)  # the text typed is kept
+    assert not ReportEdition.objects.get(year=2024).corrections.exists()
