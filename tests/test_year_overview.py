@@ -124,3 +124,14 @@ def test_it_creates_a_planned_round_in_the_workspace_checked_like_the_database_d
     client.force_login(make_user("rapportor-kv", "kriminalvarden", "rapportör"))
     assert client.post(url, {"year": 2025, "deadline": "2026-03-01"}).status_code == 403
     assert not ReportingRound.objects.filter(year=2025).exists()
+
+
+def test_it_says_in_plain_swedish_that_the_year_already_has_a_round(client, coordinator):
+    # Django's own "Rapporteringsomgång med detta Uppföljningsår finns redan." named a field, capitalised, mid-sentence.
+    ReportingRound.objects.create(year=2026, deadline=datetime.date(2027, 3, 1))
+    client.force_login(coordinator)
+    refused = client.post(reverse("workspace:round_create"), {"year": 2026, "opens_on": "2027-01-15", "deadline": "2027-03-01"})
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Det finns redan en rapporteringsomgång för 2026." in html and "Uppföljningsår finns redan" not in html
+    assert ReportingRound.objects.filter(year=2026).count() == 1
