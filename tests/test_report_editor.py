@@ -202,3 +202,37 @@ def test_it_refuses_a_correction_dated_where_it_cannot_be(client, coordinator_cl
     assert response.status_code == 200 and message in text_of(response)
     assert "Tabell 5 anger 2023." in text_of(response)  # the text typed is kept
     assert not ReportEdition.objects.get(year=2024).corrections.exists()
+
+
+def opened_form(client, url):
+    """What the page's form would post as it stands: every input and textarea with its value."""
+    html = client.get(url).content.decode()
+    form = html[html.index('<form method="post" novalidate data-warn-unsaved>'):]
+    form = form[: form.index("</form>")]
+    data = {name: value for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)}
+    data |= {name: value.lstrip("\n") for name, value in re.findall(r'(?s)<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', form)}
+    data |= {name: value for name, value in re.findall(r'<input type="(?:text|number)" name="([^"]+)" value="([^"]*)"', form)}
+    return data
+
+
+@pytest.mark.parametrize("part", ["texter", "mal-2"])
+def test_it_refuses_a_save_from_a_second_tab_opened_before_someone_elses_save(coordinator_client, part):
+    # Two tabs (or two coordinators) on the same part: the later save used to overwrite the earlier one unseen.
+    create_2025(coordinator_client)
+    url = reverse("report_edition_part", args=[2025, part])
+    first, second = opened_form(coordinator_client, url), opened_form(coordinator_client, url)
+    field = "foreword" if part == "texter" else "avsnitt-intro"
+    first[field] = "Det första fönstrets text."
+    assert coordinator_client.post(url, first).status_code == 302
+    second[field] = "Det andra fönstrets text."
+    refused = coordinator_client.post(url, second)
+    assert refused.status_code == 200
+    page = text_of(refused)
+    assert "Någon annan har sparat" in page and "Det andra fönstrets text." in page  # told, and the text typed is kept
+    edition = ReportEdition.objects.get(year=2025)
+    stored = edition.foreword if part == "texter" else edition.sections.get(goal__number=2).intro
+    assert stored == "Det första fönstrets text."
+    # Reloaded, the page saves again.
+    again = opened_form(coordinator_client, url)
+    again[field] = "Det andra fönstrets text."
+    assert coordinator_client.post(url, again).status_code == 302
