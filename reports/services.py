@@ -127,6 +127,13 @@ def report_edition_create(*, year, user, strategy=None):
     strategy = strategy or (previous.strategy if previous else None)
     if strategy is None:
         strategy = Strategy.objects.order_by("id").first()
+    # The years a round may have: a report on any other year has nothing to follow up (and a
+    # mistyped year would leave a draft that cannot be removed and that the next one copies).
+    if strategy is not None and not strategy.first_report_year <= year <= strategy.end_year:
+        raise ValidationError(
+            gettext("Året måste ligga inom strategins uppföljning, %(first)s–%(last)s.")
+            % {"first": strategy.first_report_year, "last": strategy.end_year}
+        )
     texts = {name: getattr(previous, name) for name in EDITION_TEXT_FIELDS} if previous else {}
     edition = ReportEdition(
         strategy=strategy,

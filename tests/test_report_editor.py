@@ -236,3 +236,11 @@ def test_it_refuses_a_save_from_a_second_tab_opened_before_someone_elses_save(co
     again = opened_form(coordinator_client, url)
     again[field] = "Det andra fönstrets text."
     assert coordinator_client.post(url, again).status_code == 302
+
+
+def test_it_refuses_an_edition_for_a_year_outside_the_strategys_follow_up(coordinator_client):
+    # As a round is: a mistyped 2052 made a draft that cannot be removed, and became the "latest" to copy from.
+    page = text_of(coordinator_client.post(reverse("report_editions"), {"year": 2052}))
+    assert "Året måste ligga inom strategins uppföljning, 2019–2026." in page
+    assert not ReportEdition.objects.filter(year=2052).exists()
+    assert coordinator_client.post(reverse("report_editions"), {"year": 2026}).status_code == 302
