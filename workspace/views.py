@@ -89,9 +89,10 @@ def commitment(request, year, pk):
     checker = policy.Policy(request.user)
     item = policy.item_of(report)
     if report.pk:
-        editable = checker.may(policy.Action.CHANGE, item)
+        decision = checker.decide(policy.Write(policy.Action.CHANGE, before=item, after=item))
     else:
-        editable = checker.decide(policy.Write(policy.Action.CREATE, after=item)).allowed
+        decision = checker.decide(policy.Write(policy.Action.CREATE, after=item))
+    editable = decision.allowed
     # A municipality's local plan: its committees may report on a measure too. Their reports of the
     # year are shown, and one can be the starting point of the municipality's own text.
     committee_reports = []
@@ -107,9 +108,12 @@ def commitment(request, year, pk):
         form = StatusReportForm(
             instance=report, user=request.user, initial={"category": start_from.category, "text": start_from.text}
         )
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied(gettext("Posten kan inte ändras nu."))
+    refused = None
+    if request.method == "POST" and not editable:
+        # A page opened before the report was submitted, approved or its round closed (a second tab, a
+        # colleague): nothing is saved, but the page says why and shows the text typed, so it is not lost.
+        refused = {"reason": decision.reason, "text": request.POST.get("text", "")}
+    elif request.method == "POST":
         submitting = SUBMIT_BUTTON in request.POST
         with transaction.atomic():
             form = StatusReportForm(request.POST, instance=report, user=request.user)
@@ -153,7 +157,9 @@ def commitment(request, year, pk):
             "returned": report.pk and report.state == State.RETURNED,
             "committee_reports": committee_reports,
             "start_from": start_from,
+            "refused": refused,
         },
+        status=403 if refused else 200,
     )
 
 
