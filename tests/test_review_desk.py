@@ -177,3 +177,12 @@ def test_it_mails_every_reporting_organisation_when_a_round_opens(
     assert message.to == ["kv@example.org"] and "Rapporteringen 2026 har öppnat" in message.subject
     assert "Åtagande 2.10" in message.body and "/rapportering/" in message.body
     assert Notification.objects.get().reporting_round == round_2026
+
+
+def test_it_shows_the_whole_desk_for_a_link_to_an_organisation_that_no_longer_exists(coordinator_client, round_2025):
+    # A bookmark or an old mail's link filtered by an organisation since renamed or removed answered 404.
+    reporting.status_report(number="2.10", state=State.SUBMITTED, text="Årets inskickade text.")
+    response = coordinator_client.get(reverse("workspace:desk"), {"organisation": "namnandrad-myndighet"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Organisationen i länken finns inte längre" in html and "Årets inskickade text." in html

@@ -240,7 +240,13 @@ def queue(request):
     filters = Filters.of(request.GET)
     organisation = None
     if filters.organisation:
-        organisation = get_object_or_404(Organisation, slug=filters.organisation)
+        organisation = Organisation.objects.filter(slug=filters.organisation).first()
+        if organisation is None:
+            # A bookmark or an old mail's link to an organisation since renamed or removed: the whole desk, and why.
+            messages.warning(
+                request, gettext("Organisationen i länken finns inte längre; granskningen visar alla organisationer.")
+            )
+            filters = replace(filters, organisation="")
     entries = _entries(filters, organisation)
     organisations = Organisation.objects.filter(
         Q(pk__in=StatusReport.objects.filter(state=filters.state).values("organisation_id"))
