@@ -267,8 +267,11 @@ def report_edition_freeze_missing(*, edition):
 
 @transaction.atomic
 def report_edition_correct(*, edition, user, text, corrected_on=None):
-    """Add a dated rättelse to a published edition: shown on it, the page otherwise unchanged."""
-    edition = ReportEdition.objects.get(pk=edition.pk)
+    """Add a dated rättelse to a published edition: shown on it, the page otherwise unchanged.
+
+    The same text on the same day is added once: a form sent twice (a double click) would otherwise
+    leave two rättelser that can never be removed. The edition's row lock orders two such sends."""
+    edition = ReportEdition.objects.select_for_update(of=("self",)).get(pk=edition.pk)
     check_edition_correction(user=user, edition=edition)
     correction = Correction(
         edition=edition,
@@ -276,6 +279,8 @@ def report_edition_correct(*, edition, user, text, corrected_on=None):
         text=(text or "").strip(),
         created_by=user,
     )
+    if Correction.objects.filter(edition=edition, corrected_on=correction.corrected_on, text=correction.text).exists():
+        raise ValidationError(gettext("Rättelsen finns redan i lägesrapporten; den läggs inte till igen."), code="duplicate")
     correction.full_clean()
     correction.save()
     return correction

@@ -244,3 +244,15 @@ def test_it_refuses_an_edition_for_a_year_outside_the_strategys_follow_up(coordi
     assert "Året måste ligga inom strategins uppföljning, 2019–2026." in page
     assert not ReportEdition.objects.filter(year=2052).exists()
     assert coordinator_client.post(reverse("report_editions"), {"year": 2026}).status_code == 302
+
+
+def test_it_adds_a_correction_once_when_the_form_is_sent_twice(coordinator_client):
+    # A double click or a resent form added the same rättelse twice, and a rättelse can never be removed.
+    url = reverse("report_correct", args=[2024])
+    correction = {"corrected_on": "2025-09-01", "text": "Tabell 5 anger 2023, inte 2022."}
+    assert coordinator_client.post(url, correction).status_code == 302
+    again = coordinator_client.post(url, correction)
+    assert again.status_code == 200 and "Rättelsen finns redan" in text_of(again)
+    assert ReportEdition.objects.get(year=2024).corrections.count() == 1
+    other_day = coordinator_client.post(url, {**correction, "corrected_on": "2025-10-01"})
+    assert other_day.status_code == 302 and ReportEdition.objects.get(year=2024).corrections.count() == 2
