@@ -94,9 +94,12 @@ class Year:
 
 
 def overview_years(today=None):
-    """The year being reported on (the open round's, else last year) and the next."""
+    """The year being reported on (the open round's, else last year) and the next.
+
+    With several rounds open, the earliest: a round still open is never pushed off the overview
+    by the next year's opening (it must still be followed and closed)."""
     today = today or timezone.localdate()
-    open_round = ReportingRound.objects.open().order_by("-year").first()
+    open_round = ReportingRound.objects.open().order_by("year").first()
     current = open_round.year if open_round else today.year - 1
     return [current, current + 1]
 

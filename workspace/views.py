@@ -67,13 +67,24 @@ def home(request):
     organisation = organisation_for(request.user)
     if organisation is None:
         raise PermissionDenied(gettext("Ditt konto hör inte till någon organisation."))
-    reporting_round = current_round()
+    chosen = request.GET.get("ar", "")
+    reporting_round = (
+        ReportingRound.objects.filter(year=int(chosen)).first() if chosen.isdigit() and len(chosen) == 4 else None
+    ) or current_round()
     progress = organisation_progress(organisation=organisation, year=reporting_round.year) if reporting_round else None
     drafts = sum(1 for task in progress.tasks if task.state in EDITABLE_BY_REPORTER) if progress else 0
+    # Two rounds may be open at once (last year's not yet closed when the next opens): each is one click away.
+    other_open = ReportingRound.objects.open().exclude(pk=reporting_round.pk) if reporting_round else []
     return render(
         request,
         "workspace/home.html",
-        {"organisation": organisation, "reporting_round": reporting_round, "progress": progress, "drafts": drafts},
+        {
+            "organisation": organisation,
+            "reporting_round": reporting_round,
+            "progress": progress,
+            "drafts": drafts,
+            "other_open": list(other_open.order_by("year")) if reporting_round else [],
+        },
     )
 
 
