@@ -186,3 +186,10 @@ def test_it_shows_the_whole_desk_for_a_link_to_an_organisation_that_no_longer_ex
     assert response.status_code == 200
     html = response.content.decode()
     assert "Organisationen i länken finns inte längre" in html and "Årets inskickade text." in html
+
+
+def test_it_ignores_filters_and_choices_that_only_look_like_numbers(coordinator_client, round_2025):
+    # "²²²²".isdigit() is true and int() refuses it: the desk answered 500.
+    assert coordinator_client.get(reverse("workspace:desk"), {"ar": "²²²²"}).status_code == 200
+    response = coordinator_client.post(reverse("workspace:desk_bulk_approve"), {"item": ["statusrapport-²"], "group": ["organisation-²"]})
+    assert response.status_code == 302

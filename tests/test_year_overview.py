@@ -153,3 +153,9 @@ def test_it_keeps_an_older_open_round_on_the_overview_when_the_next_one_opens(co
     assert older.context["reporting_round"].year == 2025
     assert reverse("workspace:commitment", args=[2025, older.context["progress"].commitments[0].subject.pk]) in older.content.decode()
     assert client.get(HOME, {"ar": "1999"}).context["reporting_round"].year == 2026  # no such round: the current one
+
+
+def test_it_ignores_a_round_year_that_only_looks_like_a_number(client, kv_reporter):
+    reporting.open_round(2025)
+    client.force_login(kv_reporter)
+    assert client.get(HOME, {"ar": "²²²²"}).status_code == 200

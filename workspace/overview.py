@@ -202,7 +202,8 @@ def round_create(request):
     """A new round, planned: year, opening day and deadline. Opening it is the next, confirmed step."""
     if not may_coordinate(request.user):
         raise PermissionDenied(gettext("Bara samordnare kan skapa en rapporteringsomgång."))
-    initial = {"year": request.GET["year"]} if request.GET.get("year", "").isdigit() else {}
+    asked = request.GET.get("year", "")
+    initial = {"year": asked} if asked.isascii() and asked.isdigit() else {}
     form = ReportingRoundForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         reporting_round = form.save()

@@ -69,7 +69,7 @@ def home(request):
         raise PermissionDenied(gettext("Ditt konto hör inte till någon organisation."))
     chosen = request.GET.get("ar", "")
     reporting_round = (
-        ReportingRound.objects.filter(year=int(chosen)).first() if chosen.isdigit() and len(chosen) == 4 else None
+        ReportingRound.objects.filter(year=int(chosen)).first() if chosen.isascii() and chosen.isdigit() and len(chosen) == 4 else None
     ) or current_round()
     progress = organisation_progress(organisation=organisation, year=reporting_round.year) if reporting_round else None
     drafts = sum(1 for task in progress.tasks if task.state in EDITABLE_BY_REPORTER) if progress else 0
