@@ -40,6 +40,13 @@ class IndicatorQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Indicator.Status.ACTIVE)
 
+    def in_use(self, year):
+        """The indicators followed in `year`: active, or retired after it (its last year with data is `year` or later).
+
+        A round for a past year still needs the values of an indicator retired since.
+        """
+        return self.filter(models.Q(status=Indicator.Status.ACTIVE) | models.Q(retired_last_year__gte=year))
+
 
 class Indicator(models.Model):
     class Kind(models.TextChoices):
@@ -187,7 +194,8 @@ def breakdown_key(pairs):
     return "|".join(f"{d}={c}" for d, c in sorted(pairs))
 
 # The categories' labels per language, as the pages read series labels (indicators.selectors.category_labels).
-CATEGORY_LABELS_KEY = "indicators:category-labels:%s"
+# v2: (label, language) pairs; a new key, so that a shared cache's older entries (labels only) are never read.
+CATEGORY_LABELS_KEY = "indicators:category-labels:v2:%s"
 
 
 @receiver([post_save, post_delete], sender=Category)

@@ -1,10 +1,14 @@
 """Reads of published indicator data, shared by downloads, the API and the pages."""
 
+import re
 from collections.abc import Mapping
 from functools import cached_property
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from modeltranslation.utils import build_localized_fieldname
 
@@ -175,28 +179,98 @@ def values_by_indicator(indicator_ids, *, published_only=True, up_to_year=None, 
     return grouped
 
 
+def page_language():
+    """The language of the page being made (Swedish, the source, outside a request)."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+class LanguageText(str):
+    """A text a page shows, with the language of each of its parts: a series' label in the page's
+    language, or the series' own Swedish on an English page, or an area's Swedish name before it.
+
+    It is the plain text wherever a str goes (comparisons, gettext's %, the downloads); `html()` gives
+    it for an element's content with every part not in the page's language in <span lang="…">, so a
+    screen reader reads it in its language (WCAG 3.1.2) and a template need not know which part is
+    which. Not `__html__`: the same text also goes into attributes (a page's meta description)."""
+
+    def __new__(cls, parts):
+        parts = tuple((str(text), language) for text, language in parts if text)
+        made = super().__new__(cls, "".join(text for text, _ in parts))
+        made.parts = parts
+        return made
+
+    def __reduce__(self):  # copy and pickle make it from its parts, not from its text
+        return (LanguageText, (self.parts,))
+
+    @classmethod
+    def of(cls, text, language=None):
+        """`text`, all of it in `language` (the page's when None)."""
+        return cls([(text, language or page_language())])
+
+    @classmethod
+    def join(cls, separator, texts):
+        """The texts joined by `separator` (in the page's language), each part keeping its language."""
+        parts = []
+        for i, text in enumerate(texts):
+            if i:
+                parts.append((separator, page_language()))
+            parts += text.parts if isinstance(text, LanguageText) else [(text, page_language())]
+        return cls(parts)
+
+    @classmethod
+    def format(cls, template, values):
+        """`template % values` (a sentence in the page's language), the LanguageText values keeping their parts."""
+        marks = {name: f"\x00{name}\x00" for name, value in values.items() if isinstance(value, LanguageText)}
+        text = template % {name: marks.get(name, value) for name, value in values.items()}
+        parts = []
+        for i, piece in enumerate(re.split("\x00([^\x00]*)\x00", text)):
+            parts += values[piece].parts if i % 2 else [(piece, page_language())]
+        return cls(parts)
+
+    @property
+    def foreign_parts(self):
+        """The parts not in the page's language, as (text, language)."""
+        return [(text, language) for text, language in self.parts if language != page_language()]
+
+    @property
+    def in_page_language(self):
+        return not self.foreign_parts
+
+    def html(self):
+        page = page_language()
+        return mark_safe("".join(
+            conditional_escape(text) if language == page else format_html('<span lang="{}">{}</span>', language, text)
+            for text, language in self.parts
+        ))
+
+
 def category_labels(language):
-    """Each category's Swedish label → its label in `language` (the Swedish where it has none). Read once
-    and kept in the shared cache until a category changes (indicators.models forgets it then)."""
+    """Each category's Swedish label → (its label in `language`, the language that label is in): the
+    Swedish, "sv", where it has none. Read once and kept in the shared cache until a category changes
+    (indicators.models forgets it then)."""
     key = CATEGORY_LABELS_KEY % language
     labels = cache.get(key)
     if labels is None:
         pairs = Category.objects.values_list(build_localized_fieldname("label", "sv"),
                                              build_localized_fieldname("label", language))
-        labels = {swedish: other or swedish for swedish, other in pairs}
+        labels = {swedish: (other, language) if other else (swedish, "sv") for swedish, other in pairs}
         cache.set(key, labels, None)
     return labels
 
 
 def series_label(series):
-    """A series' breakdown as a page in the active language says it: the stored label is the Swedish
-    one the downloads and the API carry ("Flickor, Åk 8 i grundskolan"); another language reads each
-    category in its own words ("Girls, Year 8 of compulsory school"), or in Swedish where it has none."""
+    """A series' breakdown as a page in the active language says it, as a LanguageText: the one place
+    that decides which of its words are in the page's language.
+
+    The stored label is the Swedish one the downloads and the API carry ("Flickor, Åk 8 i grundskolan");
+    another language reads each category in its own words ("Girls, Year 8 of compulsory school"), or in
+    Swedish where it has none (that category marked Swedish). A label of the series' own (4.I5's "Barn
+    under 13 år, …", named by the source, not by its categories) is all Swedish, and marked so."""
+    language = page_language()
     if not series.label:
-        return gettext("Totalt")
-    language = translation.get_language() or "sv"
+        return LanguageText.of(gettext("Totalt"))
     if language == "sv":
-        return series.label
+        return LanguageText.of(series.label, "sv")
     labels = category_labels(language)
     # The label is the categories' labels joined by ", ", and a category's own label may hold a comma:
     # at each place the longest run of parts that is a category's label.
@@ -205,10 +279,10 @@ def series_label(series):
         for end in range(len(parts), start, -1):
             label = ", ".join(parts[start:end])
             if label in labels:
-                words.append(labels[label])
+                words.append(LanguageText([labels[label]]))
                 start = end
                 break
         else:
             # A label of the series' own, not its categories': all of it in Swedish rather than half.
-            return series.label
-    return ", ".join(words)
+            return LanguageText.of(series.label, "sv")
+    return LanguageText.join(", ", words)

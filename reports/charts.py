@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import plotly.graph_objects as go
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from strategy.models import Area
 
 from indicators.models import MissingReason
-from indicators.selectors import series_label
+from indicators.selectors import LanguageText, page_language, series_label
 from indicators.trends import crosses_break, trend
 from indicators.units import AXIS_TITLE, Unit
 from reporting.numbers import separators
@@ -42,7 +42,7 @@ PERCENT_SUFFIX = "\u00a0%"
 
 # The vertical marker at a break in a series (Series.break_year), and its label.
 BREAK_COLOUR = "#4A4A4A"
-BREAK_LABEL = "Tidsseriebrott"
+BREAK_LABEL = gettext_noop("Tidsseriebrott")
 
 MISSING_LABELS = dict(MissingReason.choices)
 
@@ -58,7 +58,7 @@ class Cell:
 @dataclass
 class Row:
     key: str  # "s<series id>" or "n<series id>-<area id>": the trace uid
-    label: str
+    label: LanguageText  # a str that knows its parts' languages: templates show `label.html`
     cells: list
     trend: object = None  # indicators.trends.Trend, or None with too few values
     trend_text: str = ""
@@ -81,7 +81,7 @@ class Panel:
     years: list
     period_labels: list
     rows: list = field(default_factory=list)
-    summary: str = ""
+    summary: LanguageText = LanguageText(())  # templates show `summary.html` in an element, the text in an attribute
     keep_hidden: bool = False  # unselected series go into the figure as hidden traces
 
     analysis: list = field(default_factory=list)  # the edition's analysis of the indicator, in paragraphs
@@ -153,7 +153,9 @@ class Panel:
         for row in self.rows:
             if row.break_year:
                 found.setdefault((row.break_year, row.break_note), []).append(row.label)
-        return [(self.indicator.period_label(year), "; ".join(labels), note) for (year, note), labels in found.items()]
+        return [
+            (self.indicator.period_label(year), LanguageText.join("; ", labels), note) for (year, note), labels in found.items()
+        ]
 
     @property
     def footnotes(self):
@@ -201,7 +203,10 @@ def build_panel(indicator, series_list, values, *, selected=None, keep_hidden=Fa
     shown_national = [item for item in national.items() if item[0][0] in order]
     for (series_id, _area_id), by_year in sorted(shown_national, key=lambda item: order[item[0][0]]):
         area_name = next(iter(by_year.values()))["area__name"]
-        label = area_name if len(series_list) == 1 or series_id == series_list[0].id else f"{area_name}, {labels[series_id]}"
+        # An area's name is the source's Swedish in every language (areas have no translation).
+        area = LanguageText.of(area_name, "sv")
+        first = len(series_list) == 1 or series_id == series_list[0].id
+        label = area if first else LanguageText.join(", ", [area, labels[series_id]])
         # The comparison is of the same measure, so it breaks where the series does.
         row = _row(indicator, f"n{series_id}-{_area_id}", label, by_year, years, series_id in selected, breaks[series_id])
         row.national = True
@@ -243,6 +248,12 @@ def _row(indicator, key, label, by_year, years, selected, series_break=(None, ""
         first_after = next(y for y in years if y >= break_year)
         row.cells[years.index(first_after)].after_break = True
     return row
+
+
+def _name_parts(label):
+    """A label's parts as [text, language] with language None for the page's own: the figure needs no page."""
+    page = page_language()
+    return [[text, None if language == page else language] for text, language in label.parts]
 
 
 def _wrap(text, width=34):
@@ -290,6 +301,9 @@ def build_figure(indicator, panel, *, keep_hidden=False):
             "mode": "lines+markers",
             "uid": row.key,
             "name": _wrap(row.label),
+            # A name not all in the page's language says which parts are in which, so that the legend drawn
+            # from the figure (reports.svgchart) and the interactive one (static/js/charts.js) can mark them.
+            **({"meta": {"name_parts": _name_parts(row.label)}} if not row.label.in_page_language else {}),
             "x": panel.period_labels,
             "y": y,
             "connectgaps": False,
@@ -346,7 +360,7 @@ def build_figure(indicator, panel, *, keep_hidden=False):
         layout["annotations"] = [
             {
                 "xref": "x", "yref": "paper", "x": i - 0.5, "y": 1, "xanchor": "left", "yanchor": "top",
-                "text": BREAK_LABEL, "showarrow": False,
+                "text": gettext(BREAK_LABEL), "showarrow": False,
             }
             for i in sorted(break_at)
         ]
@@ -362,20 +376,22 @@ def summary(indicator, panel):
     """One line next to the chart: the first series' latest figure and its trend."""
     rows = panel.series_rows or panel.rows
     if not rows:
-        return gettext("Det finns inga publicerade värden för indikatorn ännu.")
+        return LanguageText.of(gettext("Det finns inga publicerade värden för indikatorn ännu."))
     row = rows[0]
     latest = next(
         ((label, cell) for label, cell in reversed(list(zip(panel.period_labels, row.cells))) if cell.text),
         None,
     )
     if latest is None:
-        return gettext("%(series)s: inga värden, bara uppgifter om varför värden saknas.") % {"series": row.label}
+        return LanguageText.format(gettext("%(series)s: inga värden, bara uppgifter om varför värden saknas."),
+                                   {"series": row.label})
     label, cell = latest
     if row.trend is None:
-        return gettext("%(series)s %(period)s: %(value)s.") % {"series": row.label, "period": label, "value": cell.text}
-    return gettext("%(series)s %(period)s: %(value)s; %(trend)s.") % {
+        return LanguageText.format(gettext("%(series)s %(period)s: %(value)s."),
+                                   {"series": row.label, "period": label, "value": cell.text})
+    return LanguageText.format(gettext("%(series)s %(period)s: %(value)s; %(trend)s."), {
         "series": row.label,
         "period": label,
         "value": cell.text,
         "trend": row.trend_text,
-    }
+    })

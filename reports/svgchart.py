@@ -16,6 +16,7 @@ import math
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from reporting.numbers import swedish_number
 
@@ -72,6 +73,17 @@ def categories(figure):
 def trace_label(trace):
     """The series' name as text: plotly's line breaks (<br>, for its legend) become spaces."""
     return " ".join(trace["name"].replace("<br>", " ").split())
+
+
+def trace_label_html(trace):
+    """The series' name for an element's content: a part the figure says is in another language than the
+    page's (the trace's meta name_parts, from reports.charts) in <span lang="…">, as WCAG 3.1.2 asks."""
+    parts = (trace.get("meta") or {}).get("name_parts")
+    if not parts:
+        return trace_label(trace)
+    return format_html_join(
+        "", "{}", ((format_html('<span lang="{}">{}</span>', language, text) if language else text,) for text, language in parts)
+    )
 
 
 def marker(symbol, x, y, r=5):
@@ -233,10 +245,11 @@ def legend_html(figure):
     # A series' second piece after a break (showlegend false) is named by its first.
     traces = [t for t in drawn_traces(figure_data(figure)) if t.get("showlegend", True)]
     return format_html(
-        '<ul class="chart-legend" aria-label="Diagrammets serier">{}</ul>',
+        '<ul class="chart-legend" aria-label="{}">{}</ul>',
+        gettext("Diagrammets serier"),
         format_html_join(
             "", '<li data-uid="{}"{}>{} {}</li>',
-            ((t["uid"], mark_safe("" if t["visible"] else " hidden"), swatch(t), trace_label(t)) for t in traces),
+            ((t["uid"], mark_safe("" if t["visible"] else " hidden"), swatch(t), trace_label_html(t)) for t in traces),
         ),
     )
 

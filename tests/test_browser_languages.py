@@ -87,3 +87,38 @@ def test_it_marks_the_swedish_on_a_mixed_page(open_page):
     assert page.locator(".analysis [lang='sv']").count() == 1
     # The switch names each language in itself.
     assert page.locator(".language-switch [lang='sv']").inner_text() == "Svenska"
+
+
+def test_it_marks_a_series_own_swedish_label_in_the_drawn_and_the_interactive_chart(open_page):
+    # 4.I5's series named by the source keep its Swedish on the English page: marked, in both legends.
+    own = "Barn under 13 år, Hedersrelaterat våld och förtryck, I egen regi"
+    visit = open_page("/en/indikatorer/hanvisa-utsatta-ratt-stod/", viewport=PHONE)
+    page = visit.page
+    assert page.locator(".chart-legend li span[lang='sv']").all_inner_texts() == [own]
+    page.get_by_role("button", name="Show interactive chart").click()
+    page.wait_for_selector("[data-chart] .legend .traces text.legendtext")
+    legend = """() => Array.from(document.querySelectorAll('[data-chart] .legend text.legendtext'))
+                       .map(t => [t.textContent.replace(/\\s/g, ''), t.getAttribute('lang')])"""
+
+    def marked():
+        entries = page.evaluate(legend)
+        assert len(entries) > 1
+        return [text for text, language in entries if language == "sv"], [language for _, language in entries]
+
+    swedish, languages = marked()
+    assert swedish == [own.replace(" ", "")] and languages.count(None) == len(languages) - 1
+    # plotly.js draws its legend again when a series is switched: the mark stays.
+    page.get_by_role("checkbox", name="Children, Violence in close relationships, By the organisation itself or in collaboration",
+                     exact=True).uncheck()
+    page.wait_for_function(f"document.querySelectorAll('[data-chart] .legend .traces').length === {len(languages) - 1}")
+    assert marked()[0] == [own.replace(" ", "")]
+    # Its hover label too (the series drawn on the same points is switched off, so the hover is its).
+    page.get_by_role("checkbox", name="Children, Violence in close relationships, By the organisation itself",
+                     exact=True).uncheck()
+    drawn = page.evaluate("""() => document.querySelector('[data-chart]')._fullData.filter(t => t.visible === true)
+                                     .map(t => !!(t.meta && t.meta.name_parts))""")
+    page.locator("[data-chart] .scatterlayer .trace").nth(drawn.index(True)).locator(".points path").first.hover(force=True)
+    name = page.locator("[data-chart] .hoverlayer .hovertext text.name")
+    name.wait_for()
+    assert name.get_attribute("lang") == "sv" and name.text_content().startswith("Barn under")
+    assert visit.errors == []

@@ -132,3 +132,17 @@ def test_it_shows_the_reset_form_in_the_users_language_and_mails_in_swedish(clie
     client.post(reverse("password_reset"), {"email": "en@example.org"})
     assert mail.outbox[0].subject == "Nytt lösenord till uppföljningen av våldsstrategin"
     assert "Vänliga hälsningar" in mail.outbox[0].body
+
+
+def test_it_names_the_charts_own_parts_in_the_pages_language(client):
+    """The break marker's label, the legend's name and the button's loading text are the page's words: on
+    the English 4.I5 page (its 2024 break) English, on the Swedish one Swedish."""
+    english = client.get("/en/indikatorer/hanvisa-utsatta-ratt-stod/").content.decode()
+    swedish = client.get("/indikatorer/hanvisa-utsatta-ratt-stod/").content.decode()
+
+    assert ">Series break<" in english and '"text": "Series break"' in english.replace('":"', '": "')
+    assert "Tidsseriebrott<" not in english and '"Tidsseriebrott"' not in english
+    assert ">Tidsseriebrott<" in swedish
+    assert 'aria-label="Series in the chart"' in english and 'aria-label="Diagrammets serier"' in swedish
+    assert 'data-loading="Loading the interactive chart …"' in english
+    assert 'data-loading="Laddar interaktivt diagram …"' in swedish

@@ -29,15 +29,21 @@ CHART = re.compile(
     re.S,
 )
 LEGEND_ITEM = re.compile(r'<li data-uid="(?P<uid>[^"]+)"(?P<hidden> hidden)?><svg .*?</svg> (?P<label>.*?)</li>', re.S)
+MARKED = re.compile(r'<span lang="(?P<lang>[^"]+)">(?P<text>.*?)</span>', re.S)
 POINT = re.compile(r"([ML])(-?[\d.]+),(-?[\d.]+)")
 
 
 def charts_in(page):
-    """[(chart id, figure JSON from the page, SVG root, [(uid, hidden, label)] of the legend)] for every chart."""
+    """[(chart id, figure JSON from the page, SVG root, legend)] for every chart; the legend is
+    [(uid, hidden, label, [(lang, text)] of the label's parts marked in another language)]."""
     found = []
     for match in CHART.finditer(page):
         script = re.search(rf'<script id="{match["data"]}" type="application/json">(.*?)</script>', page, re.S)
-        legend = [(m["uid"], bool(m["hidden"]), html_lib.unescape(m["label"])) for m in LEGEND_ITEM.finditer(match["legend"])]
+        legend = [
+            (m["uid"], bool(m["hidden"]), html_lib.unescape(re.sub("<[^>]+>", "", m["label"])),
+             [(marked["lang"], html_lib.unescape(marked["text"])) for marked in MARKED.finditer(m["label"])])
+            for m in LEGEND_ITEM.finditer(match["legend"])
+        ]
         found.append((match["id"], json.loads(script[1]), ET.fromstring(match["svg"]), legend))
     return found
 
@@ -96,8 +102,12 @@ def assert_same_chart(figure, root, legend):
     assert all(t.text.endswith(suffix) for t in root.find(f"{SVG}g[@text-anchor='end']").iter(f"{SVG}text"))
     # A series' piece after a break in it (showlegend false) is named once, by its first piece.
     named = [t for t in traces if t.get("showlegend", True)]
-    assert [(uid, label) for uid, _, label in legend] == [(t["uid"], t["name"].replace("<br>", " ")) for t in named]
-    assert [hidden for _, hidden, _ in legend] == [not t["visible"] for t in named]
+    assert [(uid, label) for uid, _, label, _ in legend] == [(t["uid"], t["name"].replace("<br>", " ")) for t in named]
+    assert [hidden for _, hidden, _, _ in legend] == [not t["visible"] for t in named]
+    # A name's parts in another language than the page's (the figure's meta) are marked so in the legend.
+    assert [marks for _, _, _, marks in legend] == [
+        [(lang, text) for text, lang in (t.get("meta") or {}).get("name_parts", []) if lang] for t in named
+    ]
 
     # Traces: the same ones in the same order, each with its style and visibility.
     groups = root.findall(f".//{SVG}g[@class='series']")
@@ -142,15 +152,19 @@ def test_it_draws_the_vector_chart_from_the_interactive_figure(client):
         if national is not None:
             series.values.create(area=riket, year=year, value=national, state="approved")
     (gap,) = charts_in(page(client, reverse("indicator", args=[made.slug])))
+    # An English page: 4.I5's series with a label of its own keep the source's Swedish, marked lang="sv".
+    (english,) = charts_in(page(client, "/en/indikatorer/hanvisa-utsatta-ratt-stod/"))
+    assert any(marks == [("sv", "Barn under 13 år, Hedersrelaterat våld och förtryck, I egen regi")]
+               for _, _, _, marks in english[3])
     assert [t["y"] for t in gap[1]["data"]] == [[12.5, 14.0, None, 15.25], [10.0, None, 11.0, 13.0]]
     checked = 0
-    for chart_id, figure, root, legend in report + chosen + [gap]:
+    for chart_id, figure, root, legend in report + chosen + [gap, english]:
         try:
             assert_same_chart(figure, root, legend)
         except AssertionError as error:
             raise AssertionError(f"{chart_id}: {error}") from error
         checked += 1
-    assert checked == len(report) + 2
+    assert checked == len(report) + 3
 
 
 def test_it_builds_every_chart_as_a_valid_plotly_figure_and_embeds_its_json(client):
@@ -162,5 +176,6 @@ def test_it_builds_every_chart_as_a_valid_plotly_figure_and_embeds_its_json(clie
     (chart,) = charts_in(response.content.decode())
     embedded = chart[1]
     assert {k: embedded[k] for k in ("data", "layout")} == json.loads(json.dumps(panel.figure.to_plotly_json()))
-    for _, figure, _, _ in charts_in(page(client, "/lagesrapport/2024/")):
+    english = charts_in(page(client, "/en/indikatorer/hanvisa-utsatta-ratt-stod/"))  # a trace with meta (its Swedish name)
+    for _, figure, _, _ in charts_in(page(client, "/lagesrapport/2024/")) + english:
         go.Figure(data=figure["data"], layout=figure["layout"])  # raises on an invalid attribute or value

@@ -68,7 +68,7 @@ def assert_break_shown(response, row_label, period, before, after):
     ((chart_id, figure, root, legend),) = charts_in(html)
     pieces = [t for t in figure["data"] if t["uid"] == row.key or t["uid"].startswith(f"{row.key}-")]
     assert [[v for v in t["y"] if v is not None] for t in pieces] == [before, after]
-    assert [label for _, _, label in legend].count(row_label) == 1
+    assert [label for _, _, label, _ in legend].count(row_label) == 1
     index = panel.period_labels.index(period)
     assert [(s["x0"], s["x1"]) for s in figure["layout"]["shapes"]] == [(index - 0.5, index - 0.5)]
     assert [a["text"] for a in figure["layout"]["annotations"]] == ["Tidsseriebrott"]

@@ -1,9 +1,12 @@
 """The completeness matrix: reporting organisations × commitments and values, counts and percent, and its CSV.
 
 Committees and municipal companies are grouped under their municipality, and a
-local-plan measure counts once in its group; the data sources (organisations
-that only answer for indicators, see workspace.tasks) follow as rows of their
-own, "Datakällor: Brå", and are counted in the round's total.
+local-plan measure counts once in its group; the data sources (the year's
+indicators of organisations without a reporter, whose figures the coordinators
+enter: workspace.tasks decides, as it does for the worklist) follow as rows of
+their own, "Datakällor: Brå", and are counted in the round's total. An
+organisation in the round without a reporter has both: its row for its
+commitments and a data-source row for its indicators.
 """
 
 import io
@@ -189,11 +192,13 @@ def matrix(request, year):
             for line in ([group["own"]] if group["own"] else []) + group["children"]:
                 if chosen in (line.slug, group["top"].slug):
                     items += [(line.name, t) for t in line.tasks if not state or t.state == state]
-    choices = sorted(
-        {(g["top"].slug, g["top"].display_name) for g in groups}
-        | {(line.slug, line.name) for g in groups for line in g["children"]},
-        key=lambda c: c[1],
-    )
+    # One choice per organisation: one in the round without a reporter has its own row and a data source's
+    # ("Datakällor: Socialstyrelsen"), both shown when it is chosen, under its own name (its group comes first).
+    names = {}
+    for g in groups:
+        for slug, name in [(g["top"].slug, g["top"].display_name), *((line.slug, line.name) for line in g["children"])]:
+            names.setdefault(slug, name)
+    choices = sorted(names.items(), key=lambda c: c[1])
     return render(
         request,
         "workspace/matrix.html",

@@ -1,26 +1,41 @@
-"""What each organisation must report in a round, and how far it has come.
+"""What each organisation must report in a round, what the coordinators enter for the data sources, and how far each has come.
 
-One place for the answer, used by the reporter's workspace, the coordinator's
-completeness matrix, the reminder mails and the "everything submitted" mail.
+One place for the answer, used by the reporter's workspace, the year overview, the
+coordinator's completeness matrix (and its downloads), the data sources' worklist,
+the round's mails and reminders and the "everything submitted" mail.
 
-An organisation reports the commitments it leads or shares and, for a
-municipality, every measure of its own local plan (the write policy's scope:
-`Commitment.reported_by`), and the values of the active indicators it is
-responsible for that have a series to enter values in, for the round's year in the indicator's own area. Only such
-organisations report: an organisation that is only responsible for indicators
-(Brå, SCB, Socialstyrelsen … whose published statistics the coordinators
-enter) is a data source, not a reporter, and is left out; `data_source_progress`
-gives the data sources' own progress (for the completeness matrix).
+A round's tasks for its year:
+
+- each commitment or measure, for each organisation that reports on it (the write
+  policy's scope, `Commitment.reported_by`): it leads or shares it or, a
+  municipality, it is in its own local plan;
+- each indicator with figures to enter for the year (`year_indicators`: in use that
+  year, i.e. active or retired after it, with a series to enter values in and a
+  responsible organisation), for exactly one of
+  - its responsible organisation, when that organisation has an active reporter
+    (`reporter_organisations`), who enters and submits the figures: `round_progress`;
+  - otherwise a *data source* (with the demo accounts: Brå, Skolinspektionen,
+    Operation Kvinnofrid and Socialstyrelsen's Öppna jämförelser): no one there
+    reports, so the coordinators enter the figures from the published statistic: `data_source_indicators` (the
+    worklist), `data_source_progress` (the matrix's "Datakällor" rows).
+
+Who types the figures in decides it, not whether the organisation also has
+commitments: an organisation in the round with no reporter yet has its figures
+entered by the coordinators (its commitments stay its own), and one that only
+answers for indicators reports them itself once it has a reporter. Either way each
+indicator is counted once, so the round's total does not depend on the accounts.
 """
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan, Commitment, StatusReport, reporting_pairs
 from indicators.models import Indicator, Series, Value
 from reporting.models import State
-from strategy.models import Organisation
+from reporting.roles import REPORTER
+from strategy.models import Membership, Organisation
 
 MISSING = "missing"
 STATE_LABELS = {
@@ -90,12 +105,41 @@ class Progress:
         return counts
 
 
+def reporter_organisations():
+    """The organisations with an active reporter, as a subquery: the one test of "has a reporter"."""
+    return Membership.objects.filter(user__is_active=True, user__groups__name=REPORTER).values("organisation_id")
+
+
+def year_indicators(year):
+    """The indicators with figures to enter for `year`: each is an organisation's task or a data source's.
+
+    In use that year (active, or retired after it: a past year still needed its
+    values), with a series to enter values in (a development indicator not yet
+    measured has nothing to enter) and with a responsible organisation.
+    """
+    return Indicator.objects.in_use(year).filter(responsible__isnull=False, pk__in=Series.objects.values("indicator_id"))
+
+
+def reported_indicators(year):
+    """The year's indicators that their organisation's reporters enter and submit."""
+    return year_indicators(year).filter(responsible__in=reporter_organisations())
+
+
+def data_source_indicators(year):
+    """The year's indicators whose figures the coordinators enter: their organisation has no reporter."""
+    return year_indicators(year).exclude(responsible__in=reporter_organisations())
+
+
 def round_progress(*, year, organisations=None):
-    """{organisation id: Progress} for every reporting organisation (or those given), in a fixed number of queries."""
+    """{organisation id: Progress} for every organisation with something to report (or those given), in a fixed
+    number of queries: the commitments it reports on, and the year's indicators when it has a reporter."""
     pairs = reporting_pairs()
-    wanted = None if organisations is None else {o.pk for o in organisations}
-    reporting_ids = {org for org, _ in pairs if wanted is None or org in wanted}
-    orgs = Organisation.objects.filter(pk__in=reporting_ids).select_related("parent")
+    indicators = reported_indicators(year)
+    orgs = Organisation.objects.filter(
+        Q(pk__in={org for org, _ in pairs}) | Q(pk__in=indicators.values("responsible_id"))
+    ).select_related("parent")
+    if organisations is not None:
+        orgs = orgs.filter(pk__in=[o.pk for o in organisations])
     progress = {o.pk: Progress(o) for o in orgs}
 
     commitments = {
@@ -122,35 +166,29 @@ def round_progress(*, year, organisations=None):
             )
         )
 
-    # An indicator without a series (a development indicator not yet measured) has nothing to enter.
-    indicators = list(
-        Indicator.objects.active().filter(responsible_id__in=progress, pk__in=Series.objects.values("indicator_id"))
-    )
-    for indicator, task in _indicator_tasks(indicators, year):
+    for indicator, task in _indicator_tasks(indicators.filter(responsible_id__in=progress), year):
         progress[indicator.responsible_id].tasks.append(task)
     return progress
 
 
 def data_source_progress(*, year):
-    """{organisation id: Progress} for the data sources: organisations responsible for measured indicators that
-    report nothing else (Brå, SCB …), whose figures the coordinators enter from published statistics."""
-    reporters = {org for org, _ in reporting_pairs()}
-    indicators = list(
-        Indicator.objects.active()
-        .filter(responsible__isnull=False, pk__in=Series.objects.values("indicator_id"))
-        .exclude(responsible_id__in=reporters)
-        .select_related("responsible__parent")
-    )
+    """{organisation id: Progress} for the data sources: the year's indicators of organisations without a reporter
+    (`data_source_indicators`), whose figures the coordinators enter from published statistics."""
     progress = {}
-    for indicator, task in _indicator_tasks(indicators, year):
+    for indicator, task in _indicator_tasks(data_source_indicators(year).select_related("responsible__parent"), year):
         progress.setdefault(indicator.responsible_id, Progress(indicator.responsible)).tasks.append(task)
     return progress
 
 
 def _indicator_tasks(indicators, year):
-    """(indicator, Task) for each indicator: the state of its values for the year in its own area (one query)."""
+    """(indicator, Task) for each of the queryset's indicators: the state of its values for the year in its own area.
+
+    Two queries, also when there are none (a subquery, not the list: the counts stay the same whoever has a reporter).
+    """
     values = {}
-    for value in Value.objects.filter(year=year, series__indicator__in=indicators).select_related("series"):
+    chosen = Value.objects.filter(year=year, series__indicator__in=indicators.values("pk"))
+    indicators = list(indicators)
+    for value in chosen.select_related("series"):
         values.setdefault((value.series.indicator_id, value.area_id), []).append(value)
     for indicator in indicators:
         own = values.get((indicator.pk, indicator.area_id), [])

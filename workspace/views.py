@@ -27,7 +27,7 @@ from strategy.models import Area
 
 from .forms import StatusReportForm
 from .overview import overview as year_overview
-from .tasks import STATE_LABELS, organisation_progress
+from .tasks import STATE_LABELS, organisation_progress, year_indicators
 
 
 def login(request, **kwargs):
@@ -326,7 +326,7 @@ TEMPLATE_COLUMNS = ["indicator_code", "indicator", "year", "area", "breakdown", 
 
 @role_required
 def import_template(request, year):
-    """The organisation's own indicators for the year as a CSV to fill in and import (the long format).
+    """The organisation's own indicators for the year (`tasks.year_indicators`) as a CSV to fill in and import (the long format).
 
     One row per series in the indicator's own area, with today's figure where there is one; the
     columns are those the value import reads (`indicator` is there for the reader and is ignored).
@@ -334,7 +334,8 @@ def import_template(request, year):
     organisation = _organisation(request)
     get_object_or_404(ReportingRound, year=year)
     indicators = (
-        Indicator.objects.active().filter(responsible=organisation)
+        # The year's indicators as the workspace lists them (the organisation has a reporter: the one asking).
+        year_indicators(year).filter(responsible=organisation)
         .select_related("area")
         .prefetch_related("series")
         .order_by("goal__number", "kind", "position", "code")

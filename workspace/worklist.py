@@ -1,12 +1,13 @@
-"""The coordinator's worklist for the data sources: indicators no reporter reports.
+"""The coordinator's worklist for the data sources: the year's indicators no reporter reports.
 
 An indicator whose responsible organisation has no reporter (no active member in
-the Rapportör group) — Brå, Socialstyrelsen, Skolinspektionen, SCB in the real
-data — gets its figures from a published statistic, typed in by the coordinator.
-The list shows, for a year, which of their series still lack an approved value;
-the entry grid records each figure with its footnote and source, saved and
-approved in one step (the write policy's RECORD: coordinators only, not in a
-locked year), so the history says who took it from where.
+the Rapportör group) gets its figures from a published statistic, typed in by the
+coordinator: which indicators these are for a year is `workspace.tasks`' rule
+(`data_source_indicators`), the same the completeness matrix counts as the data
+sources' tasks. The list shows, for the year, which of their series still lack an
+approved value; the entry grid records each figure with its footnote and source,
+saved and approved in one step (the write policy's RECORD: coordinators only, not
+in a locked year), so the history says who took it from where.
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, ngettext
@@ -22,9 +23,9 @@ from django.utils.translation import gettext, ngettext
 from indicators.grid import ValuesGridForm, values_grid_submit
 from indicators.models import FIRST_YEAR, LAST_YEAR, Indicator, Series, Value
 from reporting.models import State, locked_years
-from reporting.roles import REPORTER
 from reporting.scoping import may_coordinate, role_required
-from strategy.models import Membership
+
+from .tasks import data_source_indicators
 
 
 @dataclass
@@ -33,34 +34,22 @@ class Line:
     missing: list  # the series without an approved value for the year
 
     @property
-    def has_series(self):
-        return bool(self.indicator.ordered_series)
-
-    @property
     def complete(self):
-        return self.has_series and not self.missing
+        return not self.missing
 
 
-def data_source_indicators(year):
-    """Indicators for the year whose responsible organisation has no reporter, in three queries.
-
-    An indicator with no responsible organisation at all is not a data source's
-    and is left out, as the completeness matrix leaves it out.
+def worklist_indicators(year):
+    """The data sources' indicators for the year (`workspace.tasks.data_source_indicators`), in three queries.
 
     Each comes with its series, and each series with its approved value for the
     year in the indicator's own area (`approved`, a list of at most one).
     """
-    with_reporter = Membership.objects.filter(user__is_active=True, user__groups__name=REPORTER).values(
-        "organisation_id"
-    )
     approved = Value.objects.filter(year=year, state=State.APPROVED, area_id=F("series__indicator__area_id"))
     series = Series.objects.order_by("order", "pk").prefetch_related(
         Prefetch("values", queryset=approved, to_attr="approved")
     )
     return (
-        Indicator.objects.filter(Q(status=Indicator.Status.ACTIVE) | Q(retired_last_year__gte=year))
-        .filter(responsible__isnull=False)
-        .exclude(responsible__in=with_reporter)
+        data_source_indicators(year)
         .select_related("responsible", "goal")
         .prefetch_related(Prefetch("series", queryset=series, to_attr="ordered_series"))
     )
@@ -69,7 +58,7 @@ def data_source_indicators(year):
 def worklist_lines(year):
     lines = [
         Line(indicator, [s for s in indicator.ordered_series if not s.approved])
-        for indicator in data_source_indicators(year)
+        for indicator in worklist_indicators(year)
     ]
     return sorted(
         lines,
@@ -113,7 +102,7 @@ def worklist(request, year):
 def entry(request, year, pk):
     """One indicator's figures for the year: value, footnote and source per series, approved on saving."""
     _coordinator_year(request, year)
-    subject = get_object_or_404(data_source_indicators(year), pk=pk)
+    subject = get_object_or_404(worklist_indicators(year), pk=pk)
     grid = {"indicator": subject, "area": subject.area, "user": request.user, "years": [year], "record": True}
     if request.method == "POST":
         with transaction.atomic():

@@ -5,7 +5,8 @@
    - "Visa interaktivt diagram" (hidden without JavaScript) loads plotly.js (1 MB, from
      the address in this script's data-plotly attribute) and replaces that panel's SVG
      with a plotly chart of the figure JSON embedded next to it (json_script). No page
-     loads plotly until a reader asks for it.
+     loads plotly until a reader asks for it. A series' name in another language than the
+     page's (the figure's meta.name_parts) gets lang on plotly's legend and hover text.
    - The series form of the indicator page switches series at once, in the SVG and in
      the plotly chart, without a reload; without JavaScript it is a GET form.
    - The print button ("Skriv ut") opens the browser's print dialog. */
@@ -59,7 +60,52 @@
     element.setAttribute("role", "group");
     element.setAttribute("aria-labelledby", svg ? svg.getAttribute("aria-labelledby") : "");
     element.textContent = "";
-    return window.Plotly.newPlot(element, figure.data, figure.layout, figure.config);
+    return window.Plotly.newPlot(element, figure.data, figure.layout, figure.config).then(function () {
+      // plotly.js redraws its legend and hover labels (a series switched, a point hovered): mark them each time.
+      markLanguages(element);
+      element.on("plotly_afterplot", function () { markLanguages(element); });
+      element.on("plotly_hover", function () { markLanguages(element); });
+    });
+  }
+
+  // A series' name in another language than the page's (the trace's meta.name_parts, from
+  // reports/charts.py: 4.I5's own Swedish labels on an English page) gets lang on plotly's SVG text,
+  // as the legend drawn on the server has <span lang>. A name of several languages keeps the page's:
+  // plotly draws it as one text (its line breaks are its own tspans), with nowhere to put a second.
+  var XML_NS = "http://www.w3.org/XML/1998/namespace";
+
+  function nameLanguage(trace) {
+    var parts = trace && trace.meta && trace.meta.name_parts;
+    if (!parts || !parts.length) {
+      return null;
+    }
+    var language = parts[0][1];
+    return parts.every(function (part) { return part[1] === language; }) ? language : null;
+  }
+
+  // plotly.js reuses its legend's text elements for other traces when it redraws: unmark as well as mark.
+  function markText(text, trace) {
+    if (!text) {
+      return;
+    }
+    var language = nameLanguage(trace);
+    if (language) {
+      text.setAttribute("lang", language);
+      text.setAttributeNS(XML_NS, "xml:lang", language);
+    } else {
+      text.removeAttribute("lang");
+      text.removeAttributeNS(XML_NS, "lang");
+    }
+  }
+
+  function markLanguages(element) {
+    element.querySelectorAll(".legend .traces").forEach(function (item) {
+      var data = item.__data__;
+      markText(item.querySelector("text.legendtext"), data && data[0] && data[0].trace);
+    });
+    element.querySelectorAll(".hoverlayer .hovertext").forEach(function (label) {
+      markText(label.querySelector("text.name"), label.__data__ && label.__data__.trace);
+    });
   }
 
   function enableInteractive(button) {
@@ -70,7 +116,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       button.disabled = true;
-      button.textContent = "Laddar interaktivt diagram …";
+      button.textContent = button.getAttribute("data-loading");
       withPlotly(function () {
         drawInteractive(chart).then(function () {
           // The button has done its work; the reader continues in the chart.
