@@ -10,6 +10,7 @@ name its source, which the value's history keeps with the coordinator's name.
 """
 
 import hashlib
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -33,6 +34,7 @@ MISSING_CODES = {
 }
 CODE_FOR_REASON = {MissingReason.TOO_FEW: "x", MissingReason.NOT_AVAILABLE: "..", MissingReason.NOT_APPLICABLE: "–"}
 FIRST_GRID_YEAR = 2019
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)%?")
 
 
 def parse_cell(text):
@@ -42,6 +44,9 @@ def parse_cell(text):
         return None
     if text.lower() in MISSING_CODES:
         return None, MISSING_CODES[text.lower()]
+    # Digits with a decimal comma or point only: Decimal would also read "2e1" (20) and "5_0" (50).
+    if not NUMBER.fullmatch(text):
+        raise forms.ValidationError(gettext("Ange ett tal, t.ex. 6,9, eller en kod för saknat värde (x, .. eller –)."))
     try:
         number = Decimal(text.rstrip("%").replace(",", "."))
     except InvalidOperation:

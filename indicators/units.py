@@ -41,11 +41,23 @@ AXIS_TITLE = {
 }
 
 
+# What Value.value (DecimalField(max_digits=14, decimal_places=4)) can hold. A larger figure breaks
+# the page that reads it back (SQLite) or the save (PostgreSQL); more decimals are stored rounded,
+# another figure than the one entered. The importers refuse both with their own row messages.
+STORED_LIMIT = Decimal("1e10")
+STORED_QUANTUM = Decimal("0.0001")
+
+
 def check_value(unit, value):
     """Raise ValidationError with a Swedish message if `value` is not valid for `unit`."""
     if value is None:
         return
-    value = Decimal(value)
+    # A float's binary expansion (6.9 → 6.9000000000000003…) would count as more decimals than it has.
+    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if not value.is_finite() or abs(value) >= STORED_LIMIT:
+        raise ValidationError(gettext("Värdet är för stort; det får ha högst tio siffror före decimaltecknet."), code="too_large")
+    if value != value.quantize(STORED_QUANTUM):
+        raise ValidationError(gettext("Värdet har fler än fyra decimaler; avrunda det."), code="too_many_decimals")
     if value < 0:
         raise ValidationError(gettext("Värdet får inte vara negativt."), code="negative")
     if unit == Unit.PERCENT and value > 100:

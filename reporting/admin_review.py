@@ -120,6 +120,13 @@ class ReviewedAdmin(OrganisationScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *WORKFLOW_FIELDS]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only, the admin shows every field as text: the stale-save guard is no field to show.
+            fields = [f for f in fields if f != "expected_version"]
+        return fields
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"request_user": request.user})

@@ -180,6 +180,14 @@ class ReportingRound(models.Model):
     def __str__(self):
         return gettext("Rapportering %(year)s") % {"year": self.year}
 
+    def unique_error_message(self, model_class, unique_check):
+        # Django's own sentence names the field, capitalised, mid-sentence: say it as the coordinator would.
+        if unique_check == ("year",):
+            return ValidationError(
+                gettext("Det finns redan en rapporteringsomgång för %(year)s.") % {"year": self.year}, code="unique"
+            )
+        return super().unique_error_message(model_class, unique_check)
+
     def _stored_year(self):
         if self._state.adding or self.pk is None:
             return None

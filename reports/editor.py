@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from indicators.models import Indicator
-from reporting.admin_history import user_name
+from reporting.admin_history import HISTORY_TYPES, user_name
 from reporting.scoping import may_coordinate
 from strategy.models import Goal
 
@@ -105,6 +105,8 @@ def _history(*querysets):
     records = sorted(records, key=lambda r: r.history_date, reverse=True)[:HISTORY_SHOWN]
     for record in records:
         record.user_label = user_name(record.history_user)  # as the admin's history names people
+        # Our own words: django-simple-history has no Swedish catalogue, its "Created" would leak through.
+        record.type_label = HISTORY_TYPES.get(record.history_type, record.history_type)
     return records
 
 
@@ -119,9 +121,10 @@ def edition_part(request, year, part):
     form_class = ColophonForm if part == "uppgifter" else EditionTextsForm
     form = form_class(_data(request), instance=ReportEdition.objects.get(pk=edition.pk))
     readonly = edition.is_published
+    opened = _opened(request, "opened", edition, form_class._meta.fields)
     if request.method == "POST" and not readonly and form.is_valid():
         try:
-            services.report_edition_update(edition=edition, user=request.user, **form.cleaned_data)
+            services.report_edition_update(edition=edition, user=request.user, opened=opened, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -142,8 +145,18 @@ def edition_part(request, year, part):
             "readonly": readonly,
             "preview_template": "public/_report_title.html" if part == "uppgifter" else "public/_report_texts.html",
             "history": _history(edition.history.all()),
+            "opened": opened,
         },
     )
+
+
+def _opened(request, name, stored, fields):
+    """The digest of the texts as the page was first opened: posted back by the form, else as stored now.
+
+    A form shown again after an error keeps the digest it was opened with, so that only a reload,
+    which shows the other save, lets it overwrite that save."""
+    posted = request.POST.get(name, "") if request.method == "POST" else ""
+    return posted or services.texts_digest(stored, fields)
 
 
 def _analysis_initial(analysis):
@@ -164,18 +177,27 @@ def _goal_part(request, edition, number):
     data = _data(request)
     section_form = GoalSectionForm(data, instance=section, prefix="avsnitt")
     analysis_forms = [
-        (ind, AnalysisForm(data, prefix=f"analys-{ind.pk}", initial=_analysis_initial(analyses.get(ind.id))))
+        (
+            ind,
+            AnalysisForm(data, prefix=f"analys-{ind.pk}", initial=_analysis_initial(analyses.get(ind.id))),
+            _opened(request, f"analys-{ind.pk}-opened", analyses.get(ind.id), services.ANALYSIS_FIELDS),
+        )
         for ind in indicators
     ]
+    section_opened = _opened(request, "avsnitt-opened", section if section.pk else None, services.SECTION_FIELDS)
     readonly = edition.is_published
     if request.method == "POST" and not readonly:
-        if section_form.is_valid() and all(form.is_valid() for _ind, form in analysis_forms):
+        if section_form.is_valid() and all(form.is_valid() for _ind, form, _opened_as in analysis_forms):
             try:
                 with transaction.atomic():
-                    services.goal_section_write(edition=edition, goal=goal, user=request.user, **section_form.cleaned_data)
-                    for ind, form in analysis_forms:
+                    services.goal_section_write(
+                        edition=edition, goal=goal, user=request.user, opened=section_opened, **section_form.cleaned_data
+                    )
+                    for ind, form, opened in analysis_forms:
                         if form.cleaned_data != _analysis_initial(analyses.get(ind.id)):
-                            services.indicator_analysis_write(edition=edition, indicator=ind, user=request.user, **form.cleaned_data)
+                            services.indicator_analysis_write(
+                                edition=edition, indicator=ind, user=request.user, opened=opened, **form.cleaned_data
+                            )
             except (ValidationError, PermissionDenied) as exc:
                 section_form.add_error(None, _errors(exc))
             else:
@@ -197,6 +219,7 @@ def _goal_part(request, edition, number):
             "analysis_forms": analysis_forms,
             "readonly": readonly,
             "preview_template": "public/_report_goal.html",
+            "section_opened": section_opened,
             "part": part,
             "goals": context["goals"],
             "history": _history(*history_sources),

@@ -1,9 +1,12 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -84,6 +87,13 @@ class ReportEdition(models.Model):
     @property
     def is_published(self):
         return self.state == self.State.PUBLISHED
+
+    @property
+    def earliest_correction_date(self):
+        """The first day a rättelse of the edition can carry: the report on a year appears after it, and
+        not before its own publication date (when it has one)."""
+        after_the_year = datetime.date(self.year + 1, 1, 1)
+        return max(after_the_year, self.publication_date) if self.publication_date else after_the_year
 
     @property
     def was_published(self):
@@ -224,6 +234,18 @@ class Correction(models.Model):
     def clean(self):
         if not self.text.strip():
             raise ValidationError({"text": gettext("Skriv vad som rättas.")})
+        # A rättelse is never changed or removed, so a mistyped date would stand on the edition for good.
+        if self.corrected_on is not None and self.edition_id is not None:
+            if self.corrected_on > timezone.localdate():
+                raise ValidationError({"corrected_on": gettext("Datumet kan inte ligga i framtiden.")})
+            earliest = self.edition.earliest_correction_date
+            if self.corrected_on < earliest:
+                raise ValidationError(
+                    {
+                        "corrected_on": gettext("Datumet ligger före lägesrapporten; välj ett datum från och med %(date)s.")
+                        % {"date": date_format(earliest, "j F Y")}
+                    }
+                )
 
     def save(self, *args, **kwargs):
         # A correction is itself part of the published record: it is added, never rewritten.

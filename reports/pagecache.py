@@ -48,7 +48,8 @@ def page_key(request):
         if name == "valt":
             pairs.append((name, "1"))  # only its presence matters (reports.views.chosen_series)
         elif name == "serie":
-            pairs.extend((name, v) for v in sorted({v for v in request.GET.getlist(name) if v.isdigit()}, key=int))
+            # ASCII digits only: "²".isdigit() is true, and int("²") fails (as in reports.views.chosen_series).
+            pairs.extend((name, v) for v in sorted({v for v in request.GET.getlist(name) if v.isascii() and v.isdigit()}, key=int))
         else:
             pairs.append((name, request.GET.get(name, "")))
     return request.path + ("?" + urlencode(pairs) if pairs else "")

@@ -5,6 +5,9 @@ as a last guard. Publishing renders the edition's main content once
 (`frozen_html`): the published page is drawn from that alone.
 """
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -38,6 +41,25 @@ EDITION_TEXT_FIELDS = [
 ]
 COLOPHON_FIELDS = ["title", "author", "report_number", "isbn", "publication_year", "cover_credit"]
 SECTION_FIELDS = ["intro", "summary", "summary_footnotes", "development_areas"]
+ANALYSIS_FIELDS = ["text", "caption"]
+
+
+def texts_digest(obj, fields):
+    """A short digest of `obj`'s texts in `fields` as stored (None: not written yet, every text empty).
+
+    The editor's forms carry it from when the page was opened; a write compares it under the edition's
+    lock, so a save from a page opened before someone else's save is refused rather than overwriting it.
+    """
+    values = {name: "" if obj is None else str(getattr(obj, name) or "") for name in sorted(fields)}
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _refuse_if_changed_since(obj, fields, opened):
+    if opened and opened != texts_digest(obj, fields):
+        raise ValidationError(
+            gettext("Någon annan har sparat texten sedan du öppnade sidan. Inget sparades. Ladda om sidan och gör om dina ändringar."),
+            code="stale",
+        )
 
 
 def edition_snapshot(edition):
@@ -105,6 +127,13 @@ def report_edition_create(*, year, user, strategy=None):
     strategy = strategy or (previous.strategy if previous else None)
     if strategy is None:
         strategy = Strategy.objects.order_by("id").first()
+    # The years a round may have: a report on any other year has nothing to follow up (and a
+    # mistyped year would leave a draft that cannot be removed and that the next one copies).
+    if strategy is not None and not strategy.first_report_year <= year <= strategy.end_year:
+        raise ValidationError(
+            gettext("Året måste ligga inom strategins uppföljning, %(first)s–%(last)s.")
+            % {"first": strategy.first_report_year, "last": strategy.end_year}
+        )
     texts = {name: getattr(previous, name) for name in EDITION_TEXT_FIELDS} if previous else {}
     edition = ReportEdition(
         strategy=strategy,
@@ -138,10 +167,14 @@ def _next_title(previous, year):
 
 
 @transaction.atomic
-def report_edition_update(*, edition, user, **fields):
-    """Change the edition's colophon or own texts (a draft only)."""
+def report_edition_update(*, edition, user, opened=None, **fields):
+    """Change the edition's colophon or own texts (a draft only).
+
+    `opened`: the texts_digest of these fields when the form was opened; a save over a change made since is refused.
+    """
     edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
     check_edition_write(user=user, edition=edition)
+    _refuse_if_changed_since(edition, fields, opened)
     for name, value in fields.items():
         if name not in EDITION_TEXT_FIELDS + COLOPHON_FIELDS:
             raise ValueError(f"{name} is not a text of the edition")
@@ -153,11 +186,13 @@ def report_edition_update(*, edition, user, **fields):
 
 
 @transaction.atomic
-def goal_section_write(*, edition, goal, user, **fields):
-    """Write a goal's section of a draft edition, creating it the first time."""
+def goal_section_write(*, edition, goal, user, opened=None, **fields):
+    """Write a goal's section of a draft edition, creating it the first time (`opened` as report_edition_update's)."""
     edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
     check_edition_write(user=user, edition=edition)
-    section = GoalSection.objects.filter(edition=edition, goal=goal).first() or GoalSection(edition=edition, goal=goal)
+    stored = GoalSection.objects.filter(edition=edition, goal=goal).first()
+    _refuse_if_changed_since(stored, fields, opened)
+    section = stored or GoalSection(edition=edition, goal=goal)
     for name, value in fields.items():
         if name not in SECTION_FIELDS:
             raise ValueError(f"{name} is not a text of a goal section")
@@ -169,13 +204,13 @@ def goal_section_write(*, edition, goal, user, **fields):
 
 
 @transaction.atomic
-def indicator_analysis_write(*, edition, indicator, user, text, caption=None):
-    """Write the edition's analysis of one indicator (a draft only)."""
+def indicator_analysis_write(*, edition, indicator, user, text, caption=None, opened=None):
+    """Write the edition's analysis of one indicator (a draft only; `opened` over text and caption, as above)."""
     edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
     check_edition_write(user=user, edition=edition)
-    analysis = IndicatorAnalysis.objects.filter(edition=edition, indicator=indicator).first() or IndicatorAnalysis(
-        edition=edition, indicator=indicator
-    )
+    stored = IndicatorAnalysis.objects.filter(edition=edition, indicator=indicator).first()
+    _refuse_if_changed_since(stored, ANALYSIS_FIELDS, opened)
+    analysis = stored or IndicatorAnalysis(edition=edition, indicator=indicator)
     analysis.text = text
     if caption is not None:
         analysis.caption = caption
@@ -232,8 +267,11 @@ def report_edition_freeze_missing(*, edition):
 
 @transaction.atomic
 def report_edition_correct(*, edition, user, text, corrected_on=None):
-    """Add a dated rättelse to a published edition: shown on it, the page otherwise unchanged."""
-    edition = ReportEdition.objects.get(pk=edition.pk)
+    """Add a dated rättelse to a published edition: shown on it, the page otherwise unchanged.
+
+    The same text on the same day is added once: a form sent twice (a double click) would otherwise
+    leave two rättelser that can never be removed. The edition's row lock orders two such sends."""
+    edition = ReportEdition.objects.select_for_update(of=("self",)).get(pk=edition.pk)
     check_edition_correction(user=user, edition=edition)
     correction = Correction(
         edition=edition,
@@ -241,6 +279,8 @@ def report_edition_correct(*, edition, user, text, corrected_on=None):
         text=(text or "").strip(),
         created_by=user,
     )
+    if Correction.objects.filter(edition=edition, corrected_on=correction.corrected_on, text=correction.text).exists():
+        raise ValidationError(gettext("Rättelsen finns redan i lägesrapporten; den läggs inte till igen."), code="duplicate")
     correction.full_clean()
     correction.save()
     return correction

@@ -58,7 +58,7 @@ def chosen_series(request, series_ids):
         return None
     chosen = set()
     for raw in request.GET.getlist("serie"):
-        if raw.isdigit() and int(raw) in series_ids:
+        if raw.isascii() and raw.isdigit() and int(raw) in series_ids:
             chosen.add(int(raw))
     return chosen
 

@@ -91,7 +91,7 @@ def test_it_refuses_an_invitation_without_an_organisation(coordinator_client):
 def test_it_deactivates_a_reporter_who_then_cannot_log_in(coordinator_client, other, reporter):
     assert log_in(other, "rapportor-kv", "pw-for-tests").status_code == 302
     other.logout()
-    response = coordinator_client.post(f"{ACCOUNTS}{reporter.pk}/inaktivera/")
+    response = coordinator_client.post(f"{ACCOUNTS}{reporter.pk}/inaktivera/", {"confirm": "1"})
     assert response.status_code == 302
     reporter.refresh_from_db()
     assert not reporter.is_active
@@ -193,3 +193,23 @@ def test_it_does_not_re_invite_a_reporter_who_has_a_password(coordinator_client,
     assert f'action="{url}"' not in page
     response = coordinator_client.post(url, follow=True)
     assert "kan bjudas in igen" in response.content.decode() and mail.outbox == []
+
+
+def test_it_asks_before_it_deactivates_a_reporter(coordinator_client, reporter):
+    # One click on the accounts page used to lock a reporter out at once, with no way back there.
+    page = coordinator_client.get(ACCOUNTS).content.decode()
+    confirm_url = f"{ACCOUNTS}{reporter.pk}/inaktivera/"
+    assert f'href="{confirm_url}"' in page
+    confirm = coordinator_client.get(confirm_url)
+    assert confirm.status_code == 200
+    html = confirm.content.decode()
+    assert "Inaktivera rapportor-kv?" in html and 'name="confirm" value="1"' in html and "Inget har ändrats än." in html
+    reporter.refresh_from_db()
+    assert reporter.is_active
+    unconfirmed = coordinator_client.post(confirm_url)
+    assert unconfirmed.status_code == 302 and unconfirmed["Location"] == confirm_url
+    reporter.refresh_from_db()
+    assert reporter.is_active
+    assert coordinator_client.post(confirm_url, {"confirm": "1"})["Location"] == ACCOUNTS
+    reporter.refresh_from_db()
+    assert not reporter.is_active

@@ -111,3 +111,19 @@ def test_it_lets_staff_pick_another_area(coordinator_client, grid_indicator):
     median = Area.objects.get(slug="riket-median")
     post_grid(coordinator_client, ind, {f"v_{total.pk}_2023": "40"}, area=median)
     assert Value.objects.get(series=total, area=median, year=2023).value == 40
+
+
+@pytest.mark.parametrize("typed", ["2e1", "1E-1", "0x10", "5_0"])
+def test_it_refuses_a_number_not_written_with_digits_and_a_decimal_sign(coordinator_client, grid_indicator, typed):
+    # "2e1" was stored as 20 (Python's Decimal reads exponents and underscores); the importers refuse it.
+    ind, total, women = grid_indicator
+    response = post_grid(coordinator_client, ind, {f"v_{total.pk}_2023": typed})
+    assert response.status_code == 200 and "Inget sparades." in response.content.decode()
+    assert not Value.objects.filter(series__indicator=ind).exists()
+
+
+@pytest.mark.parametrize("typed, stored", [("56,5", "56.5"), ("56.5", "56.5"), (",5", "0.5"), ("6 5", "65"), ("+7", "7"), ("7 %", "7")])
+def test_it_still_reads_the_ways_people_write_a_number(coordinator_client, grid_indicator, typed, stored):
+    ind, total, women = grid_indicator
+    assert post_grid(coordinator_client, ind, {f"v_{total.pk}_2023": typed}).status_code == 302
+    assert Value.objects.get(series=total, year=2023).value == Decimal(stored)

@@ -37,3 +37,20 @@ def test_it_labels_the_admin_in_swedish(admin_client):
     html = admin_client.get(reverse("admin:index")).content.decode()
     assert 'lang="sv"' in html
     assert "Indikatorer" in html and "Lägesrapporter" in html
+
+
+@pytest.mark.parametrize("kind", ["statusreport", "value"])
+def test_it_shows_a_read_only_reviewed_item_without_the_forms_internal_version(client, make_user, kind):
+    # The stale-save guard is a hidden input; read-only, the admin showed it as "Expected version: None".
+    from reporting.models import State
+
+    from . import reporting
+
+    reporting.open_round()
+    item = reporting.status_report(state=State.APPROVED) if kind == "statusreport" else reporting.value(state=State.APPROVED)
+    client.force_login(make_user("rapportor-kv", "kriminalvarden", "rapportör"))
+    app = "actions" if kind == "statusreport" else "indicators"
+    response = client.get(reverse(f"admin:{app}_{kind}_change", args=[item.pk]))
+    assert response.status_code == 200 and "Godkänd" in response.content.decode()
+    html = response.content.decode()
+    assert "Expected version" not in html and "<div class=\"readonly\">None</div>" not in html

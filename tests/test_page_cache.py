@@ -132,3 +132,10 @@ def test_it_never_keeps_a_response_that_sets_a_cookie(client):
     with mock.patch("reports.pagecache.shared_page", wraps=pagecache.shared_page) as rendered:
         client.get("/")
     assert not rendered.called
+
+
+@pytest.mark.parametrize("serie", ["²", "٣", "１"])
+def test_it_ignores_a_series_choice_that_is_not_an_ascii_number(client, serie):
+    # "²".isdigit() is true but int("²") fails: a hand-edited or mangled link answered 500 on a public page.
+    url = f"/indikatorer/kriminalvarden-behandlingsprogram-vnr/?valt=1&serie={serie}&serie=1"
+    assert client.get(url).status_code == 200

@@ -197,3 +197,81 @@ def test_it_draws_only_the_edited_goals_charts_for_a_parts_preview(coordinator_c
     response = coordinator_client.get(reverse("report_edition_part", args=[2025, "mal-6"]))
     assert response.status_code == 200 and 'class="panel' in response.content.decode()
     assert drawn and {indicator.shown_goal.number for indicator in drawn} == {6}
+
+
+def test_it_tells_the_parts_history_in_the_pages_language(coordinator_client):
+    # django-simple-history has no Swedish: its "Created"/"Changed" leaked into the Swedish editor.
+    create_2025(coordinator_client)
+    url = reverse("report_edition_part", args=[2025, "uppgifter"])
+    coordinator_client.post(url, {"title": "Lägesrapport 2025", "author": "Länsstyrelsen Stockholm", "publication_year": "2026"})
+    history = text_of(coordinator_client.get(url)).split('class="history"')[1].split("</ul>")[0]
+    assert ": skapad av " in history and ": ändrad av " in history
+    assert "created" not in history.lower() and "changed" not in history.lower()
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("2052-09-01", "Datumet kan inte ligga i framtiden."),  # 2025 mistyped: a rättelse can never be changed or removed
+        ("2024-06-01", "före lägesrapporten"),  # before Lägesrapport 2024 could exist
+    ],
+)
+def test_it_refuses_a_correction_dated_where_it_cannot_be(client, coordinator_client, typed, message):
+    response = coordinator_client.post(reverse("report_correct", args=[2024]), {"corrected_on": typed, "text": "Tabell 5 anger 2023."})
+    assert response.status_code == 200 and message in text_of(response)
+    assert "Tabell 5 anger 2023." in text_of(response)  # the text typed is kept
+    assert not ReportEdition.objects.get(year=2024).corrections.exists()
+
+
+def opened_form(client, url):
+    """What the page's form would post as it stands: every input and textarea with its value."""
+    html = client.get(url).content.decode()
+    form = html[html.index('<form method="post" novalidate data-warn-unsaved>'):]
+    form = form[: form.index("</form>")]
+    data = {name: value for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)}
+    data |= {name: value.lstrip("\n") for name, value in re.findall(r'(?s)<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', form)}
+    data |= {name: value for name, value in re.findall(r'<input type="(?:text|number)" name="([^"]+)" value="([^"]*)"', form)}
+    return data
+
+
+@pytest.mark.parametrize("part", ["texter", "mal-2"])
+def test_it_refuses_a_save_from_a_second_tab_opened_before_someone_elses_save(coordinator_client, part):
+    # Two tabs (or two coordinators) on the same part: the later save used to overwrite the earlier one unseen.
+    create_2025(coordinator_client)
+    url = reverse("report_edition_part", args=[2025, part])
+    first, second = opened_form(coordinator_client, url), opened_form(coordinator_client, url)
+    field = "foreword" if part == "texter" else "avsnitt-intro"
+    first[field] = "Det första fönstrets text."
+    assert coordinator_client.post(url, first).status_code == 302
+    second[field] = "Det andra fönstrets text."
+    refused = coordinator_client.post(url, second)
+    assert refused.status_code == 200
+    page = text_of(refused)
+    assert "Någon annan har sparat" in page and "Det andra fönstrets text." in page  # told, and the text typed is kept
+    edition = ReportEdition.objects.get(year=2025)
+    stored = edition.foreword if part == "texter" else edition.sections.get(goal__number=2).intro
+    assert stored == "Det första fönstrets text."
+    # Reloaded, the page saves again.
+    again = opened_form(coordinator_client, url)
+    again[field] = "Det andra fönstrets text."
+    assert coordinator_client.post(url, again).status_code == 302
+
+
+def test_it_refuses_an_edition_for_a_year_outside_the_strategys_follow_up(coordinator_client):
+    # As a round is: a mistyped 2052 made a draft that cannot be removed, and became the "latest" to copy from.
+    page = text_of(coordinator_client.post(reverse("report_editions"), {"year": 2052}))
+    assert "Året måste ligga inom strategins uppföljning, 2019–2026." in page
+    assert not ReportEdition.objects.filter(year=2052).exists()
+    assert coordinator_client.post(reverse("report_editions"), {"year": 2026}).status_code == 302
+
+
+def test_it_adds_a_correction_once_when_the_form_is_sent_twice(coordinator_client):
+    # A double click or a resent form added the same rättelse twice, and a rättelse can never be removed.
+    url = reverse("report_correct", args=[2024])
+    correction = {"corrected_on": "2025-09-01", "text": "Tabell 5 anger 2023, inte 2022."}
+    assert coordinator_client.post(url, correction).status_code == 302
+    again = coordinator_client.post(url, correction)
+    assert again.status_code == 200 and "Rättelsen finns redan" in text_of(again)
+    assert ReportEdition.objects.get(year=2024).corrections.count() == 1
+    other_day = coordinator_client.post(url, {**correction, "corrected_on": "2025-10-01"})
+    assert other_day.status_code == 302 and ReportEdition.objects.get(year=2024).corrections.count() == 2

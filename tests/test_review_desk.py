@@ -181,3 +181,19 @@ def test_it_mails_every_reporting_organisation_when_a_round_opens(
     assert "Åtagande 2.10" in messages["kv@example.org",].body
     assert "Indikator 5.I3" in messages["bra@example.org",].body and "Åtagande" not in messages["bra@example.org",].body
     assert {n.reporting_round for n in Notification.objects.all()} == {round_2026}
+
+
+def test_it_shows_the_whole_desk_for_a_link_to_an_organisation_that_no_longer_exists(coordinator_client, round_2025):
+    # A bookmark or an old mail's link filtered by an organisation since renamed or removed answered 404.
+    reporting.status_report(number="2.10", state=State.SUBMITTED, text="Årets inskickade text.")
+    response = coordinator_client.get(reverse("workspace:desk"), {"organisation": "namnandrad-myndighet"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Organisationen i länken finns inte längre" in html and "Årets inskickade text." in html
+
+
+def test_it_ignores_filters_and_choices_that_only_look_like_numbers(coordinator_client, round_2025):
+    # "²²²²".isdigit() is true and int() refuses it: the desk answered 500.
+    assert coordinator_client.get(reverse("workspace:desk"), {"ar": "²²²²"}).status_code == 200
+    response = coordinator_client.post(reverse("workspace:desk_bulk_approve"), {"item": ["statusrapport-²"], "group": ["organisation-²"]})
+    assert response.status_code == 302

@@ -22,6 +22,9 @@ from . import factories
         (Unit.COUNT, "-3", "Värdet får inte vara negativt."),
         (Unit.RATE, "-0.1", "Värdet får inte vara negativt."),
         (Unit.DAYS, "-2", "Värdet får inte vara negativt."),
+        (Unit.COUNT, "10000000000", "Värdet är för stort; det får ha högst tio siffror före decimaltecknet."),
+        (Unit.RATE, "1" * 40, "Värdet är för stort; det får ha högst tio siffror före decimaltecknet."),
+        (Unit.RATE, "1.23456", "Värdet har fler än fyra decimaler; avrunda det."),
     ],
 )
 def test_it_refuses_a_value_outside_the_unit(unit, bad, message):
@@ -32,10 +35,12 @@ def test_it_refuses_a_value_outside_the_unit(unit, bad, message):
 
 @pytest.mark.parametrize(
     "unit, good",
-    [(Unit.PERCENT, "0"), (Unit.PERCENT, "100"), (Unit.MEAN_SCORE, "6.9"), (Unit.COUNT, "144"), (Unit.RATE, "1.71"), (Unit.DAYS, "90")],
+    [(Unit.PERCENT, "0"), (Unit.PERCENT, "100"), (Unit.MEAN_SCORE, "6.9"), (Unit.COUNT, "144"), (Unit.RATE, "1.71"), (Unit.DAYS, "90"),
+     (Unit.COUNT, "9999999999"), (Unit.RATE, "1.2345")],
 )
 def test_it_accepts_a_value_inside_the_unit(unit, good):
     check_value(unit, Decimal(good))
+    check_value(unit, float(good))  # as a loader may hand it over
 
 
 @pytest.mark.django_db

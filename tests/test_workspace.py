@@ -170,3 +170,40 @@ def test_it_saves_a_footnote_and_a_source_with_the_years_value(kv_client, round_
     assert (value.footnote, value.source_ref, value.state) == (
         "Avser frivården Region Stockholm.", "Kriminalvårdens programstatistik 2025", State.DRAFT
     )
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("1" * 40, "för stort"),  # stored, it broke the grid for everyone after (500 on SQLite, refused by PostgreSQL)
+        ("12345678901", "för stort"),
+        ("6,123456", "fler än fyra decimaler"),  # would be stored rounded, another figure than the one typed
+    ],
+)
+def test_it_refuses_a_figure_the_database_cannot_hold_and_keeps_the_grid_usable(kv_client, round_2025, typed, message):
+    indicator = Indicator.objects.get(code="2.I5")
+    series = indicator.series.order_by("order", "pk").first()
+    url = reverse("workspace:indicator", args=[2025, indicator.pk])
+    form = kv_client.get(url).context["form"]
+    data = {name: field.initial or "" for name, field in form.fields.items()}
+    data[f"v_{series.pk}_2025"] = typed
+    response = kv_client.post(url, data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Value.objects.filter(series=series, year=2025).exists()
+    assert kv_client.get(url).status_code == 200
+
+
+def test_it_keeps_the_text_of_a_save_refused_because_the_report_was_submitted_meanwhile(kv_client, round_2025):
+    # A second tab, or a colleague who submitted first: the save is refused, and used to show a bare 403 page
+    # with the text the reporter had written gone.
+    report = reporting.status_report(number="2.10", state=State.SUBMITTED)
+    url = reverse("workspace:commitment", args=[2025, commitment("2.10").pk])
+    response = kv_client.post(
+        url, {"category": "done", "text": "Tre utbildningar hölls under hösten.", "expected_version": report.version, "_save": "1"}
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Inget sparades." in html and "Posten är inskickad och kan inte ändras." in html
+    assert "Tre utbildningar hölls under hösten." in html and "Åtagande 2.10" in html
+    report.refresh_from_db()
+    assert report.text != "Tre utbildningar hölls under hösten." and report.state == State.SUBMITTED

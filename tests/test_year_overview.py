@@ -124,3 +124,38 @@ def test_it_creates_a_planned_round_in_the_workspace_checked_like_the_database_d
     client.force_login(make_user("rapportor-kv", "kriminalvarden", "rapportör"))
     assert client.post(url, {"year": 2025, "deadline": "2026-03-01"}).status_code == 403
     assert not ReportingRound.objects.filter(year=2025).exists()
+
+
+def test_it_says_in_plain_swedish_that_the_year_already_has_a_round(client, coordinator):
+    # Django's own "Rapporteringsomgång med detta Uppföljningsår finns redan." named a field, capitalised, mid-sentence.
+    ReportingRound.objects.create(year=2026, deadline=datetime.date(2027, 3, 1))
+    client.force_login(coordinator)
+    refused = client.post(reverse("workspace:round_create"), {"year": 2026, "opens_on": "2027-01-15", "deadline": "2027-03-01"})
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Det finns redan en rapporteringsomgång för 2026." in html and "Uppföljningsår finns redan" not in html
+    assert ReportingRound.objects.filter(year=2026).count() == 1
+
+
+def test_it_keeps_an_older_open_round_on_the_overview_when_the_next_one_opens(coordinator_client, kv_reporter, client):
+    # With 2025 still open, opening 2026 moved the overview to 2026–2027: 2025 vanished, with no way to close it
+    # there, and the reporters' workspace showed only 2026, hiding their 2025 drafts.
+    reporting.open_round(2025)
+    reporting.open_round(2026)
+    reporting.status_report(number="2.10", year=2025, state=State.DRAFT, text="Utkastet för 2025.")
+    years = coordinator_client.get(HOME).context["years"]
+    assert [y.year for y in years] == [2025, 2026]
+    assert years[0].next_action.url == reverse("workspace:round_close", args=[2025])
+    client.force_login(kv_reporter)
+    page = client.get(HOME).content.decode()
+    assert "Rapportering 2026" in page and f'href="{HOME}?ar=2025"' in page  # the other open round, one click away
+    older = client.get(HOME, {"ar": "2025"})
+    assert older.context["reporting_round"].year == 2025
+    assert reverse("workspace:commitment", args=[2025, older.context["progress"].commitments[0].subject.pk]) in older.content.decode()
+    assert client.get(HOME, {"ar": "1999"}).context["reporting_round"].year == 2026  # no such round: the current one
+
+
+def test_it_ignores_a_round_year_that_only_looks_like_a_number(client, kv_reporter):
+    reporting.open_round(2025)
+    client.force_login(kv_reporter)
+    assert client.get(HOME, {"ar": "²²²²"}).status_code == 200

@@ -225,9 +225,15 @@ def _name(user):
 
 
 @role_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def account_deactivate(request, pk):
+    """Deactivating a reporter, a confirmed step: it locks the reporter out at once, and only the admin undoes it."""
     user = _account(request, pk)
+    if request.method == "GET":
+        return render(request, "workspace/account_deactivate.html", {"account": user, "name": _name(user)})
+    if request.POST.get("confirm") != "1":
+        messages.error(request, gettext("Bekräfta att kontot ska inaktiveras."))
+        return redirect("workspace:account_deactivate", user.pk)
     user.is_active = False
     user.save(update_fields=["is_active"])
     messages.success(request, gettext("%(name)s är inaktiverad och kan inte längre logga in.") % {"name": _name(user)})

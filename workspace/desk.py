@@ -100,7 +100,7 @@ class Filters:
             organisation=organisation if ANCHOR.match(organisation) else "",
             kind=data.get("typ", "") if data.get("typ", "") in KIND_FILTERS else "",
             state=data.get("tillstand", "") if data.get("tillstand", "") in STATE_FILTERS else State.SUBMITTED,
-            year=int(year) if year.isdigit() and len(year) == 4 else None,
+            year=int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None,
         )
 
     @property
@@ -240,7 +240,13 @@ def queue(request):
     filters = Filters.of(request.GET)
     organisation = None
     if filters.organisation:
-        organisation = get_object_or_404(Organisation, slug=filters.organisation)
+        organisation = Organisation.objects.filter(slug=filters.organisation).first()
+        if organisation is None:
+            # A bookmark or an old mail's link to an organisation since renamed or removed: the whole desk, and why.
+            messages.warning(
+                request, gettext("Organisationen i länken finns inte längre; granskningen visar alla organisationer.")
+            )
+            filters = replace(filters, organisation="")
     entries = _entries(filters, organisation)
     organisations = Organisation.objects.filter(
         Q(pk__in=StatusReport.objects.filter(state=filters.state).values("organisation_id"))
@@ -304,13 +310,13 @@ def _chosen(request, filters):
     chosen = {"statusrapport": set(), "varde": set()}
     for key in request.POST.getlist("item"):
         kind, _, pk = key.partition("-")
-        if kind in chosen and pk.isdigit() and len(pk) < 12:
+        if kind in chosen and pk.isascii() and pk.isdigit() and len(pk) < 12:
             chosen[kind].add(int(pk))
     report_q, value_q = Q(pk__in=chosen["statusrapport"]), Q(pk__in=chosen["varde"])
     groups = {"organisation": set(), "indikator": set()}
     for key in request.POST.getlist("group"):
         kind, _, pk = key.partition("-")
-        if kind in groups and pk.isdigit() and len(pk) < 12:
+        if kind in groups and pk.isascii() and pk.isdigit() and len(pk) < 12:
             groups[kind].add(int(pk))
     if groups["organisation"] or groups["indikator"]:
         # A group means what the desk showed in it: submitted items under the same filters.

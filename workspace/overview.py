@@ -94,9 +94,12 @@ class Year:
 
 
 def overview_years(today=None):
-    """The year being reported on (the open round's, else last year) and the next."""
+    """The year being reported on (the open round's, else last year) and the next.
+
+    With several rounds open, the earliest: a round still open is never pushed off the overview
+    by the next year's opening (it must still be followed and closed)."""
     today = today or timezone.localdate()
-    open_round = ReportingRound.objects.open().order_by("-year").first()
+    open_round = ReportingRound.objects.open().order_by("year").first()
     current = open_round.year if open_round else today.year - 1
     return [current, current + 1]
 
@@ -199,7 +202,8 @@ def round_create(request):
     """A new round, planned: year, opening day and deadline. Opening it is the next, confirmed step."""
     if not may_coordinate(request.user):
         raise PermissionDenied(gettext("Bara samordnare kan skapa en rapporteringsomgång."))
-    initial = {"year": request.GET["year"]} if request.GET.get("year", "").isdigit() else {}
+    asked = request.GET.get("year", "")
+    initial = {"year": asked} if asked.isascii() and asked.isdigit() else {}
     form = ReportingRoundForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         reporting_round = form.save()

@@ -67,13 +67,24 @@ def home(request):
     organisation = organisation_for(request.user)
     if organisation is None:
         raise PermissionDenied(gettext("Ditt konto hör inte till någon organisation."))
-    reporting_round = current_round()
+    chosen = request.GET.get("ar", "")
+    reporting_round = (
+        ReportingRound.objects.filter(year=int(chosen)).first() if chosen.isascii() and chosen.isdigit() and len(chosen) == 4 else None
+    ) or current_round()
     progress = organisation_progress(organisation=organisation, year=reporting_round.year) if reporting_round else None
     drafts = sum(1 for task in progress.tasks if task.state in EDITABLE_BY_REPORTER) if progress else 0
+    # Two rounds may be open at once (last year's not yet closed when the next opens): each is one click away.
+    other_open = ReportingRound.objects.open().exclude(pk=reporting_round.pk) if reporting_round else []
     return render(
         request,
         "workspace/home.html",
-        {"organisation": organisation, "reporting_round": reporting_round, "progress": progress, "drafts": drafts},
+        {
+            "organisation": organisation,
+            "reporting_round": reporting_round,
+            "progress": progress,
+            "drafts": drafts,
+            "other_open": list(other_open.order_by("year")) if reporting_round else [],
+        },
     )
 
 
@@ -89,9 +100,10 @@ def commitment(request, year, pk):
     checker = policy.Policy(request.user)
     item = policy.item_of(report)
     if report.pk:
-        editable = checker.may(policy.Action.CHANGE, item)
+        decision = checker.decide(policy.Write(policy.Action.CHANGE, before=item, after=item))
     else:
-        editable = checker.decide(policy.Write(policy.Action.CREATE, after=item)).allowed
+        decision = checker.decide(policy.Write(policy.Action.CREATE, after=item))
+    editable = decision.allowed
     # A municipality's local plan: its committees may report on a measure too. Their reports of the
     # year are shown, and one can be the starting point of the municipality's own text.
     committee_reports = []
@@ -107,9 +119,12 @@ def commitment(request, year, pk):
         form = StatusReportForm(
             instance=report, user=request.user, initial={"category": start_from.category, "text": start_from.text}
         )
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied(gettext("Posten kan inte ändras nu."))
+    refused = None
+    if request.method == "POST" and not editable:
+        # A page opened before the report was submitted, approved or its round closed (a second tab, a
+        # colleague): nothing is saved, but the page says why and shows the text typed, so it is not lost.
+        refused = {"reason": decision.reason, "text": request.POST.get("text", "")}
+    elif request.method == "POST":
         submitting = SUBMIT_BUTTON in request.POST
         with transaction.atomic():
             form = StatusReportForm(request.POST, instance=report, user=request.user)
@@ -153,7 +168,9 @@ def commitment(request, year, pk):
             "returned": report.pk and report.state == State.RETURNED,
             "committee_reports": committee_reports,
             "start_from": start_from,
+            "refused": refused,
         },
+        status=403 if refused else 200,
     )
 
 
