@@ -36,6 +36,18 @@ class ReportEditionQuerySet(models.QuerySet):
         return super().delete()
 
 
+def isbn_adds_up(isbn):
+    """Whether `isbn` (hyphens and spaces allowed) is an ISBN-13, or an older ISBN-10, whose check digit
+    adds up: the weighted sum of its digits is a multiple of 10 (ISBN-13) or of 11 (ISBN-10, X = 10)."""
+    compact = isbn.replace("-", "").replace(" ", "").upper()
+    if len(compact) == 13 and compact.isascii() and compact.isdigit() and compact[:3] in ("978", "979"):
+        return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(compact)) % 10 == 0
+    if len(compact) == 10 and compact[:9].isascii() and compact[:9].isdigit() and (compact[9].isdigit() or compact[9] == "X"):
+        digits = [int(d) for d in compact[:9]] + [10 if compact[9] == "X" else int(compact[9])]
+        return sum(d * w for d, w in zip(digits, range(10, 0, -1))) % 11 == 0
+    return False
+
+
 class ReportEdition(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Utkast")
@@ -83,6 +95,14 @@ class ReportEdition(models.Model):
 
     def get_absolute_url(self):
         return reverse("report", args=[self.year])
+
+    def clean(self):
+        # The ISBN is printed on the title page and in the PDF, which never change once published.
+        if self.isbn and not isbn_adds_up(self.isbn):
+            raise ValidationError({"isbn": gettext(
+                "ISBN %(isbn)s stämmer inte: kontrollsiffran går inte ihop med de övriga siffrorna (eller så är "
+                "antalet siffror fel). Skriv av det från ISBN-tilldelningen."
+            ) % {"isbn": self.isbn}})
 
     @property
     def is_published(self):

@@ -50,7 +50,7 @@ def publish_edition(year=YEAR):
         defaults={
             "strategy": Strategy.objects.first(),
             "title": f"Lägesrapport {year}",
-            "isbn": "978-91-7937-999-9",
+            "isbn": "978-91-7937-999-5",
             "report_number": f"{year + 1}:1",
         },
     )[0]

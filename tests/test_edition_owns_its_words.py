@@ -131,7 +131,7 @@ def test_it_keeps_the_published_2024_page_whatever_is_edited_and_shows_the_new_a
     assert article(client) == before
 
     # Once 2025 is published, the live indicator page shows its analysis, labelled with its year...
-    report_edition_update(edition=draft, user=coordinator, isbn="978-91-7937-999-9", report_number="2026:1")
+    report_edition_update(edition=draft, user=coordinator, isbn="978-91-7937-999-5", report_number="2026:1")
     with django_capture_on_commit_callbacks(execute=True):
         report_edition_publish(edition=draft, user=coordinator)
     live = client.get(reverse("indicator", args=[Indicator.objects.get(code="2.I5").slug])).content.decode()

@@ -275,3 +275,25 @@ def test_it_adds_a_correction_once_when_the_form_is_sent_twice(coordinator_clien
     assert ReportEdition.objects.get(year=2024).corrections.count() == 1
     other_day = coordinator_client.post(url, {**correction, "corrected_on": "2025-10-01"})
     assert other_day.status_code == 302 and ReportEdition.objects.get(year=2024).corrections.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("isbn", "accepted"),
+    [("978-91-7937-400-6", True), ("978 91 7937 341 2", True), ("91-7937-341-0", True), ("0-8044-2957-X", True),
+     ("978-91-7937-400-7", False), ("978-91-7937-40-6", False), ("91-7937-341-2", False), ("ISBN-nummer", False)],
+)
+def test_it_refuses_an_isbn_whose_check_digit_does_not_add_up(coordinator_client, isbn, accepted):
+    """An ISBN mistyped into the colophon would be printed in the published report for good: its check digit
+    (ISBN-13, or ISBN-10 for an older number) is checked when it is saved."""
+    create_2025(coordinator_client)
+    response = coordinator_client.post(
+        reverse("report_edition_part", args=[2025, "uppgifter"]),
+        {"title": "Lägesrapport 2025", "author": "Länsstyrelsen Stockholm", "report_number": "2026:3",
+         "isbn": isbn, "publication_year": "2026", "cover_credit": ""},
+    )
+    stored = ReportEdition.objects.get(year=2025).isbn
+    if accepted:
+        assert response.status_code == 302 and stored == isbn
+    else:
+        assert response.status_code == 200 and stored == ""
+        assert "kontrollsiffra" in text_of(response)

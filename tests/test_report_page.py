@@ -123,7 +123,7 @@ def test_it_keeps_the_published_figure_while_a_correction_is_under_review(client
 def test_it_publishes_a_draft_with_a_snapshot_that_later_values_do_not_change(client, coordinator):
     edition = ReportEdition.objects.get(year=2024)
     draft = ReportEdition.objects.create(
-        strategy=edition.strategy, year=2025, title="Lägesrapport 2025", isbn="978-91-7937-999-9", report_number="2026:1"
+        strategy=edition.strategy, year=2025, title="Lägesrapport 2025", isbn="978-91-7937-999-5", report_number="2026:1"
     )
     indicator = Indicator.objects.get(slug="valj-att-sluta-stodsokande")
     series = indicator.series.get()

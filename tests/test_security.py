@@ -175,7 +175,7 @@ def hostile_texts(db):
 
     # A new edition written with the hostile texts, then published (the latest: its analyses are live).
     edition = report_edition_create(year=2025, user=None)
-    report_edition_update(edition=edition, user=None, isbn="978-91-7937-999-9", report_number="2026:1", foreword=SCRIPT, how_to_use=f"[länk](javascript:alert(1)) {SCRIPT}")
+    report_edition_update(edition=edition, user=None, isbn="978-91-7937-999-5", report_number="2026:1", foreword=SCRIPT, how_to_use=f"[länk](javascript:alert(1)) {SCRIPT}")
     goal_section_write(edition=edition, goal=indicator.shown_goal, user=None, summary=SCRIPT, intro=SCRIPT)
     indicator_analysis_write(edition=edition, indicator=indicator, user=None, text=f"En analys {SCRIPT}\n\n[{SCRIPT}]")
     report_edition_publish(edition=edition, user=None)

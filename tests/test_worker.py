@@ -33,7 +33,7 @@ MAIL_TASK = "workspace.mail.send_notifications"
 def draft():
     strategy = ReportEdition.objects.get(year=2024).strategy
     return ReportEdition.objects.create(
-        strategy=strategy, year=2025, title="Lägesrapport 2025", isbn="978-91-7937-999-9", report_number="2026:1"
+        strategy=strategy, year=2025, title="Lägesrapport 2025", isbn="978-91-7937-999-5", report_number="2026:1"
     )
 
 
