@@ -17,6 +17,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+import numpy as np
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -348,7 +349,15 @@ class ValueImport(Adapter):
         rows.refuse("missing_reason", both & ~rows.bad(),
                     _("Ange antingen ett värde eller en orsak till att det saknas, inte båda."))
         neither = known & number.isna().to_numpy() & (code == "").to_numpy() & (reasons == "").to_numpy()
-        rows.refuse("value", neither & ~rows.bad(), _("Ange ett värde eller en orsak till att det saknas."))
+        # A row with nothing in it but where it belongs (a template's row for a figure not yet at hand) is
+        # left as it is; one that says something else (a note, a source, respondents) wants its figure.
+        says_nothing = np.ones(len(rows), dtype=bool)
+        for column in OPTIONAL_COLUMNS:
+            if rows.has(column):
+                says_nothing &= (rows.text(column) == "").to_numpy()
+        rows.leave_blank(neither & says_nothing & ~rows.bad())
+        rows.refuse("value", neither & ~says_nothing & ~rows.bad(),
+                    _("Ange ett värde eller en orsak till att det saknas."))
         resolved["missing_reason"] = code.where(code != "", reasons)
         return resolved
 

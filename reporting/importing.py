@@ -60,6 +60,8 @@ class Rows:
     def __init__(self, frame):
         self.frame = frame
         self.errors = {}  # column → object Series of message lists, None where the cell is fine
+        # Rows that say nothing to write (a template's rows left empty): neither refused nor written.
+        self.blank = np.zeros(len(frame), dtype=bool)
         self._text = {}
 
     def __len__(self):
@@ -103,6 +105,10 @@ class Rows:
             cells = self.frame[column].to_numpy(dtype=object)
             if "\x00" in "".join(map(str, cells)):
                 self.refuse(column, ["\x00" in str(cell) for cell in cells], gettext(NUL_MESSAGE))
+
+    def leave_blank(self, where):
+        """Rows in `where` (a boolean mask) are left as the file leaves them: empty, nothing written."""
+        self.blank |= np.asarray(where, dtype=bool)
 
     def bad(self):
         bad = np.zeros(len(self.frame), dtype=bool)
@@ -248,6 +254,7 @@ class ImportResult(Result):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = self.adapter = None
+        self.left_blank = 0  # rows with nothing to write (reporting.importing.Rows.blank)
 
     @property
     def preview_versions(self):
@@ -296,7 +303,8 @@ def _run(adapter, rows, *, confirm, preview_versions):
         result.append_base_error(Error(exc))
         return result
     refuse_duplicates(adapter, rows, resolved)
-    good = resolved[~rows.bad()].copy()
+    good = resolved[~rows.bad() & ~rows.blank].copy()
+    result.left_blank = int((rows.blank & ~rows.bad()).sum())
     for column in kind.key:
         good[column] = good[column].astype("int64")
     plan = classify(kind, good, adapter.stored(good[kind.key], lock=confirm))
@@ -324,7 +332,7 @@ def _run(adapter, rows, *, confirm, preview_versions):
 def refuse_duplicates(adapter, rows, resolved):
     """A second row for the same key is refused, naming the first."""
     key = adapter.kind.key
-    keys = resolved.loc[~rows.bad(), key]
+    keys = resolved.loc[~rows.bad() & ~rows.blank, key]
     first = keys.index.to_series().groupby([keys[c] for c in key], sort=False).transform("min")
     repeated = first[first.index != first.to_numpy()]
     messages = pd.Series([[adapter.duplicate_error(n)] for n in repeated], index=repeated.index, dtype=object)

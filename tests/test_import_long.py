@@ -92,7 +92,7 @@ BAD_ROWS = [
     ("9.I90,1850,Stockholms län,Totalt,5,,,", "inte rimligt"),
     ("9.I90,2022/2023,Stockholms län,Totalt,5,,,", "kalenderår"),
     ("9.I90,2022,Stockholms län,Totalt,,okänd,,", "Okänd orsak"),
-    ("9.I90,2022,Stockholms län,Totalt,,,,", "Ange ett värde"),
+    ("9.I90,2022,Stockholms län,Totalt,,,,Siffran kommer senare", "Ange ett värde"),  # a row left empty is skipped
     ("9.I90,2022,Stockholms län,Totalt,5,Ej tillgänglig,,", "inte båda"),
     ("9.I90,2022,Stockholms län,Totalt,5,,många,", "heltal"),
 ]

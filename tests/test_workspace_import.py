@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.importing import import_values_csv
@@ -76,3 +77,47 @@ def test_it_writes_stored_figures_as_the_import_reads_them_back(client, kv):
     result = import_values_csv(text.getvalue(), user=kv, dry_run=True)
     errors = [(r.number, r.error_dict if hasattr(r, "error_dict") else r) for r in result.invalid_rows]
     assert not result.has_validation_errors() and result.totals["update"] == 0, errors[:3]
+
+
+def filled_in(template, figures):
+    """The template with `figures` written into its first rows, the rest left as downloaded."""
+    for row, figure in zip(template, figures):
+        row["value"] = figure
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(template[0]))
+    writer.writeheader()
+    writer.writerows(template)
+    return text.getvalue()
+
+
+def test_it_imports_a_template_filled_in_part_way_and_leaves_the_empty_rows_as_they_are(client, kv):
+    """A reporter who has some of the figures fills in those rows and imports the template as it is: the
+    rows left empty write nothing and are not errors, and the preview says how many there were."""
+    client.force_login(kv)
+    template = rows(client.get(reverse("workspace:import_template", args=[2025])))
+    assert len(template) >= 3
+    data = filled_in(template, ["12", "7"])
+
+    preview = import_values_csv(data, user=kv, dry_run=True)
+    assert not preview.has_validation_errors(), [(r.number, r.error_dict) for r in preview.invalid_rows]
+    assert (preview.totals["new"], preview.left_blank) == (2, len(template) - 2)
+
+    result = import_values_csv(data, user=kv)
+    assert not result.has_validation_errors() and result.totals["new"] == 2
+    assert Value.objects.filter(year=2025, series__indicator__responsible__slug="kriminalvarden").count() == 2
+
+    response = client.post(reverse("admin:indicators_value_import"), {
+        "import_file": SimpleUploadedFile("mall.csv", data.encode()), "format": "0"})
+    page = response.content.decode()
+    blank = len(template) - 2
+    said = f"{blank} rad utan värde lämnas som den är." if blank == 1 else f"{blank} rader utan värde lämnas som de är."
+    assert said in " ".join(page.split()), page[page.find("import-summary"):][:600]
+
+
+def test_it_still_refuses_a_row_with_a_note_but_no_figure(client, kv):
+    client.force_login(kv)
+    template = rows(client.get(reverse("workspace:import_template", args=[2025])))
+    template[0]["note"] = "Siffran kommer i maj."
+    result = import_values_csv(filled_in(template, []), user=kv, dry_run=True)
+    assert result.has_validation_errors() and result.totals["invalid"] == 1
+    assert "Ange ett värde eller en orsak till att det saknas." in str(result.invalid_rows[0].error)
