@@ -29,10 +29,17 @@ STALE_TRANSITION = gettext_noop(
 )
 
 
+# A version no item has: what an unreadable posted version becomes, so that the transition is refused as
+# stale instead of run unchecked.
+UNREADABLE_VERSION = -1
+
+
 def posted_version(data):
     """The version a review form was shown with, or None for a form without one (an old page)."""
     text = data.get("expected_version", "")
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+    if text == "":
+        return None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else UNREADABLE_VERSION
 
 
 def _lock(item, expected_version):

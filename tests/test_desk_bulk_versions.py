@@ -99,7 +99,7 @@ def test_it_says_one_post_in_the_singular(coordinator_client, items):
     assert "Godkänn 1 post?" in page
 
 
-def test_it_ignores_a_malformed_version(coordinator_client, items):
+def test_it_refuses_a_malformed_version_instead_of_approving_unchecked(coordinator_client, items):
     report, _ = items
     response = post(
         coordinator_client,
@@ -107,4 +107,16 @@ def test_it_ignores_a_malformed_version(coordinator_client, items):
     )
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.state == State.APPROVED
+    assert report.state == State.SUBMITTED
+
+
+@pytest.mark.parametrize("version", ["²", "tre", "-1", "9" * 12])
+def test_it_refuses_a_transition_whose_shown_version_cannot_be_read(coordinator_client, items, version):
+    """A version the desk never writes (a hand-made or damaged request) is not taken as "no version
+    shown", which would approve whatever the item is now: the transition is refused and nothing changes."""
+    report, _value = items
+    url = reverse("workspace:desk_transition", args=["statusrapport", report.pk, "godkann"])
+    response = coordinator_client.post(url, {"expected_version": version}, follow=True)
+    report.refresh_from_db()
+    assert report.state == State.SUBMITTED
+    assert "Ladda om sidan" in response.content.decode()
