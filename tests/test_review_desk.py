@@ -197,3 +197,19 @@ def test_it_ignores_filters_and_choices_that_only_look_like_numbers(coordinator_
     assert coordinator_client.get(reverse("workspace:desk"), {"ar": "²²²²"}).status_code == 200
     response = coordinator_client.post(reverse("workspace:desk_bulk_approve"), {"item": ["statusrapport-²"], "group": ["organisation-²"]})
     assert response.status_code == 302
+
+
+def test_it_says_what_it_approved_or_returned_in_plain_swedish(coordinator_client):
+    """The desk's message names the kind of item, with the adjective in its gender: en statusrapport är
+    godkänd, ett värde är godkänt."""
+    reporting.open_round()
+    report = reporting.status_report(number="2.10", state=State.SUBMITTED, text="Klart.")
+    value = reporting.value(code="2.I5", state=State.SUBMITTED, number="12")
+
+    def message(kind, pk, transition, **data):
+        url = reverse("workspace:desk_transition", args=[kind, pk, transition])
+        page = coordinator_client.post(url, data, follow=True).content.decode()
+        return " ".join(page.split())
+
+    assert f"Statusrapporten {report} är godkänd." in message("statusrapport", report.pk, "godkann")
+    assert f"Värdet {value} är återskickat med kommentar." in message("varde", value.pk, "returnera", comment="Fel år?")

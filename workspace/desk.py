@@ -297,10 +297,13 @@ def transition(request, kind, pk, transition):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, gettext("%(item)s: %(reason)s") % {"item": obj, "reason": refusal_message(exc)})
         return redirect(back)
-    if transition == "godkann":
-        done = gettext("%(item)s: godkänd.")
-    else:
-        done = gettext("%(item)s: återskickad med kommentar.")
+    # Per kind, for the adjective's gender: "statusrapporten är godkänd", "värdet är godkänt".
+    done = {
+        ("statusrapport", "godkann"): gettext("Statusrapporten %(item)s är godkänd."),
+        ("statusrapport", "returnera"): gettext("Statusrapporten %(item)s är återskickad med kommentar."),
+        ("varde", "godkann"): gettext("Värdet %(item)s är godkänt."),
+        ("varde", "returnera"): gettext("Värdet %(item)s är återskickat med kommentar."),
+    }[kind, transition]
     messages.success(request, done % {"item": obj})
     return redirect(back)
 
