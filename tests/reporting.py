@@ -43,6 +43,15 @@ def value(code="2.I5", year=YEAR, state=State.DRAFT, number="12"):
     )
 
 
+def every_series(code="2.I5", year=YEAR, state=State.DRAFT, number="12"):
+    """A value for the year in each series of the indicator: its task answered in full (workspace.tasks.year_series)."""
+    indicator = Indicator.objects.get(code=code)
+    return [
+        Value.objects.create(series=series, area=indicator.area, year=year, value=Decimal(number), state=state)
+        for series in indicator.series.order_by("order", "pk")
+    ]
+
+
 def publish_edition(year=YEAR):
     """A published edition for the year, through the service that freezes it and locks the round."""
     edition = ReportEdition.objects.update_or_create(

@@ -25,7 +25,7 @@ from .worker import run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-INDICATOR = "5.I1"  # made Polisen's for the test: Polisen is responsible for no indicator in the real data
+INDICATOR = "5.I4"  # made Polisen's for the test (Polisen is responsible for no indicator in the real data); one series, one value to enter
 FIRST_TEXT = "Polisen och Åklagarmyndigheten har tagit fram en gemensam rutin för kontaktförbud."
 FIXED_TEXT = "Polisen och Åklagarmyndigheten har infört en gemensam rutin för kontaktförbud i hela regionen."
 COMMENT = "Skriv om rutinen är införd eller bara framtagen."

@@ -25,7 +25,7 @@ def kv_reporter(make_user):
 def test_it_lists_each_organisations_commitments_and_indicators(round_2025, kv_reporter):
     reporting.status_report(number="2.10", state=State.SUBMITTED)
     reporting.status_report(number="5.3", state=State.RETURNED)
-    reporting.value(code="2.I5", state=State.APPROVED)
+    reporting.every_series(code="2.I5", state=State.APPROVED)
     progress = {p.organisation.slug: p for p in round_progress(year=2025).values()}
     kv = progress["kriminalvarden"]
     assert {t.subject.number: t.state for t in kv.commitments} == {

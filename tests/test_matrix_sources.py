@@ -41,9 +41,9 @@ def test_it_lists_the_data_sources_as_rows_of_their_own_and_counts_them(round_20
     assert "socialstyrelsen" in lines and Commitment.objects.reported_by(Organisation.objects.get(slug="socialstyrelsen")).exists()
     assert sum(g["sum"].total for g in groups) == total.total
     assert sources_group(groups)["sum"].total == sum(line.total for line in lines.values())
-    # A value the coordinator enters and approves counts.
+    # Values the coordinator enters and approves, one in every series, count.
     indicator = Indicator.objects.active().filter(responsible=bra, pk__in=Series.objects.values("indicator_id")).first()
-    reporting.value(code=indicator.code, state=State.APPROVED)
+    reporting.every_series(code=indicator.code, state=State.APPROVED)
     groups, new_total = round_matrix(year=2025)
     bra_line = next(line for line in sources_group(groups)["children"] if line.slug == "bra")
     assert bra_line.values["approved"] == 1 and new_total.approved == total.approved + 1

@@ -42,7 +42,7 @@ def complete(slug):
     for commitment in Commitment.objects.reported_by(organisation):
         reporting.status_report(number=commitment.number, org_slug=slug, state=State.SUBMITTED)
     for indicator in Indicator.objects.active().filter(responsible=organisation, series__isnull=False).distinct():
-        reporting.value(code=indicator.code, state=State.APPROVED)
+        reporting.every_series(code=indicator.code, state=State.APPROVED)
 
 
 def remind(day, django_capture_on_commit_callbacks):

@@ -24,11 +24,17 @@ commitments: an organisation in the round with no reporter yet has its figures
 entered by the coordinators (its commitments stay its own), and one that only
 answers for indicators reports them itself once it has a reporter. Either way each
 indicator is counted once, so the round's total does not depend on the accounts.
+
+When an indicator's task is done is decided here too (`indicator_state`): every
+series that counts for the year (`year_series`) needs a value for the year in the
+indicator's own area, so an indicator with one series of four answered is not
+done. The matrix, the workspace, the mails and the worklist all read it.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value as V
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan, Commitment, StatusReport, reporting_pairs
@@ -48,8 +54,11 @@ STATE_LABELS = {
 STATE_ORDER = [MISSING, State.DRAFT, State.RETURNED, State.SUBMITTED, State.APPROVED]
 # Done from the reporter's side: nothing more to do until the coordinator answers.
 DONE_STATES = {State.SUBMITTED, State.APPROVED}
-# An indicator with values in several states shows the one that needs action first.
-VALUE_STATE_PRIORITY = [State.RETURNED, State.DRAFT, State.SUBMITTED, State.APPROVED]
+# An indicator's series in several states show the one that needs action first. A series
+# without a value (MISSING) comes after a returned or draft value (those are already being
+# worked on, and the reporter must act on them anyway) but before submitted and approved
+# ones: one unanswered series keeps the indicator from being done.
+INDICATOR_STATE_PRIORITY = [State.RETURNED, State.DRAFT, MISSING, State.SUBMITTED, State.APPROVED]
 
 
 @dataclass
@@ -120,6 +129,52 @@ def year_indicators(year):
     return Indicator.objects.in_use(year).filter(responsible__isnull=False, pk__in=Series.objects.values("indicator_id"))
 
 
+def year_series(year):
+    """The series that count for `year`: each needs a value for the year before the indicator's task is done.
+
+    Every series of the indicator counts, the headline and the breakdowns alike, except
+    one *added later*: a series whose first value in the indicator's own area is for a
+    year after `year`, while another series of the indicator has a value in or before
+    `year`, did not exist then (4.I5's 2024 breakdown by form of support in 2023, 2.I3's
+    women and men in 2019), so a round for a past year does not wait for it. When no
+    series has a value in or before the year, all of them count: the indicator is the
+    year's task (`year_indicators`) and none of its figures is in. A series with no value
+    at all counts: it is there to be filled in. A series break (`break_year`) does not
+    end a series (the same series goes on under the new definition), and the model
+    records no last year of a series, so a series the source no longer gives is answered
+    with a missing reason ("Ej tillgänglig"), which is a value.
+    """
+    own = Value.objects.filter(series_id=OuterRef("pk"), area_id=OuterRef("indicator__area_id"))
+    measured = Value.objects.filter(
+        series__indicator_id=OuterRef("indicator_id"), area_id=OuterRef("indicator__area_id"), year__lte=year
+    )
+    return Series.objects.filter(Q(Exists(own.filter(year__lte=year))) | ~Q(Exists(own)) | ~Q(Exists(measured)))
+
+
+def indicator_state(values, series_count):
+    """(state, the value that needs action first) of an indicator's task, from its values for the year.
+
+    `values` are the year's values in the indicator's own area (any state; one with a missing
+    reason answers its series like a number), `series_count` how many of its series count for
+    the year (`year_series`). A series without a value makes the task MISSING unless a value
+    is returned or a draft (INDICATOR_STATE_PRIORITY): done (submitted or approved) only when
+    every series is answered, approved only when every value is.
+    """
+    states = {v.state for v in values}
+    if len({v.series_id for v in values}) < series_count:
+        states.add(MISSING)
+    state = next((s for s in INDICATOR_STATE_PRIORITY if s in states), MISSING)
+    return state, next((v for v in values if v.state == state), None)
+
+
+def series_count(year):
+    """An annotation for indicators: how many of their series count for `year` (a subquery, not a query per series)."""
+    counted = (
+        year_series(year).filter(indicator_id=OuterRef("pk")).order_by().values("indicator_id").annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), V(0))
+
+
 def reported_indicators(year):
     """The year's indicators that their organisation's reporters enter and submit."""
     return year_indicators(year).filter(responsible__in=reporter_organisations())
@@ -181,20 +236,19 @@ def data_source_progress(*, year):
 
 
 def _indicator_tasks(indicators, year):
-    """(indicator, Task) for each of the queryset's indicators: the state of its values for the year in its own area.
+    """(indicator, Task) for each of the queryset's indicators: `indicator_state` of its series for the year.
 
-    Two queries, also when there are none (a subquery, not the list: the counts stay the same whoever has a reporter).
+    Two queries, also when there are none (a subquery, not the list: the counts stay the same whoever has a reporter;
+    the series that count are counted in the indicators' query).
     """
     values = {}
     chosen = Value.objects.filter(year=year, series__indicator__in=indicators.values("pk"))
-    indicators = list(indicators)
+    indicators = list(indicators.annotate(year_series_count=series_count(year)))
     for value in chosen.select_related("series"):
         values.setdefault((value.series.indicator_id, value.area_id), []).append(value)
     for indicator in indicators:
         own = values.get((indicator.pk, indicator.area_id), [])
-        states = {v.state for v in own}
-        state = next((s for s in VALUE_STATE_PRIORITY if s in states), MISSING)
-        first = next((v for v in own if v.state == state), None)
+        state, first = indicator_state(own, indicator.year_series_count)
         comment = first.reviewer_comment if first and state == State.RETURNED else ""
         yield indicator, Task("indicator", indicator, state, first, comment)
 

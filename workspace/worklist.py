@@ -5,7 +5,9 @@ the Rapportör group) gets its figures from a published statistic, typed in by t
 coordinator: which indicators these are for a year is `workspace.tasks`' rule
 (`data_source_indicators`), the same the completeness matrix counts as the data
 sources' tasks. The list shows, for the year, which of their series still lack an
-approved value; the entry grid records each figure with its footnote and source,
+approved value (the series that count for the year, `workspace.tasks.year_series`),
+and a line is complete when the matrix counts the task approved (`indicator_state`:
+the same rule, one place); the entry grid records each figure with its footnote and source,
 saved and approved in one step (the write policy's RECORD: coordinators only, not
 in a locked year), so the history says who took it from where.
 """
@@ -21,32 +23,43 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, ngettext
 
 from indicators.grid import ValuesGridForm, values_grid_submit
-from indicators.models import FIRST_YEAR, LAST_YEAR, Indicator, Series, Value
+from indicators.models import FIRST_YEAR, LAST_YEAR, Indicator, Value
 from reporting.models import State, locked_years
 from reporting.scoping import may_coordinate, role_required
 
-from .tasks import data_source_indicators
+from .tasks import data_source_indicators, indicator_state, year_series
 
 
 @dataclass
 class Line:
     indicator: Indicator
-    missing: list  # the series without an approved value for the year
+
+    @property
+    def missing(self):
+        """The series that count for the year without an approved value."""
+        return [s for s in self.indicator.ordered_series if not any(v.state == State.APPROVED for v in s.year_values)]
+
+    @property
+    def state(self):
+        """The indicator's task's state, by the rule the matrix counts (`workspace.tasks.indicator_state`)."""
+        values = [v for s in self.indicator.ordered_series for v in s.year_values]
+        return indicator_state(values, len(self.indicator.ordered_series))[0]
 
     @property
     def complete(self):
-        return not self.missing
+        return self.state == State.APPROVED
 
 
 def worklist_indicators(year):
     """The data sources' indicators for the year (`workspace.tasks.data_source_indicators`), in three queries.
 
-    Each comes with its series, and each series with its approved value for the
-    year in the indicator's own area (`approved`, a list of at most one).
+    Each comes with its series that count for the year (`workspace.tasks.year_series`), and
+    each series with its value for the year in the indicator's own area (`year_values`, a
+    list of at most one).
     """
-    approved = Value.objects.filter(year=year, state=State.APPROVED, area_id=F("series__indicator__area_id"))
-    series = Series.objects.order_by("order", "pk").prefetch_related(
-        Prefetch("values", queryset=approved, to_attr="approved")
+    own = Value.objects.filter(year=year, area_id=F("series__indicator__area_id"))
+    series = year_series(year).order_by("order", "pk").prefetch_related(
+        Prefetch("values", queryset=own, to_attr="year_values")
     )
     return (
         data_source_indicators(year)
@@ -57,7 +70,7 @@ def worklist_indicators(year):
 
 def worklist_lines(year):
     lines = [
-        Line(indicator, [s for s in indicator.ordered_series if not s.approved])
+        Line(indicator)
         for indicator in worklist_indicators(year)
     ]
     return sorted(
