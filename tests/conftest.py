@@ -5,6 +5,7 @@ from django_tasks_db.models import DBTaskResult
 from reports.management.commands.load_real_data import load_all
 from strategy.models import Membership, Organisation
 from reporting.roles import ensure_groups
+from tests import reporting
 from tests.seeds import SEEDS, seeds_present
 
 # Browser fixtures are registered here, once: a session-scoped browser imported
@@ -67,6 +68,18 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def round_2025(db):
+    """The 2025 round, open (tests.reporting.open_round)."""
+    return reporting.open_round()
+
+
+@pytest.fixture
+def kv_reporter(make_user):
+    """Kriminalvården's reporter: its indicators are its own to report (workspace.tasks), not a data source's."""
+    return make_user("rapportor-kv", "kriminalvarden", "rapportor")
 
 
 @pytest.fixture

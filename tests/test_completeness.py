@@ -11,17 +11,6 @@ from . import reporting
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def round_2025():
-    return reporting.open_round()
-
-
-@pytest.fixture
-def kv_reporter(make_user):
-    """Kriminalvården's reporter: its indicators are its own to report (workspace.tasks), not a data source's."""
-    return make_user("rapportor-kv", "kriminalvarden", "rapportor")
-
-
 def test_it_lists_each_organisations_commitments_and_indicators(round_2025, kv_reporter):
     reporting.status_report(number="2.10", state=State.SUBMITTED)
     reporting.status_report(number="5.3", state=State.RETURNED)

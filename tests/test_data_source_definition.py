@@ -37,11 +37,6 @@ pytestmark = pytest.mark.django_db
 YEAR = reporting.YEAR
 
 
-@pytest.fixture
-def round_2025():
-    return reporting.open_round()
-
-
 def measured_codes(year=YEAR):
     """The indicators with figures to enter for the year, written out here once more as the rule's specification."""
     return set(

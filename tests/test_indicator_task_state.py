@@ -33,17 +33,6 @@ KV_THREE_SERIES = "2.I5"
 BRA_FOUR_SERIES = "5.I1"
 
 
-@pytest.fixture
-def round_2025():
-    return reporting.open_round()
-
-
-@pytest.fixture
-def kv_reporter(make_user):
-    """Kriminalvården's reporter: 2.I5 is its own task, not a data source's."""
-    return make_user("rapportor-kv", "kriminalvarden", "rapportor")
-
-
 def series_of(code):
     return list(Indicator.objects.get(code=code).series.order_by("order", "pk"))
 

@@ -20,11 +20,6 @@ def html_lang(page):
 
 
 @pytest.fixture
-def round_2025():
-    return reporting.open_round()
-
-
-@pytest.fixture
 def reporter_client(client, make_user):
     user = make_user("rapportor-kv", "kriminalvarden", "rapportor")
     user.email = "kv@example.org"

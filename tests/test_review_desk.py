@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def round_2025():
-    return reporting.open_round()
-
-
-@pytest.fixture
 def kv_reporter(make_user):
     user = make_user("rapportor-kv", "kriminalvarden", "rapportor")
     user.email = "kv@example.org"

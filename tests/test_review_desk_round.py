@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 SERIAL = itertools.count()
 
 
-@pytest.fixture
-def round_2025():
-    return reporting.open_round()
-
-
 def measured_indicators(count=3):
     """Indicators of different organisations that have a series to enter values in."""
     chosen, seen = [], set()

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def round_2025():
-    return reporting.open_round()
-
-
-@pytest.fixture
 def kv_client(client, make_user):
     client.force_login(make_user("rapportor-kv", "kriminalvarden", "rapportor"))
     return client
