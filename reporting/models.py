@@ -203,11 +203,8 @@ class ReportingRound(models.Model):
             errors["deadline"] = gettext("Sista dag att rapportera måste komma efter den dag omgången öppnas.")
         # The strategy's period is data, not schema: checked here, not by the database.
         strategy = Strategy.objects.order_by("id").first()
-        if strategy and self.year is not None and not strategy.first_report_year <= self.year <= strategy.end_year:
-            errors["year"] = (
-                gettext("Året måste ligga inom strategins uppföljning, %(first)s–%(last)s.")
-                % {"first": strategy.first_report_year, "last": strategy.end_year}
-            )
+        if strategy and self.year is not None and strategy.report_year_error(self.year):
+            errors["year"] = strategy.report_year_error(self.year)
         elif self._moved_from_locked_year():
             errors["year"] = str(MOVED_LOCKED)
         if errors:

@@ -129,11 +129,8 @@ def report_edition_create(*, year, user, strategy=None):
         strategy = Strategy.objects.order_by("id").first()
     # The years a round may have: a report on any other year has nothing to follow up (and a
     # mistyped year would leave a draft that cannot be removed and that the next one copies).
-    if strategy is not None and not strategy.first_report_year <= year <= strategy.end_year:
-        raise ValidationError(
-            gettext("Året måste ligga inom strategins uppföljning, %(first)s–%(last)s.")
-            % {"first": strategy.first_report_year, "last": strategy.end_year}
-        )
+    if strategy is not None and strategy.report_year_error(year):
+        raise ValidationError(strategy.report_year_error(year))
     texts = {name: getattr(previous, name) for name in EDITION_TEXT_FIELDS} if previous else {}
     edition = ReportEdition(
         strategy=strategy,

@@ -58,6 +58,13 @@ class Strategy(models.Model):
         """The yearly reports' series start the year before the strategy was adopted (2019)."""
         return self.start_year - 1
 
+    def report_year_error(self, year):
+        """Why `year` can have no round or Lägesrapport (outside the follow-up), or "" when it can."""
+        if self.first_report_year <= year <= self.end_year:
+            return ""
+        return gettext("Året måste ligga inom strategins uppföljning, %(first)s–%(last)s.") % {
+            "first": self.first_report_year, "last": self.end_year}
+
 
 class ViolenceType(models.Model):
     slug = models.SlugField(_("kortnamn"), unique=True)
