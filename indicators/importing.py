@@ -32,14 +32,12 @@ from strategy.models import Area
 from .grid import MISSING_CODES
 from .models import FIRST_YEAR, LAST_YEAR, Category, Indicator, PeriodKind, Series, Value
 from .selectors import MISSING_LABELS
-from .units import Unit, check_value
+from .units import STORED_LIMIT, STORED_QUANTUM, Unit, check_value
 
 REQUIRED_COLUMNS = ["year", "area", "breakdown", "value"]
 TOTAL_WORDS = {"", "totalt", "total", "samtliga", "alla"}
 YEAR_RE = re.compile(r"^(\d{4})(?:\.0+)?$")
 SCHOOL_YEAR_RE = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
-VALUE_QUANTUM = Decimal("0.0001")  # Value.value has four decimals
-VALUE_LIMIT = Decimal("1e10")  # and at most ten digits before the point
 # A number as people and spreadsheets write it, once spaces are removed: 6,9 · 6.9 · -3 · 12,5 %.
 # Decimal() alone would also take 1_000, 1e3, NaN and Infinity.
 NUMBER_PATTERN = r"[+-]?\d+(?:[.,]\d+)?%?"
@@ -235,9 +233,9 @@ def parse_value(text, unit):
     if not re.fullmatch(NUMBER_PATTERN, compact):
         raise ValidationError(_("”%(text)s” är inget tal. Skriv talet med siffror och decimalkomma eller "
                                 "decimalpunkt, t.ex. 1000 eller 6,9.") % {"text": text})
-    if abs(number) >= VALUE_LIMIT:
+    if abs(number) >= STORED_LIMIT:  # as units.check_value, with the cell named
         raise ValidationError(_("Värdet %(text)s är för stort; det får ha högst tio siffror före decimaltecknet.") % {"text": text})
-    if number != number.quantize(VALUE_QUANTUM):
+    if number != number.quantize(STORED_QUANTUM):
         # Rounding would store another figure than the file's, or 0 for a very small one.
         raise ValidationError(_("Värdet %(text)s har fler än fyra decimaler; avrunda det i filen.") % {"text": text})
     check_value(unit, number)
@@ -269,7 +267,7 @@ def parse_values(text, units):
     digits = compact.where(plain, "").str.rstrip("%").str.replace(",", ".", regex=False)
     number = pd.to_numeric(digits.where(plain), errors="coerce")
     decimals = digits.str.extract(r"\.(\d+)$", expand=False).fillna("").str.rstrip("0").str.len()
-    plain &= (decimals <= 4) & (number.abs() < 1e10)
+    plain &= (decimals <= 4) & (number.abs() < float(STORED_LIMIT))
     empty = (compact == "") | (code != "")
     number = pd.Series(number.where(plain).to_numpy()[codes], index=text.index)
     plain = plain.to_numpy()[codes]

@@ -61,3 +61,14 @@ def separators():
     """The decimal sign and the thousands separator, as plotly.js's layout takes them (",\u00a0"): the
     interactive chart's axis writes its numbers as the tables do."""
     return get_format("DECIMAL_SEPARATOR", LANGUAGE) + get_format("THOUSAND_SEPARATOR", LANGUAGE)
+
+
+def whole_number(text, *, max_digits=9):
+    """A whole number as a query string or a form carries it (a year, an id, a version), or None.
+
+    ASCII digits only: str.isdigit() also takes "²" and "٣", which int() refuses or reads as another
+    number; at most `max_digits`, so that a huge number never reaches the database as a key."""
+    text = text or ""
+    if text.isascii() and text.isdigit() and len(text) <= max_digits:
+        return int(text)
+    return None

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from .models import State
+from .numbers import whole_number
 from .policy import Action, Policy, Write, item_of
 from .signals import review_transition
 
@@ -39,7 +40,8 @@ def posted_version(data):
     text = data.get("expected_version", "")
     if text == "":
         return None
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else UNREADABLE_VERSION
+    version = whole_number(text)
+    return UNREADABLE_VERSION if version is None else version
 
 
 def _lock(item, expected_version):

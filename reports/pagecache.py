@@ -16,6 +16,8 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 
+from reporting.numbers import whole_number
+
 VERSION_KEY = "pages:version"
 # When the version last changed (seconds since the epoch): the Last-Modified of
 # the downloads, the API and the catalogue (reports.opendata).
@@ -48,8 +50,8 @@ def page_key(request):
         if name == "valt":
             pairs.append((name, "1"))  # only its presence matters (reports.views.chosen_series)
         elif name == "serie":
-            # ASCII digits only: "²".isdigit() is true, and int("²") fails (as in reports.views.chosen_series).
-            pairs.extend((name, v) for v in sorted({v for v in request.GET.getlist(name) if v.isascii() and v.isdigit()}, key=int))
+            # As reports.views.chosen_series reads them.
+            pairs.extend((name, v) for v in sorted({v for v in request.GET.getlist(name) if whole_number(v) is not None}, key=int))
         else:
             pairs.append((name, request.GET.get(name, "")))
     return request.path + ("?" + urlencode(pairs) if pairs else "")

@@ -12,6 +12,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from reporting.numbers import whole_number
 from reporting.scoping import may_coordinate, sees_everything
 
 from . import pagecache, plans
@@ -58,8 +59,8 @@ def chosen_series(request, series_ids):
         return None
     chosen = set()
     for raw in request.GET.getlist("serie"):
-        if raw.isascii() and raw.isdigit() and int(raw) in series_ids:
-            chosen.add(int(raw))
+        if whole_number(raw) in series_ids:
+            chosen.add(whole_number(raw))
     return chosen
 
 

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from actions.models import StatusReport
 from indicators.models import Value
 from indicators.units import Unit
-from reporting.numbers import local_number
+from reporting.numbers import local_number, whole_number
 from reporting.models import ReportingRound, State
 from reporting import workflow
 from reporting.workflow import posted_version, refusal_message
@@ -100,7 +100,7 @@ class Filters:
             organisation=organisation if ANCHOR.match(organisation) else "",
             kind=data.get("typ", "") if data.get("typ", "") in KIND_FILTERS else "",
             state=data.get("tillstand", "") if data.get("tillstand", "") in STATE_FILTERS else State.SUBMITTED,
-            year=int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None,
+            year=whole_number(year) if len(year) == 4 else None,
         )
 
     @property
@@ -313,13 +313,13 @@ def _chosen(request, filters):
     chosen = {"statusrapport": set(), "varde": set()}
     for key in request.POST.getlist("item"):
         kind, _, pk = key.partition("-")
-        if kind in chosen and pk.isascii() and pk.isdigit() and len(pk) < 12:
+        if kind in chosen and whole_number(pk, max_digits=11) is not None:
             chosen[kind].add(int(pk))
     report_q, value_q = Q(pk__in=chosen["statusrapport"]), Q(pk__in=chosen["varde"])
     groups = {"organisation": set(), "indikator": set()}
     for key in request.POST.getlist("group"):
         kind, _, pk = key.partition("-")
-        if kind in groups and pk.isascii() and pk.isdigit() and len(pk) < 12:
+        if kind in groups and whole_number(pk, max_digits=11) is not None:
             groups[kind].add(int(pk))
     if groups["organisation"] or groups["indikator"]:
         # A group means what the desk showed in it: submitted items under the same filters.

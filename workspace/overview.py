@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from reporting import services
 from reporting.models import LockedYear, ReportingRound
+from reporting.numbers import whole_number
 from reporting.scoping import may_coordinate, role_required
 
 from . import mail
@@ -203,7 +204,7 @@ def round_create(request):
     if not may_coordinate(request.user):
         raise PermissionDenied(gettext("Bara samordnare kan skapa en rapporteringsomgång."))
     asked = request.GET.get("year", "")
-    initial = {"year": asked} if asked.isascii() and asked.isdigit() else {}
+    initial = {"year": asked} if whole_number(asked) is not None else {}
     form = ReportingRoundForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         reporting_round = form.save()

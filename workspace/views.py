@@ -21,6 +21,7 @@ from indicators.models import Indicator, Value
 from reporting import policy, workflow
 from reporting.admin_review import SUBMIT_BUTTON
 from reporting.models import EDITABLE_BY_REPORTER, ReportingRound, State
+from reporting.numbers import whole_number
 from reporting.scoping import organisation_for, role_required, sees_everything
 from reporting.spreadsheet import csv_writer
 from strategy.models import Area
@@ -69,7 +70,7 @@ def home(request):
         raise PermissionDenied(gettext("Ditt konto hör inte till någon organisation."))
     chosen = request.GET.get("ar", "")
     reporting_round = (
-        ReportingRound.objects.filter(year=int(chosen)).first() if chosen.isascii() and chosen.isdigit() and len(chosen) == 4 else None
+        ReportingRound.objects.filter(year=whole_number(chosen)).first() if whole_number(chosen, max_digits=4) else None
     ) or current_round()
     progress = organisation_progress(organisation=organisation, year=reporting_round.year) if reporting_round else None
     drafts = sum(1 for task in progress.tasks if task.state in EDITABLE_BY_REPORTER) if progress else 0
